@@ -1,0 +1,12 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Ids } from '../../application/ports/Ids.js';
+
+export class CryptoIds implements Ids {
+  secretToken(): string {
+    return randomBytes(32).toString('hex');
+  }
+
+  uuid(): string {
+    return randomUUID();
+  }
+}

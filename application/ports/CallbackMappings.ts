@@ -1,0 +1,66 @@
+import type { ResultAsync } from 'neverthrow';
+import type { CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
+import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
+
+export interface CallbackNotFound {
+  readonly type: 'CallbackNotFound';
+  readonly callbackToken: string;
+}
+
+/** The mapping exists but is not in the status the write was conditioned on. */
+export interface CallbackNotInStatus {
+  readonly type: 'CallbackNotInStatus';
+  readonly current: CallbackMapping;
+}
+
+export interface CallbackTokenTaken {
+  readonly type: 'CallbackTokenTaken';
+  readonly callbackToken: string;
+}
+
+/**
+ * The durable store of callback mappings. Every status change is one conditional write
+ * on the previous status; a write that loses returns the item as it now is, so the caller
+ * decides without reading again. Unknown infrastructure faults reject (throw).
+ */
+export interface CallbackMappings {
+  /** Stores a new PENDING mapping; never overwrites. */
+  create(mapping: CallbackMapping): ResultAsync<void, CallbackTokenTaken>;
+
+  /** Records the provider's job id, whatever the status (a fast webhook may already have claimed it). */
+  recordJobId(callbackToken: string, jobId: string): ResultAsync<void, CallbackNotFound>;
+
+  /** Deletes the mapping if it is still PENDING (the work was never submitted). */
+  discardPending(callbackToken: string): ResultAsync<void, never>;
+
+  /**
+   * The claim: PENDING → ACCEPTED storing `outcome`, in one conditional write. Returns the
+   * accepted mapping (task token included). Exactly one of any number of concurrent claims wins.
+   */
+  accept(
+    callbackToken: string,
+    outcome: CallbackOutcome,
+    at: Date,
+  ): ResultAsync<CallbackMapping, CallbackNotFound | CallbackNotInStatus>;
+
+  /**
+   * ACCEPTED → `mapping.status` (COMPLETED, FAILED or EXPIRED), conditioned on ACCEPTED;
+   * the mapping leaves the redrive index.
+   */
+  finish(mapping: CallbackMapping): ResultAsync<void, CallbackNotFound | CallbackNotInStatus>;
+
+  find(callbackToken: string): ResultAsync<CallbackMapping | undefined, never>;
+
+  /** Tokens of ACCEPTED mappings accepted at or before `acceptedBy`, oldest first (sparse index, no scan). */
+  acceptedBefore(acceptedBy: Date, limit: number): ResultAsync<readonly string[], never>;
+
+  /**
+   * Takes the right to resume an ACCEPTED mapping until `until`, if nobody holds it now.
+   * Keeps two redrive runs from resuming the same token at once.
+   */
+  lease(
+    callbackToken: string,
+    now: Date,
+    until: Date,
+  ): ResultAsync<CallbackMapping, CallbackNotFound | CallbackNotInStatus>;
+}

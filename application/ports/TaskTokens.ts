@@ -1,0 +1,30 @@
+import type { ResultAsync } from 'neverthrow';
+
+/**
+ * Step Functions says this token can never be used again: the task timed out, the token is
+ * malformed, or the execution is gone. Retrying will not help.
+ */
+export interface TaskTokenGone {
+  readonly type: 'TaskTokenGone';
+  readonly reason: 'TaskTimedOut' | 'InvalidToken' | 'TaskDoesNotExist';
+  readonly cause?: unknown;
+}
+
+/** Step Functions could not be reached or refused for now (throttling, 5xx, network). Retry later. */
+export interface TaskTokensUnavailable {
+  readonly type: 'TaskTokensUnavailable';
+  readonly cause?: unknown;
+}
+
+export type TaskTokenError = TaskTokenGone | TaskTokensUnavailable;
+
+/**
+ * Resumes Step Functions tasks that wait with `.waitForTaskToken`.
+ * Limits (enforced by callers, see domain/callbacks/stepFunctionsLimits.ts): output ≤ 256 KiB,
+ * error ≤ 256 characters, cause ≤ 32,768 characters.
+ */
+export interface TaskTokens {
+  succeed(taskToken: string, output: string): ResultAsync<void, TaskTokenError>;
+  fail(taskToken: string, error: string, cause: string): ResultAsync<void, TaskTokenError>;
+  heartbeat(taskToken: string): ResultAsync<void, TaskTokenError>;
+}

@@ -1,0 +1,128 @@
+import { err, ok, type Result } from 'neverthrow';
+import { addDays, epochSeconds, isoSeconds } from '../shared/time.js';
+import { isIllegal, nextStatus, type IllegalTransition, type TransitionTable } from '../shared/transitions.js';
+import type { CallbackOutcome } from './CallbackOutcome.js';
+
+/**
+ * PENDING   stored before the work is submitted; waiting for the work to report.
+ * ACCEPTED  the outcome is stored durably (the claim); Step Functions not yet resumed.
+ * COMPLETED / FAILED  Step Functions resumed with success / failure. Final.
+ * EXPIRED   Step Functions refused the token (timed out, invalid, gone). Final.
+ */
+export type CallbackStatus = 'PENDING' | 'ACCEPTED' | 'COMPLETED' | 'FAILED' | 'EXPIRED';
+export type CallbackEvent = 'accept' | 'resumeSucceeded' | 'resumeFailed' | 'tokenGone';
+
+/**
+ * The whole status machine. `resumeSucceeded` / `resumeFailed` name which SendTask call
+ * went through (success or failure outcome), not whether the call worked.
+ */
+export const CALLBACK_TRANSITIONS: TransitionTable<CallbackStatus, CallbackEvent> = {
+  PENDING: { accept: 'ACCEPTED' },
+  ACCEPTED: { resumeSucceeded: 'COMPLETED', resumeFailed: 'FAILED', tokenGone: 'EXPIRED' },
+  COMPLETED: {},
+  FAILED: {},
+  EXPIRED: {},
+};
+
+export const FINAL_STATUSES: readonly CallbackStatus[] = ['COMPLETED', 'FAILED', 'EXPIRED'];
+
+export const CALLBACK_TTL_DAYS = 7;
+
+/** The mapping from a callback token (given to the work) to a Step Functions task token (kept here). */
+export interface CallbackMapping {
+  readonly callbackToken: string;
+  readonly taskToken: string;
+  /** The provider's job id (RunPod) or the pipeline's job id (EC2 workers); unknown until submitted. */
+  readonly jobId?: string;
+  readonly execId?: string;
+  readonly segmentFilename?: string;
+  readonly status: CallbackStatus;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  /** Epoch seconds; DynamoDB TTL deletes the item after this. */
+  readonly ttl: number;
+  readonly acceptedAt?: string;
+  readonly completedAt?: string;
+  readonly outcome?: CallbackOutcome;
+  /** Why the token was refused, when EXPIRED. */
+  readonly goneReason?: string;
+}
+
+export interface NewCallbackMapping {
+  readonly callbackToken: string;
+  readonly taskToken: string;
+  readonly jobId?: string;
+  readonly execId?: string;
+  readonly segmentFilename?: string;
+  readonly now: Date;
+}
+
+export function newCallbackMapping(input: NewCallbackMapping): CallbackMapping {
+  const expires = addDays(input.now, CALLBACK_TTL_DAYS);
+  return {
+    callbackToken: input.callbackToken,
+    taskToken: input.taskToken,
+    ...(input.jobId === undefined ? {} : { jobId: input.jobId }),
+    ...(input.execId === undefined ? {} : { execId: input.execId }),
+    ...(input.segmentFilename === undefined ? {} : { segmentFilename: input.segmentFilename }),
+    status: 'PENDING',
+    createdAt: isoSeconds(input.now),
+    expiresAt: isoSeconds(expires),
+    ttl: epochSeconds(expires),
+  };
+}
+
+export type CallbackTransitionError = IllegalTransition<CallbackStatus, CallbackEvent>;
+
+function move(
+  mapping: CallbackMapping,
+  event: CallbackEvent,
+  changes: Partial<CallbackMapping>,
+): Result<CallbackMapping, CallbackTransitionError> {
+  const to = nextStatus(CALLBACK_TRANSITIONS, mapping.status, event);
+  if (isIllegal(to)) return err(to);
+  return ok({ ...mapping, ...changes, status: to });
+}
+
+/** The claim: the outcome is stored and this delivery alone will resume the workflow. */
+export function accept(
+  mapping: CallbackMapping,
+  outcome: CallbackOutcome,
+  now: Date,
+): Result<CallbackMapping, CallbackTransitionError> {
+  return move(mapping, 'accept', { outcome, acceptedAt: isoSeconds(now) });
+}
+
+/** Step Functions took the stored outcome. */
+export function resumed(mapping: CallbackMapping, now: Date): Result<CallbackMapping, CallbackTransitionError> {
+  const event: CallbackEvent = mapping.outcome?.kind === 'failure' ? 'resumeFailed' : 'resumeSucceeded';
+  return move(mapping, event, { completedAt: isoSeconds(now) });
+}
+
+/** Step Functions refused the task token for good. */
+export function tokenGone(
+  mapping: CallbackMapping,
+  reason: string,
+  now: Date,
+): Result<CallbackMapping, CallbackTransitionError> {
+  return move(mapping, 'tokenGone', { completedAt: isoSeconds(now), goneReason: reason });
+}
+
+/**
+ * What a repeated report about a mapping that is no longer PENDING means to the reporter.
+ * finished: the workflow was resumed (200). inProgress: the outcome is stored and will be
+ * resumed (202). gone: the workflow cannot be resumed any more (410).
+ */
+export type RepeatedReport = 'finished' | 'inProgress' | 'gone';
+
+export function classifyRepeat(status: Exclude<CallbackStatus, 'PENDING'>): RepeatedReport {
+  switch (status) {
+    case 'ACCEPTED':
+      return 'inProgress';
+    case 'COMPLETED':
+    case 'FAILED':
+      return 'finished';
+    case 'EXPIRED':
+      return 'gone';
+  }
+}

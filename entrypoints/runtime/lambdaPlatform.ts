@@ -1,0 +1,37 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics as PowertoolsMetricsClient } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import type { Log } from '../../application/ports/Log.js';
+import type { Metrics } from '../../application/ports/Metrics.js';
+import { PowertoolsLog } from '../../adapters/logging/PowertoolsLog.js';
+import { PowertoolsMetrics } from '../../adapters/logging/PowertoolsMetrics.js';
+
+/** Logging and metrics of one Lambda function, created once per container. */
+export interface LambdaPlatform {
+  readonly log: Log;
+  readonly metrics: Metrics;
+  /** Wraps a handler: Lambda context in every log record, metrics flushed after each invocation. */
+  wrap<E, R>(fn: (event: E, context: Context) => Promise<R>): (event: E, context: Context) => Promise<R>;
+}
+
+export function lambdaPlatform(service: string, logLevel: string): LambdaPlatform {
+  const logger = new Logger({
+    serviceName: `baton-${service}`,
+    logLevel: logLevel as 'INFO',
+  });
+  const metricsClient = new PowertoolsMetricsClient({ namespace: 'Baton', serviceName: `baton-${service}` });
+  return {
+    log: new PowertoolsLog(logger),
+    metrics: new PowertoolsMetrics(metricsClient),
+    wrap:
+      (fn) =>
+      async (event, context) => {
+        if (context) logger.addContext(context);
+        try {
+          return await fn(event, context);
+        } finally {
+          if (metricsClient.hasStoredMetrics()) metricsClient.publishStoredMetrics();
+        }
+      },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Builds one minified ESM bundle per Lambda handler (every file in entrypoints/lambda/),
+ * zips it, writes dist/tables.json, and prints each bundle's size.
+ *   npm run bundle            build and print sizes
+ *   npm run bundle -- --quiet build, print nothing unless it fails
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { zipSync } from 'fflate';
+import { tableDefinitions } from '../adapters/dynamodb/tables/index.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const ENTRIES = join(ROOT, 'entrypoints/lambda');
+const OUT = join(ROOT, 'dist/lambda');
+const quiet = process.argv.includes('--quiet');
+
+export function handlerNames(): string[] {
+  return readdirSync(ENTRIES)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => basename(f, '.ts'))
+    .sort();
+}
+
+async function main(): Promise<void> {
+  rmSync(OUT, { recursive: true, force: true });
+  const names = handlerNames();
+  const rows = await Promise.all(
+    names.map(async (name) => {
+      const outfile = join(OUT, name, 'index.mjs');
+      await build({
+        entryPoints: [join(ENTRIES, `${name}.ts`)],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node22',
+        minify: true,
+        legalComments: 'none',
+        // The SDK's ESM builds tree-shake far better than its CJS ones.
+        mainFields: ['module', 'main'],
+        // A few CJS dependencies call require() for Node built-ins.
+        banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+        logLevel: 'error',
+      });
+      const code = readFileSync(outfile);
+      const zip = zipSync({ 'index.mjs': code }, { level: 9, mtime: new Date('2026-01-01T00:00:00Z') });
+      writeFileSync(join(OUT, `${name}.zip`), zip);
+      return { name, bytes: code.length, zipBytes: zip.length };
+    }),
+  );
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  writeFileSync(join(ROOT, 'dist/tables.json'), `${JSON.stringify(tableDefinitions(), null, 2)}\n`);
+  if (quiet) return;
+  const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`.padStart(11);
+  console.log(`${'handler'.padEnd(22)}${'bundle'.padStart(11)}${'zip'.padStart(11)}`);
+  for (const r of rows) console.log(`${r.name.padEnd(22)}${kib(r.bytes)}${kib(r.zipBytes)}`);
+  console.log(`\n${rows.length} bundles in dist/lambda/, table definitions in dist/tables.json`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
