@@ -3,6 +3,7 @@
  * zips it, writes dist/tables.json, and prints each bundle's size.
  *   npm run bundle            build and print sizes
  *   npm run bundle -- --quiet build, print nothing unless it fails
+ *   npm run bundle -- NAME…   build only these handlers
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -13,7 +14,9 @@ import { tableDefinitions } from '../adapters/dynamodb/tables/index.js';
 const ROOT = resolve(import.meta.dirname, '..');
 const ENTRIES = join(ROOT, 'entrypoints/lambda');
 const OUT = join(ROOT, 'dist/lambda');
-const quiet = process.argv.includes('--quiet');
+const args = process.argv.slice(2);
+const quiet = args.includes('--quiet');
+const only = args.filter((a) => !a.startsWith('--'));
 
 export function handlerNames(): string[] {
   return readdirSync(ENTRIES)
@@ -23,10 +26,12 @@ export function handlerNames(): string[] {
 }
 
 async function main(): Promise<void> {
-  rmSync(OUT, { recursive: true, force: true });
-  const names = handlerNames();
+  const names = handlerNames().filter((n) => only.length === 0 || only.includes(n));
+  const unknown = only.filter((n) => !names.includes(n));
+  if (unknown.length > 0) throw new Error(`no such handler: ${unknown.join(', ')}`);
   const rows = await Promise.all(
     names.map(async (name) => {
+      rmSync(join(OUT, name), { recursive: true, force: true });
       const outfile = join(OUT, name, 'index.mjs');
       await build({
         entryPoints: [join(ENTRIES, `${name}.ts`)],
