@@ -1,0 +1,8 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+
+let client: EC2Client | undefined;
+
+/** The container's EC2 client, created on first use (see dynamoDbClient.ts for the configuration chain). */
+export function ec2Client(): EC2Client {
+  return (client ??= new EC2Client({}));
+}

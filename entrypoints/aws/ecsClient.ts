@@ -1,0 +1,8 @@
+import { ECSClient } from '@aws-sdk/client-ecs';
+
+let client: ECSClient | undefined;
+
+/** The container's ECS client, created on first use (see dynamoDbClient.ts for the configuration chain). */
+export function ecsClient(): ECSClient {
+  return (client ??= new ECSClient({}));
+}

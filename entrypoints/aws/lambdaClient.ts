@@ -1,0 +1,8 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+
+let client: LambdaClient | undefined;
+
+/** The container's Lambda client, created on first use (see dynamoDbClient.ts for the configuration chain). */
+export function lambdaClient(): LambdaClient {
+  return (client ??= new LambdaClient({}));
+}

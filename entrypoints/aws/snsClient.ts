@@ -1,0 +1,8 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+
+let client: SNSClient | undefined;
+
+/** The container's SNS client, created on first use (see dynamoDbClient.ts for the configuration chain). */
+export function snsClient(): SNSClient {
+  return (client ??= new SNSClient({}));
+}

@@ -1,0 +1,8 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+let client: SQSClient | undefined;
+
+/** The container's SQS client, created on first use (see dynamoDbClient.ts for the configuration chain). */
+export function sqsClient(): SQSClient {
+  return (client ??= new SQSClient({}));
+}
