@@ -1,0 +1,95 @@
+import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { classifyRepeat, type CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
+import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
+import type { CallbackMappings, CallbackNotFound } from '../ports/CallbackMappings.js';
+import type { Clock } from '../ports/Clock.js';
+import type { Log } from '../ports/Log.js';
+import type { Metrics } from '../ports/Metrics.js';
+import type { ResumeCallback } from './ResumeCallback.js';
+
+export interface CompleteCallbackInput {
+  readonly callbackToken: string;
+  readonly outcome: CallbackOutcome;
+}
+
+export type CompleteCallbackAnswer =
+  /** This report resumed the workflow. */
+  | { readonly type: 'Resumed'; readonly mapping: CallbackMapping }
+  /** A repeat of a report that already resumed the workflow. */
+  | { readonly type: 'AlreadyFinished'; readonly mapping: CallbackMapping }
+  /** The outcome is stored; Step Functions will be resumed by the redrive (or by a resume in flight). */
+  | { readonly type: 'Deferred'; readonly mapping: CallbackMapping };
+
+/** Step Functions will never take this outcome: the task timed out or its execution is gone. */
+export interface CallbackGone {
+  readonly type: 'CallbackGone';
+  readonly mapping: CallbackMapping;
+}
+
+export type CompleteCallbackError = CallbackNotFound | CallbackGone;
+
+/**
+ * The work reports its outcome: accept durably, then resume. One conditional write claims
+ * the PENDING mapping and stores the outcome; only the delivery that wins the claim calls
+ * Step Functions. A repeat costs exactly that one write and resumes nothing.
+ *
+ * @example
+ * const answer = await completeCallback.execute({ callbackToken, outcome: successOutcome({ output }) });
+ */
+export class CompleteCallback {
+  constructor(
+    private readonly mappings: CallbackMappings,
+    private readonly resume: ResumeCallback,
+    private readonly clock: Clock,
+    private readonly log: Log,
+    private readonly metrics: Metrics,
+  ) {}
+
+  execute(input: CompleteCallbackInput): ResultAsync<CompleteCallbackAnswer, CompleteCallbackError> {
+    const { callbackToken } = input;
+    return this.mappings
+      .accept(callbackToken, input.outcome, this.clock.now())
+      .andThen((accepted) => {
+        this.metrics.count('CallbacksAccepted');
+        return this.resume.execute(accepted).andThen((result) => {
+          switch (result.type) {
+            case 'Resumed':
+              return okAsync<CompleteCallbackAnswer, CompleteCallbackError>({ type: 'Resumed', mapping: result.mapping });
+            case 'Deferred':
+              return okAsync<CompleteCallbackAnswer, CompleteCallbackError>({ type: 'Deferred', mapping: result.mapping });
+            case 'Gone':
+              return errAsync<CompleteCallbackAnswer, CompleteCallbackError>({ type: 'CallbackGone', mapping: result.mapping });
+          }
+        });
+      })
+      .orElse((error): ResultAsync<CompleteCallbackAnswer, CompleteCallbackError> => {
+        switch (error.type) {
+          case 'CallbackNotFound':
+            this.log.warn('Callback token not found in DynamoDB', { callback_token: callbackToken });
+            this.metrics.count('CallbacksUnknown');
+            return errAsync(error);
+          case 'CallbackNotInStatus':
+            return this.repeated(error.current);
+          case 'CallbackGone':
+            return errAsync(error);
+        }
+      });
+  }
+
+  private repeated(current: CallbackMapping): ResultAsync<CompleteCallbackAnswer, CompleteCallbackError> {
+    this.metrics.count('CallbackDuplicates');
+    if (current.status === 'PENDING') throw new Error('a PENDING mapping refused its claim');
+    const log = this.log.with({ job_id: current.jobId, exec_id: current.execId, callback_token: current.callbackToken });
+    switch (classifyRepeat(current.status)) {
+      case 'finished':
+        log.info('Callback already completed, returning success', { status: current.status });
+        return okAsync({ type: 'AlreadyFinished', mapping: current });
+      case 'inProgress':
+        log.info('Callback already accepted, resume in progress', { status: current.status });
+        return okAsync({ type: 'Deferred', mapping: current });
+      case 'gone':
+        log.info('Task token expired for callback', { status: current.status });
+        return errAsync({ type: 'CallbackGone', mapping: current });
+    }
+  }
+}

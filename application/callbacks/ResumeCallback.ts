@@ -1,0 +1,85 @@
+import { okAsync, type ResultAsync } from 'neverthrow';
+import { resumed, tokenGone, type CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
+import type { CallbackMappings } from '../ports/CallbackMappings.js';
+import type { Clock } from '../ports/Clock.js';
+import type { Log } from '../ports/Log.js';
+import type { Metrics } from '../ports/Metrics.js';
+import type { TaskTokenError, TaskTokens } from '../ports/TaskTokens.js';
+
+/** What became of one attempt to hand an accepted outcome to Step Functions. */
+export type ResumeResult =
+  /** Step Functions took it; the mapping is COMPLETED or FAILED. */
+  | { readonly type: 'Resumed'; readonly mapping: CallbackMapping }
+  /** Step Functions refused the token for good; the mapping is EXPIRED. */
+  | { readonly type: 'Gone'; readonly mapping: CallbackMapping; readonly reason: string }
+  /** Step Functions is unavailable; the mapping stays ACCEPTED and the redrive will try again. */
+  | { readonly type: 'Deferred'; readonly mapping: CallbackMapping };
+
+/**
+ * Sends an ACCEPTED mapping's stored outcome to Step Functions and records what happened.
+ * Shared by the webhook (inline, right after the claim), the worker library and the redrive,
+ * so all three resume in exactly the same way.
+ */
+export class ResumeCallback {
+  constructor(
+    private readonly mappings: CallbackMappings,
+    private readonly taskTokens: TaskTokens,
+    private readonly clock: Clock,
+    private readonly log: Log,
+    private readonly metrics: Metrics,
+  ) {}
+
+  execute(mapping: CallbackMapping): ResultAsync<ResumeResult, never> {
+    const outcome = mapping.outcome;
+    if (mapping.status !== 'ACCEPTED' || outcome === undefined) {
+      throw new Error(`ResumeCallback needs an ACCEPTED mapping with an outcome, got ${mapping.status}`);
+    }
+    const log = this.log.with({ job_id: mapping.jobId, exec_id: mapping.execId, callback_token: mapping.callbackToken });
+    const sent =
+      outcome.kind === 'success'
+        ? this.taskTokens.succeed(mapping.taskToken, outcome.output)
+        : this.taskTokens.fail(mapping.taskToken, outcome.error, outcome.cause);
+
+    return sent
+      .andThen(() => {
+        if (outcome.kind === 'success') log.info('Sent TaskSuccess for job', { job_id: mapping.jobId });
+        else log.info('Sent TaskFailure for job', { job_id: mapping.jobId, error: outcome.error });
+        this.metrics.count('CallbacksResumed');
+        return this.record(resumed(mapping, this.clock.now())._unsafeUnwrap()).map(
+          (final): ResumeResult => ({ type: 'Resumed', mapping: final }),
+        );
+      })
+      .orElse((error: TaskTokenError) => {
+        if (error.type === 'TaskTokensUnavailable') {
+          log.warn('Step Functions unavailable; outcome kept for redrive', { error: describe(error.cause) });
+          this.metrics.count('CallbacksDeferred');
+          return okAsync<ResumeResult, never>({ type: 'Deferred', mapping });
+        }
+        log.warn('Task token expired for callback', { callback_token: mapping.callbackToken, reason: error.reason });
+        this.metrics.count('CallbacksGone');
+        return this.record(tokenGone(mapping, error.reason, this.clock.now())._unsafeUnwrap()).map(
+          (final): ResumeResult => ({ type: 'Gone', mapping: final, reason: error.reason }),
+        );
+      });
+  }
+
+  /**
+   * Records the final status. Losing this write is harmless: another resumer finished it
+   * first, or TTL removed it; either way Step Functions has already answered.
+   */
+  private record(final: CallbackMapping): ResultAsync<CallbackMapping, never> {
+    return this.mappings.finish(final).map(
+      () => final,
+    ).orElse((error) => {
+      this.log.warn('Callback final state already recorded elsewhere', {
+        callback_token: final.callbackToken,
+        found: error.type === 'CallbackNotInStatus' ? error.current.status : 'missing',
+      });
+      return okAsync(error.type === 'CallbackNotInStatus' ? error.current : final);
+    });
+  }
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+}
