@@ -1,0 +1,200 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import type {
+  CallbackMappings,
+  CallbackNotFound,
+  CallbackNotInStatus,
+  CallbackTokenTaken,
+} from '../../application/ports/CallbackMappings.js';
+import type { CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
+import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
+import { isoSeconds } from '../../domain/shared/time.js';
+import { REDRIVE_INDEX } from './tables/callbacksTable.js';
+import { fromItem, REDRIVE_PARTITION, toItem, toResult, type CallbackItem } from './callbackItem.js';
+
+type Lost = CallbackNotFound | CallbackNotInStatus;
+
+/**
+ * Callback mappings in DynamoDB. Each status change is a single UpdateItem conditioned on the
+ * previous status with `ReturnValuesOnConditionCheckFailure: ALL_OLD`, so a lost race returns
+ * the current item in the same round trip (a duplicate webhook costs exactly one call).
+ */
+export class DynamoDbCallbackMappings implements CallbackMappings {
+  private readonly db: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  create(mapping: CallbackMapping): ResultAsync<void, CallbackTokenTaken> {
+    return this.conditional(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(mapping),
+          ConditionExpression: 'attribute_not_exists(callback_token)',
+        }),
+      ),
+      (): CallbackTokenTaken => ({ type: 'CallbackTokenTaken', callbackToken: mapping.callbackToken }),
+    ).map(() => undefined);
+  }
+
+  recordJobId(callbackToken: string, jobId: string): ResultAsync<void, CallbackNotFound> {
+    return this.conditional(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { callback_token: callbackToken },
+          UpdateExpression: 'SET job_id = :job_id',
+          ConditionExpression: 'attribute_exists(callback_token)',
+          ExpressionAttributeValues: { ':job_id': jobId },
+        }),
+      ),
+      (): CallbackNotFound => ({ type: 'CallbackNotFound', callbackToken }),
+    ).map(() => undefined);
+  }
+
+  discardPending(callbackToken: string): ResultAsync<void, never> {
+    return this.conditional(
+      this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { callback_token: callbackToken },
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'PENDING' },
+        }),
+      ),
+      () => undefined,
+    )
+      .map(() => undefined)
+      .orElse(() => okAsync(undefined));
+  }
+
+  accept(callbackToken: string, outcome: CallbackOutcome, at: Date): ResultAsync<CallbackMapping, Lost> {
+    return this.conditional(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { callback_token: callbackToken },
+          UpdateExpression: 'SET #status = :accepted, accepted_at = :at, #result = :result, redrive_pk = :redrive',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status', '#result': 'result' },
+          ExpressionAttributeValues: {
+            ':accepted': 'ACCEPTED',
+            ':pending': 'PENDING',
+            ':at': isoSeconds(at),
+            ':result': toResult(outcome),
+            ':redrive': REDRIVE_PARTITION,
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+      (current) => this.lost(callbackToken, current),
+    ).map((output) => fromItem(output.Attributes as CallbackItem));
+  }
+
+  finish(mapping: CallbackMapping): ResultAsync<void, Lost> {
+    const goneReason = mapping.goneReason === undefined ? '' : ', gone_reason = :reason';
+    return this.conditional(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { callback_token: mapping.callbackToken },
+          UpdateExpression: `SET #status = :final, completed_at = :at${goneReason} REMOVE redrive_pk, lease_until`,
+          ConditionExpression: '#status = :accepted',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':final': mapping.status,
+            ':accepted': 'ACCEPTED',
+            ':at': mapping.completedAt,
+            ...(mapping.goneReason === undefined ? {} : { ':reason': mapping.goneReason }),
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+      (current) => this.lost(mapping.callbackToken, current),
+    ).map(() => undefined);
+  }
+
+  find(callbackToken: string): ResultAsync<CallbackMapping | undefined, never> {
+    return ResultAsync.fromSafePromise(
+      this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: { callback_token: callbackToken }, ConsistentRead: true }),
+      ),
+    ).map((output) => (output.Item ? fromItem(output.Item as CallbackItem) : undefined));
+  }
+
+  acceptedBefore(acceptedBy: Date, limit: number): ResultAsync<readonly string[], never> {
+    return ResultAsync.fromSafePromise(
+      this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: REDRIVE_INDEX,
+          KeyConditionExpression: 'redrive_pk = :p AND accepted_at <= :cutoff',
+          ExpressionAttributeValues: { ':p': REDRIVE_PARTITION, ':cutoff': isoSeconds(acceptedBy) },
+          ScanIndexForward: true,
+          Limit: limit,
+        }),
+      ),
+    ).map((output) => (output.Items ?? []).map((item) => String(item['callback_token'])));
+  }
+
+  lease(callbackToken: string, now: Date, until: Date): ResultAsync<CallbackMapping, Lost> {
+    return this.conditional(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { callback_token: callbackToken },
+          UpdateExpression: 'SET lease_until = :until',
+          ConditionExpression: '#status = :accepted AND (attribute_not_exists(lease_until) OR lease_until < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':accepted': 'ACCEPTED', ':until': until.getTime(), ':now': now.getTime() },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+      (current) => this.lost(callbackToken, current),
+    ).map((output) => fromItem(output.Attributes as CallbackItem));
+  }
+
+  private lost(callbackToken: string, current: CallbackItem | undefined): Lost {
+    return current === undefined
+      ? { type: 'CallbackNotFound', callbackToken }
+      : { type: 'CallbackNotInStatus', current: fromItem(current) };
+  }
+
+  /**
+   * Runs a conditional write: a failed condition becomes the port error built from the item
+   * DynamoDB returned; anything else is an infrastructure fault and rejects.
+   */
+  private conditional<T, E>(
+    write: Promise<T>,
+    onLost: (current: CallbackItem | undefined) => E,
+  ): ResultAsync<T, E> {
+    return ResultAsync.fromSafePromise(
+      write.then(
+        (value) => ({ won: true as const, value }),
+        (error: unknown) => {
+          if (error instanceof ConditionalCheckFailedException) {
+            return { won: false as const, current: error.Item && (unmarshall(error.Item) as CallbackItem) };
+          }
+          throw error;
+        },
+      ),
+    ).andThen((r) => (r.won ? okAsync(r.value) : errAsync(onLost(r.current))));
+  }
+}

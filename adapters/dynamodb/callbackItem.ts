@@ -1,0 +1,75 @@
+import type { CallbackMapping, CallbackStatus } from '../../domain/callbacks/CallbackMapping.js';
+import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
+
+/** The callbacks table's item, attribute names as in seeds 000/001 plus Baton's own. */
+export interface CallbackItem {
+  callback_token: string;
+  task_token: string;
+  job_id?: string;
+  exec_id?: string;
+  segment_filename?: string;
+  status: CallbackStatus;
+  created_at: string;
+  expires_at: string;
+  ttl: number;
+  accepted_at?: string;
+  completed_at?: string;
+  /** The outcome reported by the work (seed 001's `result`). */
+  result?: { outcome: 'success'; output: string } | { outcome: 'failure'; error: string; cause: string };
+  gone_reason?: string;
+  /** Present only while ACCEPTED: puts the item in the sparse `redrive` index. */
+  redrive_pk?: string;
+  /** Epoch milliseconds until which a redrive run holds the right to resume. */
+  lease_until?: number;
+}
+
+export const REDRIVE_PARTITION = 'ACCEPTED';
+
+export function toResult(outcome: CallbackOutcome): NonNullable<CallbackItem['result']> {
+  return outcome.kind === 'success'
+    ? { outcome: 'success', output: outcome.output }
+    : { outcome: 'failure', error: outcome.error, cause: outcome.cause };
+}
+
+export function toItem(m: CallbackMapping): CallbackItem {
+  return {
+    callback_token: m.callbackToken,
+    task_token: m.taskToken,
+    job_id: m.jobId,
+    exec_id: m.execId,
+    segment_filename: m.segmentFilename,
+    status: m.status,
+    created_at: m.createdAt,
+    expires_at: m.expiresAt,
+    ttl: m.ttl,
+    accepted_at: m.acceptedAt,
+    completed_at: m.completedAt,
+    result: m.outcome && toResult(m.outcome),
+    gone_reason: m.goneReason,
+  };
+}
+
+export function fromItem(item: CallbackItem): CallbackMapping {
+  const r = item.result;
+  const outcome: CallbackOutcome | undefined =
+    r === undefined
+      ? undefined
+      : r.outcome === 'success'
+        ? { kind: 'success', output: r.output }
+        : { kind: 'failure', error: r.error, cause: r.cause };
+  return {
+    callbackToken: item.callback_token,
+    taskToken: item.task_token,
+    ...(item.job_id === undefined ? {} : { jobId: item.job_id }),
+    ...(item.exec_id === undefined ? {} : { execId: item.exec_id }),
+    ...(item.segment_filename === undefined ? {} : { segmentFilename: item.segment_filename }),
+    status: item.status,
+    createdAt: item.created_at,
+    expiresAt: item.expires_at,
+    ttl: Number(item.ttl),
+    ...(item.accepted_at === undefined ? {} : { acceptedAt: item.accepted_at }),
+    ...(item.completed_at === undefined ? {} : { completedAt: item.completed_at }),
+    ...(outcome === undefined ? {} : { outcome }),
+    ...(item.gone_reason === undefined ? {} : { goneReason: item.gone_reason }),
+  };
+}
