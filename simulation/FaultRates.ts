@@ -1,0 +1,41 @@
+/** How often the simulated cloud misbehaves. Every rate is a probability in [0, 1]. */
+export interface FaultRates {
+  /** A webhook delivered twice, sometimes concurrently (RunPod redelivers slow answers). */
+  readonly duplicate: number;
+  /** A webhook delivered again, minutes to hours after the first. */
+  readonly late: number;
+  /** A webhook delivery lost; RunPod retries it (twice, 10 s apart). */
+  readonly lost: number;
+  /** The work itself fails (RunPod FAILED, a worker reports failure, an ECS task stops). */
+  readonly jobFailure: number;
+  /** Chance that a five-minute slot starts a Step Functions outage of 1–10 minutes. */
+  readonly sfnOutage: number;
+  /** A handler crashes (throws) right before resuming Step Functions; the redrive recovers it. */
+  readonly crash: number;
+  /** EC2 Spot / ECS capacity failure on a launch attempt. */
+  readonly capacity: number;
+  /** SQS delivers a message a second time. */
+  readonly redelivery: number;
+}
+
+export const DEFAULT_FAULTS: FaultRates = {
+  duplicate: 0.1,
+  late: 0.05,
+  lost: 0.1,
+  jobFailure: 0.05,
+  sfnOutage: 0.05,
+  crash: 0.02,
+  capacity: 0.2,
+  redelivery: 0.05,
+};
+
+export const NO_FAULTS: FaultRates = {
+  duplicate: 0,
+  late: 0,
+  lost: 0,
+  jobFailure: 0,
+  sfnOutage: 0,
+  crash: 0,
+  capacity: 0,
+  redelivery: 0,
+};

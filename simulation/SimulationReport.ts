@@ -1,0 +1,33 @@
+import type { FaultRates } from './FaultRates.js';
+import type { InvariantResult } from './Invariant.js';
+import type { LatencySummary } from './LatencyRecorder.js';
+import type { SystemReport } from './SystemReport.js';
+
+/** Everything a run found; `--json` prints exactly this. */
+export interface SimulationReport {
+  readonly ok: boolean;
+  readonly seed: number;
+  readonly jobs: number;
+  readonly scenarios: readonly string[];
+  readonly faults: FaultRates;
+  readonly systems: readonly SystemReport[];
+  /** Every invariant of every system, prefixed with the system's name. */
+  readonly invariants: readonly InvariantResult[];
+  /** Virtual time the run covered. */
+  readonly simulatedSeconds: number;
+  readonly events: number;
+  /** SHA-256 of everything the seed determines: two runs with the same seed and flags print the same one. */
+  readonly fingerprint: string;
+  /** Wall-clock measurements (not determined by the seed). */
+  readonly wall: {
+    readonly ms: number;
+    readonly jobsPerSecond: number;
+    readonly eventsPerSecond: number;
+    readonly heapUsedMb: number;
+    readonly rssMb: number;
+  };
+  /** Wall time of the real handler calls, by handler. */
+  readonly latency: Readonly<Record<string, LatencySummary>>;
+  /** Log records the handlers wrote, by level. */
+  readonly logs: Readonly<Record<'debug' | 'info' | 'warn' | 'error', number>>;
+}

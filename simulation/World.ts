@@ -1,0 +1,31 @@
+import type { Clock } from '../application/ports/Clock.js';
+import { InMemoryMetrics } from '../adapters/memory/InMemoryMetrics.js';
+import { CountingLog } from './CountingLog.js';
+import type { FaultRates } from './FaultRates.js';
+import { LatencyRecorder } from './LatencyRecorder.js';
+import { Prng } from './Prng.js';
+import { Scheduler } from './Scheduler.js';
+
+/** What every simulated system shares: virtual time, the seeded generator, the fault rates, the measurements. */
+export interface World {
+  readonly scheduler: Scheduler;
+  readonly clock: Clock;
+  readonly prng: Prng;
+  readonly faults: FaultRates;
+  readonly latency: LatencyRecorder;
+  readonly log: CountingLog;
+  readonly metrics: InMemoryMetrics;
+}
+
+export function createWorld(seed: number, faults: FaultRates, start = '2026-01-06T00:00:00Z'): World {
+  const scheduler = new Scheduler(start);
+  return {
+    scheduler,
+    clock: scheduler.clock,
+    prng: new Prng(seed),
+    faults,
+    latency: new LatencyRecorder(),
+    log: new CountingLog(),
+    metrics: new InMemoryMetrics(),
+  };
+}

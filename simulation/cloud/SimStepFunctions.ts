@@ -1,0 +1,148 @@
+import { ResultAsync } from 'neverthrow';
+import type { TaskTokenError, TaskTokens } from '../../application/ports/TaskTokens.js';
+import { InMemoryStepFunctions } from '../../adapters/memory/InMemoryStepFunctions.js';
+import type { World } from '../World.js';
+
+export type TaskEnd = 'succeeded' | 'failed' | 'timedOut';
+
+export interface WaitOptions {
+  readonly execution: string;
+  readonly timeoutSeconds: number;
+  readonly heartbeatSeconds?: number;
+  /** Called once, when the task ends: resumed, or timed out by the engine. */
+  readonly onEnd: (end: TaskEnd, detail: { output?: string; error?: string }) => void;
+}
+
+interface Waiting {
+  readonly execution: string;
+  readonly onEnd: WaitOptions['onEnd'];
+  ended: TaskEnd | undefined;
+  /** Resumes Step Functions accepted for this token (must end at exactly 1, or 0 with a timeout). */
+  accepted: number;
+  /** SendTask calls refused because the task had already ended. */
+  refusedAfterEnd: number;
+}
+
+/**
+ * Step Functions as the simulation needs it: the in-memory task-token engine
+ * (`InMemoryStepFunctions`, which refuses a second resume as the real service does), plus
+ * outage windows on virtual time, injected crashes, timeout events, and a ledger of every
+ * resume per token for the exactly-once invariant.
+ */
+export class SimStepFunctions implements TaskTokens {
+  readonly engine: InMemoryStepFunctions;
+  private readonly waiting = new Map<string, Waiting>();
+  private down = false;
+  readonly stats = { outages: 0, outageSeconds: 0, refusedWhileDown: 0, crashes: 0, timedOut: 0, heartbeats: 0 };
+
+  constructor(private readonly world: World) {
+    this.engine = new InMemoryStepFunctions(world.clock);
+  }
+
+  /** A `.waitForTaskToken` state starts waiting; returns the token to hand to the work. */
+  waitForTaskToken(options: WaitOptions): string {
+    const token = this.engine.startTask({
+      execution: options.execution,
+      timeoutSeconds: options.timeoutSeconds,
+      ...(options.heartbeatSeconds === undefined ? {} : { heartbeatSeconds: options.heartbeatSeconds }),
+    });
+    this.waiting.set(token, { execution: options.execution, onEnd: options.onEnd, ended: undefined, accepted: 0, refusedAfterEnd: 0 });
+    this.world.scheduler.after(options.timeoutSeconds + 0.001, () => this.checkTimeout(token));
+    if (options.heartbeatSeconds !== undefined) this.world.scheduler.after(options.heartbeatSeconds + 0.001, () => this.checkTimeout(token));
+    return token;
+  }
+
+  /** Schedules outage windows over `[0, horizonSeconds)` of virtual time, as the fault rate says. */
+  planOutages(horizonSeconds: number): void {
+    const slot = 300;
+    for (let t = 0; t < horizonSeconds; t += slot) {
+      if (!this.world.prng.chance(this.world.faults.sfnOutage)) continue;
+      const length = this.world.prng.int(60, 600);
+      this.world.scheduler.after(t + this.world.prng.int(0, slot - 1), () => this.outage(length));
+    }
+  }
+
+  /** Step Functions refuses every call for `seconds` of virtual time. */
+  outage(seconds: number): void {
+    if (this.down) return;
+    this.down = true;
+    this.stats.outages += 1;
+    this.stats.outageSeconds += seconds;
+    this.engine.setAvailable(false);
+    this.world.scheduler.after(seconds, () => {
+      this.down = false;
+      this.engine.setAvailable(true);
+    });
+  }
+
+  succeed(taskToken: string, output: string): ResultAsync<void, TaskTokenError> {
+    return this.call(taskToken, () => this.engine.succeed(taskToken, output), 'succeeded', { output });
+  }
+
+  fail(taskToken: string, error: string, cause: string): ResultAsync<void, TaskTokenError> {
+    return this.call(taskToken, () => this.engine.fail(taskToken, error, cause), 'failed', { error });
+  }
+
+  heartbeat(taskToken: string): ResultAsync<void, TaskTokenError> {
+    this.stats.heartbeats += 1;
+    const result = this.engine.heartbeat(taskToken);
+    const task = this.engine.task(taskToken);
+    if (task?.heartbeatSeconds !== undefined && task.state === 'waiting') {
+      this.world.scheduler.after(task.heartbeatSeconds + 0.001, () => this.checkTimeout(taskToken));
+    }
+    return result;
+  }
+
+  /** Every token issued, with how it ended and how many resumes were accepted for it. */
+  ledger(): { token: string; execution: string; ended: TaskEnd | undefined; accepted: number; refusedAfterEnd: number }[] {
+    return [...this.waiting.entries()].map(([token, w]) => ({
+      token,
+      execution: w.execution,
+      ended: w.ended,
+      accepted: w.accepted,
+      refusedAfterEnd: w.refusedAfterEnd,
+    }));
+  }
+
+  private call(
+    taskToken: string,
+    send: () => ResultAsync<void, TaskTokenError>,
+    end: TaskEnd,
+    detail: { output?: string; error?: string },
+  ): ResultAsync<void, TaskTokenError> {
+    if (this.world.prng.chance(this.world.faults.crash)) {
+      // The function dies before its request leaves: an unknown fault, so it throws.
+      this.stats.crashes += 1;
+      return new ResultAsync(Promise.reject(new Error('Simulated crash before SendTask')));
+    }
+    if (this.down) this.stats.refusedWhileDown += 1;
+    const w = this.waiting.get(taskToken);
+    const wasOpen = this.engine.task(taskToken)?.state === 'waiting';
+    return send()
+      .map(() => {
+        if (w) {
+          w.accepted += 1;
+          this.end(w, end, detail);
+        }
+      })
+      .mapErr((e) => {
+        if (w && !wasOpen && e.type === 'TaskTokenGone') w.refusedAfterEnd += 1;
+        return e;
+      });
+  }
+
+  private checkTimeout(token: string): void {
+    const w = this.waiting.get(token);
+    if (!w || w.ended) return;
+    if (this.engine.task(token)?.state === 'timedOut') {
+      this.stats.timedOut += 1;
+      this.end(w, 'timedOut', {});
+    }
+  }
+
+  private end(w: Waiting, end: TaskEnd, detail: { output?: string; error?: string }): void {
+    if (w.ended) return;
+    w.ended = end;
+    w.onEnd(end, detail);
+  }
+}

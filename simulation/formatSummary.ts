@@ -1,0 +1,61 @@
+import { duration, fmt } from './ProgressBar.js';
+import type { SimulationReport } from './SimulationReport.js';
+
+/** The human summary printed at the end of `npm start`. */
+export function formatSummary(report: SimulationReport): string {
+  const lines: string[] = [];
+  lines.push(
+    `Baton simulation: seed ${report.seed}, ${fmt(report.jobs)} jobs, ${report.scenarios.join(', ')}`,
+    `simulated ${duration(report.simulatedSeconds * 1000)} in ${fmt(report.wall.ms)} ms wall ` +
+      `(${fmt(report.wall.jobsPerSecond)} jobs/s, ${fmt(report.events)} events, ${fmt(report.wall.eventsPerSecond)} events/s, ` +
+      `heap ${report.wall.heapUsedMb} MiB, rss ${report.wall.rssMb} MiB)`,
+    '',
+  );
+  const header = ['system', 'submitted', 'completed', 'failed', 'retried', 'duplicates absorbed'];
+  const rows = report.systems.map((s) => [
+    s.system,
+    fmt(s.submitted),
+    fmt(s.completed),
+    fmt(s.failed),
+    fmt(s.retried),
+    fmt(s.duplicatesAbsorbed),
+  ]);
+  lines.push(...table(header, rows), '');
+  for (const s of report.systems) {
+    const details = Object.entries(s.details)
+      .map(([k, v]) => `${k} ${fmt(v)}`)
+      .join(', ');
+    lines.push(`${s.title}${details ? `: ${details}` : ''}`);
+  }
+  lines.push('', 'Invariants:');
+  for (const i of report.invariants) lines.push(`  ${i.holds ? 'PASS' : 'FAIL'}  ${i.name} (${i.detail})`);
+  lines.push('', 'Handler latency (wall time of the real handler calls):');
+  lines.push(
+    ...table(
+      ['handler', 'calls', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+      Object.entries(report.latency).map(([name, l]) => [
+        name,
+        fmt(l.calls),
+        l.p50Ms.toFixed(3),
+        l.p95Ms.toFixed(3),
+        l.p99Ms.toFixed(3),
+        l.maxMs.toFixed(3),
+      ]),
+    ).map((l) => `  ${l}`),
+  );
+  const failed = report.invariants.filter((i) => !i.holds).length;
+  lines.push(
+    '',
+    `fingerprint ${report.fingerprint.slice(0, 16)} (same seed and flags → same fingerprint)`,
+    report.ok
+      ? `OK: all ${report.invariants.length} invariants hold`
+      : `BROKEN: ${failed} of ${report.invariants.length} invariants do not hold`,
+  );
+  return lines.join('\n');
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}

@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_FAULTS, NO_FAULTS, type FaultRates } from './FaultRates.js';
+
+export interface SimulationArgs {
+  readonly jobs: number;
+  readonly seed: number;
+  readonly faults: FaultRates;
+  readonly scenarios: readonly string[] | 'all';
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly help: boolean;
+}
+
+/** Fault-rate flags and the field each sets. */
+export const FAULT_FLAGS: Readonly<Record<string, keyof FaultRates>> = {
+  'duplicate-rate': 'duplicate',
+  'late-rate': 'late',
+  'lost-rate': 'lost',
+  'failure-rate': 'jobFailure',
+  'sfn-outage-rate': 'sfnOutage',
+  'crash-rate': 'crash',
+  'capacity-rate': 'capacity',
+  'redelivery-rate': 'redelivery',
+};
+
+export const USAGE = `Usage: npm start -- [options]
+
+Runs every Baton system on in-memory adapters in one simulated world (virtual clock,
+seeded faults), checks the guarantees, and exits 1 if any is broken.
+
+  --jobs N              jobs in total, shared between the scenarios (default 1000)
+  --seed N              seed of the run; the same seed and flags replay the same run (default 42)
+  --scenario NAME       run only this scenario (repeatable, or comma-separated); default all
+  --json                print the machine-readable report on stdout instead of the summary
+  --quiet               no progress bar
+  --no-faults           every fault rate 0
+${Object.entries(FAULT_FLAGS)
+  .map(([flag, field]) => `  --${flag.padEnd(20)}probability in [0,1] (default ${DEFAULT_FAULTS[field]})`)
+  .join('\n')}
+  --help                this text`;
+
+/** Parses the CLI flags; throws an Error with a readable message for a bad value. */
+export function parseSimulationArgs(argv: readonly string[]): SimulationArgs {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      jobs: { type: 'string' },
+      seed: { type: 'string' },
+      scenario: { type: 'string', multiple: true },
+      json: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      'no-faults': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      ...Object.fromEntries(Object.keys(FAULT_FLAGS).map((f) => [f, { type: 'string' as const }])),
+    },
+  });
+  const faults: Record<keyof FaultRates, number> = { ...(values['no-faults'] ? NO_FAULTS : DEFAULT_FAULTS) };
+  for (const [flag, field] of Object.entries(FAULT_FLAGS)) {
+    const raw = (values as Record<string, unknown>)[flag];
+    if (typeof raw === 'string') faults[field] = rate(flag, raw);
+  }
+  const scenarios = (values.scenario as string[] | undefined)?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  return {
+    jobs: integer('jobs', values.jobs as string | undefined, 1000, 1),
+    seed: integer('seed', values.seed as string | undefined, 42, 0),
+    faults,
+    scenarios: !scenarios || scenarios.length === 0 || scenarios.includes('all') ? 'all' : scenarios,
+    json: values.json === true,
+    quiet: values.quiet === true,
+    help: values.help === true,
+  };
+}
+
+function integer(flag: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) {
+    throw new Error(`--${flag} must be an integer ≥ ${min}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function rate(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new Error(`--${flag} must be a probability in [0, 1], got "${raw}"`);
+  return n;
+}

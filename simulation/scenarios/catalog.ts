@@ -1,0 +1,17 @@
+import type { ScenarioDefinition } from '../ScenarioDefinition.js';
+
+/**
+ * Every scenario `npm start` can run, in the order they run. A system joins the catalogue
+ * when its use-cases and handlers exist; the simulation never re-implements their logic.
+ */
+export const SCENARIOS: readonly ScenarioDefinition[] = [];
+
+/** The scenarios named, or all; an unknown name is an error listing the known ones. */
+export function selectScenarios(names: readonly string[] | 'all'): ScenarioDefinition[] {
+  if (names === 'all') return [...SCENARIOS];
+  return names.map((name) => {
+    const found = SCENARIOS.find((s) => s.name === name);
+    if (!found) throw new Error(`unknown scenario "${name}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    return found;
+  });
+}
