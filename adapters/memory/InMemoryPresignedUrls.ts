@@ -1,0 +1,14 @@
+import { okAsync, type ResultAsync } from 'neverthrow';
+import type { PresignedUrls, SegmentObjects } from '../../application/ports/PresignedUrls.js';
+
+/** Recognisable fake URLs; records each request. */
+export class InMemoryPresignedUrls implements PresignedUrls {
+  readonly requests: SegmentObjects[] = [];
+
+  forSegment(objects: SegmentObjects): ResultAsync<{ inputUrl: string; outputUrl: string }, never> {
+    this.requests.push(objects);
+    const url = (key: string, method: string) =>
+      `https://${objects.bucket}.s3.local/${key}?X-Method=${method}&X-Amz-Expires=${objects.expiresSecs}`;
+    return okAsync({ inputUrl: url(objects.inputKey, 'GET'), outputUrl: url(objects.outputKey, 'PUT') });
+  }
+}

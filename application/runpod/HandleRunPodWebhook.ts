@@ -1,0 +1,64 @@
+import { errAsync, type ResultAsync } from 'neverthrow';
+import { isCallbackToken } from '../../domain/callbacks/CallbackToken.js';
+import { failureOutcome, successOutcome, type CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
+import { invalidField, type InvalidInput } from '../../domain/shared/InvalidInput.js';
+import type { CompleteCallback, CompleteCallbackAnswer, CompleteCallbackError } from '../callbacks/CompleteCallback.js';
+import type { Log } from '../ports/Log.js';
+import { validate } from '../shared/validate.js';
+import { RunPodWebhookBodySchema, type RunPodWebhookBody } from './runPodWebhookBody.js';
+
+export interface RunPodWebhookInput {
+  /** From the path: `/webhook/{callback_token}`. */
+  readonly callbackToken: unknown;
+  /** The parsed JSON body. */
+  readonly body: unknown;
+}
+
+export type HandleRunPodWebhookError = InvalidInput | CompleteCallbackError;
+
+/**
+ * Seed 001, accept-then-resume: RunPod's report becomes a stored outcome in one conditional
+ * write, then Step Functions is resumed. COMPLETED → SendTaskSuccess with RunPod's `output`;
+ * FAILED, CANCELLED, TIMED_OUT → SendTaskFailure with the status as the error name and
+ * RunPod's `error` as the cause.
+ *
+ * @example
+ * await webhook.execute({ callbackToken: 'a1b2…', body: { id: 'job-123', status: 'COMPLETED', output: {} } });
+ */
+export class HandleRunPodWebhook {
+  constructor(
+    private readonly complete: CompleteCallback,
+    private readonly log: Log,
+  ) {}
+
+  execute(input: RunPodWebhookInput): ResultAsync<CompleteCallbackAnswer, HandleRunPodWebhookError> {
+    if (!isCallbackToken(input.callbackToken)) {
+      return errAsync(invalidField('callback_token', 'callback_token must be 64 lowercase hex characters'));
+    }
+    const callbackToken = input.callbackToken;
+    const body = validate(RunPodWebhookBodySchema, input.body);
+    if (body.isErr()) return errAsync(body.error);
+    this.log.info('Processing RunPod job', {
+      job_id: body.value.id,
+      status: body.value.status,
+      callback_token: callbackToken,
+    });
+    return this.complete.execute({ callbackToken, outcome: outcomeOf(body.value) });
+  }
+}
+
+/** What Step Functions receives for a RunPod report. */
+export function outcomeOf(body: RunPodWebhookBody): CallbackOutcome {
+  if (body.status === 'COMPLETED') {
+    return successOutcome({
+      job_id: body.id,
+      status: body.status,
+      output: body.output ?? null,
+      ...(body.delayTime === undefined ? {} : { delay_time_ms: body.delayTime }),
+      ...(body.executionTime === undefined ? {} : { execution_time_ms: body.executionTime }),
+    });
+  }
+  const error = body.error ?? body.output;
+  const cause = typeof error === 'string' ? error : error === undefined ? `RunPod job ${body.id} ${body.status}` : JSON.stringify(error);
+  return failureOutcome(body.status, cause);
+}

@@ -1,0 +1,119 @@
+import { err } from 'neverthrow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GpuJobRequest, GpuJobs } from '../../application/ports/GpuJobs.js';
+import { InMemoryGpuJobs } from '../../adapters/memory/InMemoryGpuJobs.js';
+import { RunPodClient } from '../../adapters/runpod/RunPodClient.js';
+import { startFakeRunPod, type FakeRunPod } from '../support/fakeRunPod.js';
+
+interface Harness {
+  readonly jobs: GpuJobs;
+  readonly received: () => unknown[];
+  readonly rejectNext: (status: number, detail: string) => void;
+}
+
+const request: GpuJobRequest = {
+  input: { input_presigned_url: 'https://in', output_presigned_url: 'https://out', params: { model: '7b', resolution: 1080 } },
+  webhook: 'https://api.example.com/webhook/abc',
+  policy: { executionTimeout: 600_000, ttl: 3_600_000 },
+};
+
+let runpod: FakeRunPod;
+beforeAll(async () => {
+  runpod = await startFakeRunPod();
+});
+afterAll(() => runpod.close());
+
+const harnesses: [string, () => Harness][] = [
+  [
+    'InMemoryGpuJobs',
+    () => {
+      const jobs = new InMemoryGpuJobs();
+      return { jobs, received: () => jobs.jobs.map((j) => j.request), rejectNext: (s, d) => jobs.rejectNextWith(s, d) };
+    },
+  ],
+  [
+    'RunPodClient (local HTTP server)',
+    () => {
+      const start = runpod.received.length;
+      return {
+        jobs: new RunPodClient({ endpointUrl: runpod.url, apiKey: async () => 'rp-key', sleep: async () => {} }),
+        received: () => runpod.received.slice(start).map((r) => r.body),
+        rejectNext: (status, detail) => runpod.queue({ status, body: detail }),
+      };
+    },
+  ],
+];
+
+describe.each(harnesses)('GpuJobs contract: %s', (_name, make) => {
+  it('submits the request as given and returns the job id', async () => {
+    const h = make();
+
+    const submitted = (await h.jobs.submit(request))._unsafeUnwrap();
+
+    expect(submitted.id).toMatch(/\S+/);
+    expect(h.received()).toEqual([request]);
+  });
+
+  it('returns a refusal as GpuJobRejected with its status and detail', async () => {
+    const h = make();
+    h.rejectNext(401, 'Unauthorized');
+
+    expect(await h.jobs.submit(request)).toEqual(err({ type: 'GpuJobRejected', status: 401, detail: 'Unauthorized' }));
+  });
+});
+
+describe('RunPodClient', () => {
+  const client = (extra: Partial<ConstructorParameters<typeof RunPodClient>[0]> = {}) =>
+    new RunPodClient({ endpointUrl: runpod.url, apiKey: async () => 'rp-secret-key', sleep: async () => {}, ...extra });
+
+  it('authenticates with the API key as a bearer token', async () => {
+    const start = runpod.received.length;
+
+    await client().submit(request);
+
+    expect(runpod.received[start]!.authorization).toBe('Bearer rp-secret-key');
+  });
+
+  it('retries 429 and 5xx answers, then succeeds', async () => {
+    const start = runpod.received.length;
+    runpod.queue({ status: 429, body: 'slow down' }, { status: 503, body: 'busy' });
+
+    const submitted = await client().submit(request);
+
+    expect(submitted.isOk()).toBe(true);
+    expect(runpod.received.length - start).toBe(3);
+  });
+
+  it('waits with exponential backoff and full jitter between attempts', async () => {
+    const waits: number[] = [];
+    runpod.queue({ status: 500 }, { status: 500 });
+
+    await client({ sleep: async (ms) => void waits.push(ms), random: () => 0.5, baseDelayMs: 100 }).submit(request);
+
+    expect(waits).toEqual([100, 200]);
+  });
+
+  it('throws RunPodUnavailableError when every attempt fails', async () => {
+    runpod.queue({ status: 502 }, { status: 502 }, { status: 502 });
+
+    await expect(client().submit(request)).rejects.toThrow(/RunPod unavailable after 3 attempts: HTTP 502/);
+  });
+
+  it('gives up on an attempt that does not answer within the timeout', async () => {
+    runpod.queue('hang');
+
+    const submitted = await client({ timeoutMs: 200 }).submit(request);
+
+    expect(submitted.isOk()).toBe(true);
+  });
+
+  it('does not retry a 400', async () => {
+    const start = runpod.received.length;
+    runpod.queue({ status: 400, body: '{"error":"bad input"}' });
+
+    expect(await client().submit(request)).toEqual(
+      err({ type: 'GpuJobRejected', status: 400, detail: '{"error":"bad input"}' }),
+    );
+    expect(runpod.received.length - start).toBe(1);
+  });
+});
