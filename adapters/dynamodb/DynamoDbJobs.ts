@@ -1,0 +1,198 @@
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import type {
+  CreateJobOptions,
+  IdempotencyKeyTaken,
+  JobChanged,
+  JobIdTaken,
+  JobNotFound,
+  Jobs,
+} from '../../application/ports/Jobs.js';
+import type { Job } from '../../domain/jobs/Job.js';
+import {
+  fromJobItem,
+  IDEMPOTENCY_PREFIX,
+  OPTIONAL_JOB_ATTRIBUTES,
+  toJobItem,
+  type IdempotencyItem,
+  type JobItem,
+} from './DynamoDbJobsItem.js';
+
+type Lost = { lost: true; current: Record<string, unknown> | undefined };
+
+/**
+ * Jobs in DynamoDB (key `job_id`). Creation is a PutItem on `attribute_not_exists`, or a
+ * transaction that also writes the `idempotency#<key>` item; each change is one UpdateItem
+ * conditioned on the status and version read, with `ReturnValuesOnConditionCheckFailure:
+ * ALL_OLD` so a lost race returns the current job without a second read. Updates SET and
+ * REMOVE only the job's own attributes, so attributes other writers keep on the item survive.
+ */
+export class DynamoDbJobs implements Jobs {
+  private readonly db: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  create(job: Job, options: CreateJobOptions = {}): ResultAsync<void, JobIdTaken | IdempotencyKeyTaken> {
+    const key = options.idempotencyKey;
+    if (key === undefined) {
+      return conditional(
+        this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: toJobItem(job),
+            ConditionExpression: 'attribute_not_exists(job_id)',
+          }),
+        ),
+      ).andThen((r) => (isLost(r) ? errAsync<void, JobIdTaken>({ type: 'JobIdTaken', jobId: job.jobId }) : okAsync(undefined)));
+    }
+    const keyItem: IdempotencyItem = {
+      job_id: IDEMPOTENCY_PREFIX + key,
+      kind: 'idempotency',
+      target_job_id: job.jobId,
+      ttl: job.ttl,
+    };
+    const write = this.db
+      .send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: keyItem,
+                ConditionExpression: 'attribute_not_exists(job_id)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              Put: { TableName: this.tableName, Item: toJobItem(job), ConditionExpression: 'attribute_not_exists(job_id)' },
+            },
+          ],
+        }),
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          const [keyReason, jobReason] = error.CancellationReasons ?? [];
+          if (keyReason?.Code === 'ConditionalCheckFailed') {
+            return { taken: 'key' as const, item: keyReason.Item && unmarshall(keyReason.Item) };
+          }
+          if (jobReason?.Code === 'ConditionalCheckFailed') return { taken: 'job' as const };
+          throw error;
+        },
+      );
+    return ResultAsync.fromSafePromise(write).andThen((r) => {
+      if (r === undefined) return okAsync(undefined);
+      if (r.taken === 'job') return errAsync<void, JobIdTaken>({ type: 'JobIdTaken', jobId: job.jobId });
+      const owner = r.item?.['target_job_id'];
+      const known = typeof owner === 'string' ? okAsync(owner) : this.keyOwner(key);
+      return known.andThen((jobId) =>
+        errAsync<void, IdempotencyKeyTaken>({ type: 'IdempotencyKeyTaken', idempotencyKey: key, jobId }),
+      );
+    });
+  }
+
+  get(jobId: string): ResultAsync<Job | undefined, never> {
+    if (jobId.startsWith(IDEMPOTENCY_PREFIX)) return okAsync(undefined);
+    return ResultAsync.fromSafePromise(
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: { job_id: jobId }, ConsistentRead: true })),
+    ).map((output) => (output.Item ? fromJobItem(output.Item as JobItem) : undefined));
+  }
+
+  update(previous: Job, next: Job): ResultAsync<Job, JobNotFound | JobChanged> {
+    const item = toJobItem(next) as unknown as Record<string, unknown>;
+    const names: Record<string, string> = { '#status': 'status', '#version': 'version' };
+    const values: Record<string, unknown> = { ':prevStatus': previous.status, ':prevVersion': previous.version };
+    const sets: string[] = [];
+    for (const [attribute, value] of Object.entries(item)) {
+      if (attribute === 'job_id' || value === undefined) continue;
+      names[`#${attribute}`] = attribute;
+      values[`:${attribute}`] = value;
+      sets.push(`#${attribute} = :${attribute}`);
+    }
+    const removes = OPTIONAL_JOB_ATTRIBUTES.filter((a) => item[a] === undefined);
+    for (const attribute of removes) names[`#${attribute}`] = attribute;
+    const expression =
+      `SET ${sets.join(', ')}` + (removes.length ? ` REMOVE ${removes.map((a) => `#${a}`).join(', ')}` : '');
+    return conditional(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { job_id: previous.jobId },
+          UpdateExpression: expression,
+          ConditionExpression: '#status = :prevStatus AND #version = :prevVersion',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+    ).andThen((r) => {
+      if (!isLost(r)) return okAsync(next);
+      if (r.current === undefined) return errAsync<Job, JobNotFound>({ type: 'JobNotFound', jobId: previous.jobId });
+      return errAsync<Job, JobChanged>({ type: 'JobChanged', current: fromJobItem(r.current as unknown as JobItem) });
+    });
+  }
+
+  releaseIdempotencyKey(idempotencyKey: string, jobId: string): ResultAsync<void, never> {
+    return conditional(
+      this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { job_id: IDEMPOTENCY_PREFIX + idempotencyKey },
+          ConditionExpression: 'target_job_id = :job',
+          ExpressionAttributeValues: { ':job': jobId },
+        }),
+      ),
+    ).map(() => undefined);
+  }
+
+  /** Who holds a key, when DynamoDB did not return the item with the cancellation. */
+  private keyOwner(idempotencyKey: string): ResultAsync<string, never> {
+    return ResultAsync.fromSafePromise(
+      this.db.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { job_id: IDEMPOTENCY_PREFIX + idempotencyKey },
+          ConsistentRead: true,
+        }),
+      ),
+    ).map((output) => String(output.Item?.['target_job_id'] ?? ''));
+  }
+}
+
+function isLost<T>(r: T | Lost): r is Lost {
+  return typeof r === 'object' && r !== null && (r as Lost).lost === true;
+}
+
+/** A failed condition becomes a value carrying the item DynamoDB returned; any other fault rejects. */
+function conditional<T>(write: Promise<T>): ResultAsync<T | Lost, never> {
+  return ResultAsync.fromSafePromise(
+    write.then(
+      (value): T | Lost => value,
+      (error: unknown): Lost => {
+        if (error instanceof ConditionalCheckFailedException) {
+          return { lost: true, current: error.Item && unmarshall(error.Item) };
+        }
+        throw error;
+      },
+    ),
+  );
+}

@@ -1,0 +1,155 @@
+import { err, ok } from 'neverthrow';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Jobs } from '../../application/ports/Jobs.js';
+import { DynamoDbJobs } from '../../adapters/dynamodb/DynamoDbJobs.js';
+import { jobsTable } from '../../adapters/dynamodb/tables/jobsTable.js';
+import { InMemoryJobs } from '../../adapters/memory/InMemoryJobs.js';
+import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
+import { aJob, complete, fail, moved, retry, start } from './builders.js';
+
+type Factory = () => Promise<Jobs>;
+
+const adapters: [string, Factory][] = [
+  ['InMemoryJobs', async () => new InMemoryJobs()],
+  [
+    'DynamoDbJobs (DynamoDB Local)',
+    async () => {
+      const client = localDynamoDbClient();
+      return new DynamoDbJobs(client, await createLocalTable(client, jobsTable));
+    },
+  ],
+];
+
+describe.each(adapters)('Jobs contract: %s', (_name, make) => {
+  let jobs: Jobs;
+  beforeAll(async () => {
+    jobs = await make();
+  });
+
+  it('stores a new job and gets it back as it was', async () => {
+    const job = aJob();
+
+    await jobs.create(job);
+
+    expect(await jobs.get(job.jobId)).toEqual(ok(job));
+  });
+
+  it('never overwrites an existing job', async () => {
+    const job = aJob();
+    await jobs.create(job);
+
+    const again = await jobs.create({ ...job, spec: { other: true } });
+
+    expect(again).toEqual(err({ type: 'JobIdTaken', jobId: job.jobId }));
+    expect((await jobs.get(job.jobId))._unsafeUnwrap()?.spec).toEqual(job.spec);
+  });
+
+  it('gets nothing for an unknown id', async () => {
+    expect(await jobs.get(aJob().jobId)).toEqual(ok(undefined));
+  });
+
+  it('answers a reused idempotency key with the job it made, and makes no second job', async () => {
+    const first = aJob();
+    const second = aJob();
+    await jobs.create(first, { idempotencyKey: `k-${first.jobId}` });
+
+    const again = await jobs.create(second, { idempotencyKey: `k-${first.jobId}` });
+
+    expect(again).toEqual(err({ type: 'IdempotencyKeyTaken', idempotencyKey: `k-${first.jobId}`, jobId: first.jobId }));
+    expect(await jobs.get(second.jobId)).toEqual(ok(undefined));
+  });
+
+  it('does not treat the idempotency record as a job', async () => {
+    const job = aJob();
+    await jobs.create(job, { idempotencyKey: `k-${job.jobId}` });
+
+    expect(await jobs.get(`idempotency#k-${job.jobId}`)).toEqual(ok(undefined));
+  });
+
+  it('lets a released key make a new job, but only the owner can release it', async () => {
+    const first = aJob();
+    const key = `k-${first.jobId}`;
+    await jobs.create(first, { idempotencyKey: key });
+
+    await jobs.releaseIdempotencyKey(key, 'someone-else');
+    expect(await jobs.create(aJob(), { idempotencyKey: key })).toEqual(
+      err({ type: 'IdempotencyKeyTaken', idempotencyKey: key, jobId: first.jobId }),
+    );
+    await jobs.releaseIdempotencyKey(key, first.jobId);
+    const second = aJob();
+
+    expect(await jobs.create(second, { idempotencyKey: key })).toEqual(ok(undefined));
+  });
+
+  it('writes a change made on the current status and version, with every field', async () => {
+    const job = aJob();
+    await jobs.create(job);
+    const running = moved(job, start);
+    await jobs.update(job, running);
+    const done = moved(running, complete);
+
+    const r = await jobs.update(running, done);
+
+    expect(r).toEqual(ok(done));
+    expect(await jobs.get(job.jobId)).toEqual(ok(done));
+  });
+
+  it('removes fields the new job no longer has, and keeps errors and failure details', async () => {
+    const job = aJob();
+    await jobs.create(job);
+    const retrying = moved(job, start, retry);
+    await jobs.update(job, retrying);
+    const failed = moved(retrying, start, { status: 'failed', error: { message: 'x', type: 'T', state: 'Render' } });
+
+    await jobs.update(retrying, failed);
+
+    expect(await jobs.get(job.jobId)).toEqual(ok(failed));
+  });
+
+  it('refuses a stale write and returns the job as it is now', async () => {
+    const job = aJob();
+    await jobs.create(job);
+    const done = moved(job, start, complete);
+    await jobs.update(job, done);
+
+    const stale = await jobs.update(job, moved(job, start));
+
+    expect(stale).toEqual(err({ type: 'JobChanged', current: done }));
+    expect(await jobs.get(job.jobId)).toEqual(ok(done));
+  });
+
+  it('refuses a write on the right status but an older version', async () => {
+    const job = aJob();
+    await jobs.create(job);
+    const once = moved(job, start);
+    await jobs.update(job, once);
+    const twice = moved(once, start);
+    await jobs.update(once, twice);
+
+    const r = await jobs.update(once, moved(once, fail));
+
+    expect(r).toEqual(err({ type: 'JobChanged', current: twice }));
+  });
+
+  it('refuses to update a job that does not exist, creating nothing', async () => {
+    const job = aJob();
+
+    const r = await jobs.update(job, moved(job, start));
+
+    expect(r).toEqual(err({ type: 'JobNotFound', jobId: job.jobId }));
+    expect(await jobs.get(job.jobId)).toEqual(ok(undefined));
+  });
+
+  it('lets exactly one of many concurrent writers of the same version win', async () => {
+    const job = aJob();
+    await jobs.create(job);
+
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => jobs.update(job, moved(job, i % 2 ? start : fail))),
+    );
+
+    expect(results.filter((r) => r.isOk())).toHaveLength(1);
+    const winner = results.find((r) => r.isOk())!._unsafeUnwrap();
+    expect(await jobs.get(job.jobId)).toEqual(ok(winner));
+  });
+});
