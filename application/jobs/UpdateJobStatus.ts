@@ -1,0 +1,92 @@
+import { errAsync, type ResultAsync } from 'neverthrow';
+import { transition, type Job, type JobChange, type JobStatus } from '../../domain/jobs/Job.js';
+import type { Clock } from '../ports/Clock.js';
+import type { JobNotFound, Jobs } from '../ports/Jobs.js';
+import type { Log } from '../ports/Log.js';
+import type { Metrics } from '../ports/Metrics.js';
+
+export interface UpdateJobStatusInput {
+  readonly jobId: string;
+  readonly change: JobChange;
+}
+
+/** The job's status machine does not allow this change from where the job is now (e.g. completed → processing). */
+export interface JobStatusRefused {
+  readonly type: 'JobStatusRefused';
+  readonly jobId: string;
+  readonly requested: JobStatus;
+  readonly current: Job;
+}
+
+/** Other writers kept changing the job while this one retried; nothing was written. Safe to retry. */
+export interface JobBusy {
+  readonly type: 'JobBusy';
+  readonly jobId: string;
+}
+
+export type UpdateJobStatusError = JobNotFound | JobStatusRefused | JobBusy;
+
+/** Re-reads after a lost race before giving up: enough for a burst of writers on one job. */
+const MAX_ROUNDS = 8;
+
+/**
+ * The one way a processor changes a job (seed 002's "Job Status Manager"). Reads the job,
+ * asks the domain whether the change is legal from its current status, and writes it
+ * conditioned on the status and version it read. If another writer got there first, the
+ * change is judged again against the job as it now is, so a late or concurrent update can
+ * never move a job backwards (a `processing` that arrives after `completed` is refused).
+ *
+ * @example
+ * const r = await updateJobStatus.execute({
+ *   jobId,
+ *   change: { status: 'completed', output: { s3Uri: 's3://bucket/out/video.mp4', duration: 42, size: 1234 } },
+ * });
+ */
+export class UpdateJobStatus {
+  constructor(
+    private readonly jobs: Jobs,
+    private readonly clock: Clock,
+    private readonly log: Log,
+    private readonly metrics: Metrics,
+  ) {}
+
+  execute(input: UpdateJobStatusInput): ResultAsync<Job, UpdateJobStatusError> {
+    const log = this.log.with({ job_id: input.jobId });
+    return this.jobs
+      .get(input.jobId)
+      .andThen((job) =>
+        job === undefined
+          ? errAsync<Job, UpdateJobStatusError>({ type: 'JobNotFound', jobId: input.jobId })
+          : this.apply(job, input.change, 1),
+      )
+      .map((job) => {
+        log.info('Job status updated', { status: job.status, version: job.version, attempts: job.attempts });
+        this.metrics.count('JobStatusUpdates');
+        return job;
+      })
+      .mapErr((error) => {
+        if (error.type === 'JobStatusRefused') {
+          log.warn('Job status update refused', { from: error.current.status, requested: error.requested });
+          this.metrics.count('JobStatusRefused');
+        }
+        return error;
+      });
+  }
+
+  private apply(job: Job, change: JobChange, round: number): ResultAsync<Job, UpdateJobStatusError> {
+    const next = transition(job, change, this.clock.now());
+    if (next.isErr()) {
+      return errAsync({ type: 'JobStatusRefused', jobId: job.jobId, requested: change.status, current: job });
+    }
+    return this.jobs.update(job, next.value).orElse((lost): ResultAsync<Job, UpdateJobStatusError> => {
+      switch (lost.type) {
+        case 'JobNotFound':
+          return errAsync(lost);
+        case 'JobChanged':
+          if (round >= MAX_ROUNDS) return errAsync({ type: 'JobBusy', jobId: job.jobId });
+          return this.apply(lost.current, change, round + 1);
+      }
+    });
+  }
+}
+
