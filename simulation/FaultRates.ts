@@ -12,6 +12,8 @@ export interface FaultRates {
   readonly sfnOutage: number;
   /** A handler crashes (throws) right before resuming Step Functions; the redrive recovers it. */
   readonly crash: number;
+  /** A provider API (RunPod submit, ECS RunTask) fails even after the adapter's retries: the handler throws, Step Functions / SQS retry. */
+  readonly providerDown: number;
   /** EC2 Spot / ECS capacity failure on a launch attempt. */
   readonly capacity: number;
   /** SQS delivers a message a second time. */
@@ -23,8 +25,9 @@ export const DEFAULT_FAULTS: FaultRates = {
   late: 0.05,
   lost: 0.1,
   jobFailure: 0.05,
-  sfnOutage: 0.05,
+  sfnOutage: 0.15,
   crash: 0.02,
+  providerDown: 0.02,
   capacity: 0.2,
   redelivery: 0.05,
 };
@@ -36,6 +39,7 @@ export const NO_FAULTS: FaultRates = {
   jobFailure: 0,
   sfnOutage: 0,
   crash: 0,
+  providerDown: 0,
   capacity: 0,
   redelivery: 0,
 };

@@ -19,6 +19,7 @@ export const FAULT_FLAGS: Readonly<Record<string, keyof FaultRates>> = {
   'failure-rate': 'jobFailure',
   'sfn-outage-rate': 'sfnOutage',
   'crash-rate': 'crash',
+  'provider-down-rate': 'providerDown',
   'capacity-rate': 'capacity',
   'redelivery-rate': 'redelivery',
 };

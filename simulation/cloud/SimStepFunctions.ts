@@ -4,6 +4,8 @@ import { InMemoryStepFunctions } from '../../adapters/memory/InMemoryStepFunctio
 import type { World } from '../World.js';
 
 export type TaskEnd = 'succeeded' | 'failed' | 'timedOut';
+/** How a token's story ended in the ledger: a TaskEnd, or superseded by a Retry of its state. */
+export type LedgerEnd = TaskEnd | 'abandoned';
 
 export interface WaitOptions {
   readonly execution: string;
@@ -16,7 +18,7 @@ export interface WaitOptions {
 interface Waiting {
   readonly execution: string;
   readonly onEnd: WaitOptions['onEnd'];
-  ended: TaskEnd | undefined;
+  ended: LedgerEnd | undefined;
   /** Resumes Step Functions accepted for this token (must end at exactly 1, or 0 with a timeout). */
   accepted: number;
   /** SendTask calls refused because the task had already ended. */
@@ -50,6 +52,15 @@ export class SimStepFunctions implements TaskTokens {
     this.world.scheduler.after(options.timeoutSeconds + 0.001, () => this.checkTimeout(token));
     if (options.heartbeatSeconds !== undefined) this.world.scheduler.after(options.heartbeatSeconds + 0.001, () => this.checkTimeout(token));
     return token;
+  }
+
+  /**
+   * The state that issued `token` failed (its Lambda threw) and Step Functions' Retry runs it
+   * again with a new token; this one must never be resumed.
+   */
+  abandon(token: string): void {
+    const w = this.waiting.get(token);
+    if (w && !w.ended) w.ended = 'abandoned';
   }
 
   /** Schedules outage windows over `[0, horizonSeconds)` of virtual time, as the fault rate says. */
@@ -94,7 +105,7 @@ export class SimStepFunctions implements TaskTokens {
   }
 
   /** Every token issued, with how it ended and how many resumes were accepted for it. */
-  ledger(): { token: string; execution: string; ended: TaskEnd | undefined; accepted: number; refusedAfterEnd: number }[] {
+  ledger(): { token: string; execution: string; ended: LedgerEnd | undefined; accepted: number; refusedAfterEnd: number }[] {
     return [...this.waiting.entries()].map(([token, w]) => ({
       token,
       execution: w.execution,
@@ -141,7 +152,10 @@ export class SimStepFunctions implements TaskTokens {
   }
 
   private end(w: Waiting, end: TaskEnd, detail: { output?: string; error?: string }): void {
-    if (w.ended) return;
+    if (w.ended) {
+      // A resume of an abandoned (retried) token: the ledger keeps the accepted count for the invariant.
+      return;
+    }
     w.ended = end;
     w.onEnd(end, detail);
   }

@@ -1,10 +1,11 @@
 import type { ScenarioDefinition } from '../ScenarioDefinition.js';
+import { upscaling } from './upscaling.js';
 
 /**
  * Every scenario `npm start` can run, in the order they run. A system joins the catalogue
  * when its use-cases and handlers exist; the simulation never re-implements their logic.
  */
-export const SCENARIOS: readonly ScenarioDefinition[] = [];
+export const SCENARIOS: readonly ScenarioDefinition[] = [upscaling];
 
 /** The scenarios named, or all; an unknown name is an error listing the known ones. */
 export function selectScenarios(names: readonly string[] | 'all'): ScenarioDefinition[] {

@@ -1,0 +1,55 @@
+import type { RedriveReport } from '../../application/callbacks/RedriveCallbacks.js';
+import type { GpuJobs } from '../../application/ports/GpuJobs.js';
+import type { TaskTokens } from '../../application/ports/TaskTokens.js';
+import type { SubmitRunPodJobOutput } from '../../application/runpod/SubmitRunPodJob.js';
+import { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
+import { InMemoryPresignedUrls } from '../../adapters/memory/InMemoryPresignedUrls.js';
+import { Callbacks, callbackPortsModule, callbackUseCasesModule } from '../../entrypoints/container/callbacksModule.js';
+import { newContainer } from '../../entrypoints/container/newContainer.js';
+import { platformModule } from '../../entrypoints/container/platformModule.js';
+import { callbackRedriveHandler } from '../../entrypoints/handlers/callbackRedrive.js';
+import { runPodWebhookHandler } from '../../entrypoints/handlers/runPodWebhook.js';
+import { submitRunPodJobHandler } from '../../entrypoints/handlers/submitRunPodJob.js';
+import type { HttpResponse } from '../../entrypoints/http/apiGateway.js';
+import { SeededIds } from '../SeededIds.js';
+import type { World } from '../World.js';
+
+export const WEBHOOK_BASE_URL = 'https://sim.baton.local/webhook/';
+/** RunPod `policy.executionTimeout` given to every job: well inside the task's TimeoutSeconds. */
+export const RUNPOD_EXECUTION_TIMEOUT_MS = 3600_000;
+
+/** The three real handlers of the callback flow, and the store the invariants read. */
+export interface CallbackSystem {
+  readonly submit: (event: unknown) => Promise<SubmitRunPodJobOutput>;
+  readonly webhook: (event: unknown) => Promise<HttpResponse>;
+  readonly redrive: (event?: unknown) => Promise<RedriveReport>;
+  readonly mappings: InMemoryCallbackMappings;
+}
+
+/**
+ * Builds the callback flow exactly as a Lambda container does — the same inversify modules
+ * and handler factories — with in-memory adapters and the world's clock, ids and log.
+ */
+export function wireCallbacks(world: World, taskTokens: TaskTokens, gpuJobs: GpuJobs): CallbackSystem {
+  const mappings = new InMemoryCallbackMappings();
+  const container = newContainer();
+  container.load(
+    platformModule({ clock: world.clock, ids: new SeededIds(world.prng.fork()), log: world.log, metrics: world.metrics }),
+    callbackPortsModule({ mappings, taskTokens, gpuJobs, presignedUrls: new InMemoryPresignedUrls() }),
+    callbackUseCasesModule({
+      submit: {
+        webhookBaseUrl: WEBHOOK_BASE_URL,
+        defaultBucket: 'sim-bucket',
+        defaultPresignExpiresSecs: 21600,
+        defaultPolicy: { executionTimeout: RUNPOD_EXECUTION_TIMEOUT_MS, ttl: 2 * RUNPOD_EXECUTION_TIMEOUT_MS },
+      },
+      redrive: { redriveAfterSeconds: 60, leaseSeconds: 30, pageSize: 100, maxPages: 20 },
+    }),
+  );
+  return {
+    submit: submitRunPodJobHandler(container.get(Callbacks.SubmitRunPodJob)),
+    webhook: runPodWebhookHandler(container.get(Callbacks.HandleRunPodWebhook), world.log),
+    redrive: callbackRedriveHandler(container.get(Callbacks.RedriveCallbacks)),
+    mappings,
+  };
+}
