@@ -31,7 +31,8 @@ export function readConfig<S extends v.GenericSchema<Record<string, string | und
   if (parsed.success) return Object.freeze(parsed.output);
   const problems = parsed.issues.map((issue) => {
     const name = v.getDotPath(issue) ?? '(environment)';
-    return issue.input === undefined ? `${name} is required` : `${name} ${issue.message}`;
+    // A missing variable fails its schema; a cross-variable rule (`kind: 'validation'`) says its own words.
+    return issue.input === undefined && issue.kind === 'schema' ? `${name} is required` : `${name} ${issue.message}`;
   });
   throw new ConfigurationError(handler, problems);
 }

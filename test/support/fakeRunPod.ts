@@ -6,6 +6,8 @@ export interface FakeRunPod {
   readonly received: { authorization: string | undefined; body: unknown }[];
   /** Answers for the next requests, in order; then `200 {"id": "job-N", "status": "IN_QUEUE"}`. */
   queue(...answers: ({ status: number; body?: string } | 'hang')[]): void;
+  /** Runs with each accepted job before RunPod answers the submit (e.g. to deliver a fast webhook). */
+  beforeAnswer: ((body: unknown) => Promise<void>) | undefined;
   close(): Promise<void>;
 }
 
@@ -30,12 +32,14 @@ export async function startFakeRunPod(): Promise<FakeRunPod> {
       return;
     }
     jobs += 1;
+    await fake.beforeAnswer?.(received.at(-1)!.body);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `job-${jobs}`, status: 'IN_QUEUE' }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return {
+  const fake: FakeRunPod = {
+    beforeAnswer: undefined,
     url: `http://127.0.0.1:${port}/v2/endpoint-1/run`,
     received,
     queue: (...a) => answers.push(...a),
@@ -45,4 +49,5 @@ export async function startFakeRunPod(): Promise<FakeRunPod> {
         server.close(() => resolve());
       }),
   };
+  return fake;
 }

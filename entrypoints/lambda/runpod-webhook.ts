@@ -1,0 +1,24 @@
+import * as v from 'valibot';
+import { readConfig, logLevel, requiredString } from '../config/readConfig.js';
+import { awsCallbacksModule } from '../container/awsCallbacksModule.js';
+import { Callbacks, callbackUseCasesModule } from '../container/callbacksModule.js';
+import { newContainer } from '../container/newContainer.js';
+import { systemPlatformModule } from '../container/systemPlatform.js';
+import { runPodWebhookHandler } from '../handlers/runPodWebhook.js';
+import { lambdaPlatform } from '../runtime/lambdaPlatform.js';
+
+const config = readConfig(
+  'runpod-webhook',
+  process.env,
+  v.object({ CALLBACK_TABLE_NAME: requiredString, LOG_LEVEL: logLevel }),
+);
+const platform = lambdaPlatform('runpod-webhook', config.LOG_LEVEL);
+const container = newContainer();
+container.load(
+  systemPlatformModule(platform),
+  awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME }),
+  callbackUseCasesModule(),
+);
+
+/** API Gateway `POST /webhook/{callback_token}` (seed 001). */
+export const handler = platform.wrap(runPodWebhookHandler(container.get(Callbacks.HandleRunPodWebhook), platform.log));

@@ -1,0 +1,67 @@
+import * as v from 'valibot';
+import {
+  httpUrl,
+  logLevel,
+  optionalString,
+  positiveInt,
+  readConfig,
+  requiredString,
+} from '../config/readConfig.js';
+import { awsCallbacksModule } from '../container/awsCallbacksModule.js';
+import { awsRunPodModule } from '../container/awsRunPodModule.js';
+import { Callbacks, callbackUseCasesModule } from '../container/callbacksModule.js';
+import { newContainer } from '../container/newContainer.js';
+import { systemPlatformModule } from '../container/systemPlatform.js';
+import { submitRunPodJobHandler } from '../handlers/submitRunPodJob.js';
+import { lambdaPlatform } from '../runtime/lambdaPlatform.js';
+
+const config = readConfig(
+  'submit-runpod-job',
+  process.env,
+  v.pipe(
+    v.object({
+      CALLBACK_TABLE_NAME: requiredString,
+      WEBHOOK_BASE_URL: httpUrl,
+      RUNPOD_ENDPOINT_URL: httpUrl,
+      RUNPOD_API_KEY: optionalString,
+      RUNPOD_API_KEY_SECRET_ID: optionalString,
+      PRESIGN_LAMBDA_ARN: optionalString,
+      BUCKET_NAME: optionalString,
+      PRESIGN_EXPIRES_SECS: v.optional(positiveInt, '21600'),
+      RUNPOD_EXECUTION_TIMEOUT_MS: v.optional(positiveInt),
+      RUNPOD_TTL_MS: v.optional(positiveInt),
+      LOG_LEVEL: logLevel,
+    }),
+    v.forward(
+      v.partialCheck(
+        [['RUNPOD_API_KEY'], ['RUNPOD_API_KEY_SECRET_ID']],
+        (env) => (env.RUNPOD_API_KEY === undefined) !== (env.RUNPOD_API_KEY_SECRET_ID === undefined),
+        'or RUNPOD_API_KEY_SECRET_ID: set exactly one',
+      ),
+      ['RUNPOD_API_KEY'],
+    ),
+  ),
+);
+const platform = lambdaPlatform('submit-runpod-job', config.LOG_LEVEL);
+const container = newContainer();
+container.load(
+  systemPlatformModule(platform),
+  awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME }),
+  awsRunPodModule({
+    endpointUrl: config.RUNPOD_ENDPOINT_URL,
+    apiKey: config.RUNPOD_API_KEY,
+    apiKeySecretId: config.RUNPOD_API_KEY_SECRET_ID,
+    presignLambdaArn: config.PRESIGN_LAMBDA_ARN,
+  }),
+  callbackUseCasesModule({
+    submit: {
+      webhookBaseUrl: config.WEBHOOK_BASE_URL,
+      defaultBucket: config.BUCKET_NAME,
+      defaultPresignExpiresSecs: config.PRESIGN_EXPIRES_SECS,
+      defaultPolicy: { executionTimeout: config.RUNPOD_EXECUTION_TIMEOUT_MS, ttl: config.RUNPOD_TTL_MS },
+    },
+  }),
+);
+
+/** Step Functions task (`.waitForTaskToken`), seed 000. */
+export const handler = platform.wrap(submitRunPodJobHandler(container.get(Callbacks.SubmitRunPodJob)));

@@ -1,0 +1,67 @@
+import { createServer, type Server } from 'node:http';
+import { InMemoryStepFunctions } from '../../adapters/memory/InMemoryStepFunctions.js';
+import { SystemClock } from '../../adapters/system/SystemClock.js';
+
+export interface FakeStepFunctions {
+  /** Set `AWS_ENDPOINT_URL_SFN` to this. */
+  readonly endpoint: string;
+  /** The engine behind it: start tasks, read outcomes, count calls. */
+  readonly engine: InMemoryStepFunctions;
+  /** Every SendTask* request that reached the server, by operation. */
+  readonly requests: { operation: string; input: Record<string, string> }[];
+  /** While down, every call answers 503 ServiceUnavailable (the SDK retries, then gives up). */
+  setDown(down: boolean): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Step Functions' SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat over the real wire
+ * protocol (awsJson1_0), backed by the in-memory engine. Lets tests run the built bundles,
+ * with their own bundled SDK, against something that refuses a second resume as AWS does.
+ */
+export async function startFakeStepFunctions(): Promise<FakeStepFunctions> {
+  const engine = new InMemoryStepFunctions(new SystemClock());
+  const requests: FakeStepFunctions['requests'] = [];
+  let down = false;
+  const server: Server = createServer(async (req, res) => {
+    let text = '';
+    for await (const chunk of req) text += chunk;
+    const operation = String(req.headers['x-amz-target'] ?? '').split('.').at(-1) ?? '';
+    const input = JSON.parse(text || '{}') as Record<string, string>;
+    requests.push({ operation, input });
+    const reply = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
+    if (down) return reply(503, { __type: 'ServiceUnavailable', message: 'Service Unavailable' });
+    const token = input['taskToken'] ?? '';
+    const result =
+      operation === 'SendTaskSuccess'
+        ? await engine.succeed(token, input['output'] ?? '')
+        : operation === 'SendTaskFailure'
+          ? await engine.fail(token, input['error'] ?? '', input['cause'] ?? '')
+          : operation === 'SendTaskHeartbeat'
+            ? await engine.heartbeat(token)
+            : undefined;
+    if (result === undefined) return reply(400, { __type: 'UnknownOperationException', message: operation });
+    if (result.isOk()) return reply(200, {});
+    const e = result.error;
+    if (e.type === 'TaskTokensUnavailable') return reply(503, { __type: 'ServiceUnavailable', message: 'unavailable' });
+    const message = e.reason === 'TaskTimedOut' ? 'Task Timed Out: Provided task does not exist anymore' : e.reason;
+    return reply(400, { __type: `com.amazonaws.swf.service.model.v20120125#${e.reason}`, message });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    engine,
+    requests,
+    setDown: (d) => {
+      down = d;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
