@@ -1,0 +1,56 @@
+import type { ResultAsync } from 'neverthrow';
+import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
+import { utcDay } from '../../domain/shared/time.js';
+import { validate } from '../shared/validate.js';
+import type { Clock } from '../ports/Clock.js';
+import type { DailyCounters } from '../ports/DailyCounters.js';
+import type { Log } from '../ports/Log.js';
+import type { Metrics } from '../ports/Metrics.js';
+import { JobIdInputSchema } from './JobIdInput.js';
+
+export interface CounterIncremented {
+  readonly day: string;
+  readonly jobId: string;
+  /** The day's count after this call. */
+  readonly count: number;
+  /** `false` when this job had already been counted today (a retried task): nothing was added. */
+  readonly fresh: boolean;
+}
+
+export type IncrementCounterError = InvalidInput;
+
+/**
+ * Seed 003's `increment-counter`: today's count goes up by one for this job, atomically, and a
+ * job counts once per UTC day, so a task Step Functions retries after a lost response (or a
+ * job that already reserved its slot with {@link ReserveQuota}) does not count twice.
+ *
+ * @example
+ * const r = await incrementCounter.execute({ job_id: 'job-abc123' });
+ * // ok({ day: '2026-02-07', jobId: 'job-abc123', count: 4, fresh: true })
+ */
+export class IncrementCounter {
+  constructor(
+    private readonly counters: DailyCounters,
+    private readonly clock: Clock,
+    private readonly log: Log,
+    private readonly metrics: Metrics,
+  ) {}
+
+  execute(input: unknown): ResultAsync<CounterIncremented, IncrementCounterError> {
+    const now = this.clock.now();
+    const day = utcDay(now);
+    return validate(JobIdInputSchema, input)
+      .asyncAndThen(({ job_id: jobId }) => this.counters.countJob(day, jobId, now).map((r) => ({ jobId, ...r })))
+      .map(({ jobId, count, fresh }) => {
+        const log = this.log.with({ job_id: jobId });
+        if (fresh) {
+          log.info('Daily counter incremented', { date: day, daily_count: count });
+          this.metrics.count('JobsCounted');
+        } else {
+          log.info('Job already counted today, counter unchanged', { date: day, daily_count: count });
+          this.metrics.count('RepeatedCountsIgnored');
+        }
+        return { day, jobId, count, fresh };
+      });
+  }
+}

@@ -1,0 +1,22 @@
+import * as v from 'valibot';
+
+/** A job id is stored in the day's item; bounding it bounds that item's growth per job. */
+export const MAX_JOB_ID_LENGTH = 256;
+
+/**
+ * The Step Functions task input of `increment-counter` and `reserve-quota`: `{ "job_id": "…" }`.
+ * The id is used as given (not trimmed): it is an identity, and `" a"` is not `"a"`.
+ */
+export const JobIdInputSchema = v.object(
+  {
+    job_id: v.pipe(
+      v.string('must be a string'),
+      v.minLength(1, 'must not be empty'),
+      v.check((id) => id.trim() !== '', 'must not be blank'),
+      v.maxLength(MAX_JOB_ID_LENGTH, `must be at most ${MAX_JOB_ID_LENGTH} characters`),
+    ),
+  },
+  (issue) => (issue.path ? 'is required' : 'must be an object with a job_id'),
+);
+
+export type JobIdInput = v.InferOutput<typeof JobIdInputSchema>;

@@ -1,0 +1,70 @@
+import { errAsync, type ResultAsync } from 'neverthrow';
+import type { QuotaExhausted } from '../../domain/quota/DayTally.js';
+import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
+import { utcDay } from '../../domain/shared/time.js';
+import { validate } from '../shared/validate.js';
+import type { Clock } from '../ports/Clock.js';
+import type { DailyCounters } from '../ports/DailyCounters.js';
+import type { Log } from '../ports/Log.js';
+import type { Metrics } from '../ports/Metrics.js';
+import { JobIdInputSchema } from './JobIdInput.js';
+import type { QuotaSettings } from './QuotaSettings.js';
+
+export interface QuotaReserved {
+  readonly day: string;
+  readonly jobId: string;
+  /** The day's count after this call, this job included. */
+  readonly count: number;
+  readonly limit: number;
+  /** `false` when the job already held its slot (a retried task): no second slot was taken. */
+  readonly fresh: boolean;
+}
+
+export type ReserveQuotaError = InvalidInput | QuotaExhausted;
+
+/**
+ * The race-free replacement for check-then-increment (SPEC item 5): one conditional write takes
+ * a slot of today's quota for this job only while the count is below the limit. However many
+ * executions start at once, at most `dailyQuota` of them get a slot; a retried reservation of
+ * the same job succeeds again without taking another.
+ *
+ * A pipeline calls it where it would call `check-quota`, and drops `increment-counter` (which
+ * would be a harmless no-op for a job that holds a slot: both count a job once per day).
+ *
+ * @example
+ * const r = await reserveQuota.execute({ job_id: 'job-abc123' });
+ * r.match(
+ *   (slot) => startWork(slot.jobId),
+ *   (e) => (e.type === 'QuotaExhausted' ? skipToday() : reject(e)),
+ * );
+ */
+export class ReserveQuota {
+  constructor(
+    private readonly counters: DailyCounters,
+    private readonly clock: Clock,
+    private readonly log: Log,
+    private readonly metrics: Metrics,
+    private readonly settings: QuotaSettings,
+  ) {}
+
+  execute(input: unknown): ResultAsync<QuotaReserved, ReserveQuotaError> {
+    const now = this.clock.now();
+    const day = utcDay(now);
+    const limit = this.settings.dailyQuota;
+    return validate(JobIdInputSchema, input)
+      .asyncAndThen(({ job_id: jobId }) =>
+        this.counters
+          .reserve(day, jobId, limit, now)
+          .map(({ count, fresh }): QuotaReserved => {
+            this.log.with({ job_id: jobId }).info('Daily quota slot reserved', { date: day, daily_count: count, daily_quota: limit, fresh });
+            this.metrics.count(fresh ? 'QuotaSlotsReserved' : 'RepeatedReservationsIgnored');
+            return { day, jobId, count, limit, fresh };
+          })
+          .orElse((exhausted) => {
+            this.log.with({ job_id: jobId }).info('Daily quota reached, no slot reserved', { date: day, daily_count: exhausted.count, daily_quota: limit });
+            this.metrics.count('QuotaReservationsRefused');
+            return errAsync<QuotaReserved, ReserveQuotaError>(exhausted);
+          }),
+      );
+  }
+}
