@@ -33,6 +33,7 @@ async function main(): Promise<number> {
     seed: args.seed,
     faults: args.faults,
     scenarios,
+    ...(args.sabotage ? { sabotage: args.sabotage } : {}),
     ...(bar ? { onProgress: (done: number, total: number, ms: number) => bar.update(done, total, ms) } : {}),
   });
   bar?.finish();

@@ -8,7 +8,7 @@ export interface FaultRates {
   readonly lost: number;
   /** The work itself fails (RunPod FAILED, a worker reports failure, an ECS task stops). */
   readonly jobFailure: number;
-  /** Chance that a five-minute slot starts a Step Functions outage of 1–10 minutes. */
+  /** Fraction of the busy period during which Step Functions is down, in outages of 1–10 minutes. */
   readonly sfnOutage: number;
   /** A handler crashes (throws) right before resuming Step Functions; the redrive recovers it. */
   readonly crash: number;
@@ -25,7 +25,7 @@ export const DEFAULT_FAULTS: FaultRates = {
   late: 0.05,
   lost: 0.1,
   jobFailure: 0.05,
-  sfnOutage: 0.15,
+  sfnOutage: 0.1,
   crash: 0.02,
   providerDown: 0.02,
   capacity: 0.2,

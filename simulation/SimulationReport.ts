@@ -9,6 +9,8 @@ export interface SimulationReport {
   readonly seed: number;
   readonly jobs: number;
   readonly scenarios: readonly string[];
+  /** Present when a bug was planted on purpose (`--sabotage`). */
+  readonly sabotage?: string;
   readonly faults: FaultRates;
   readonly systems: readonly SystemReport[];
   /** Every invariant of every system, prefixed with the system's name. */

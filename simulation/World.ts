@@ -15,9 +15,15 @@ export interface World {
   readonly latency: LatencyRecorder;
   readonly log: CountingLog;
   readonly metrics: InMemoryMetrics;
+  /** A deliberate bug to plant (`--sabotage`), proving the invariants can fail. */
+  readonly sabotage: Sabotage | undefined;
 }
 
-export function createWorld(seed: number, faults: FaultRates, start = '2026-01-06T00:00:00Z'): World {
+/** Bugs the simulation can plant in the system under test. */
+export const SABOTAGES = ['unconditional-claim'] as const;
+export type Sabotage = (typeof SABOTAGES)[number];
+
+export function createWorld(seed: number, faults: FaultRates, sabotage?: Sabotage, start = '2026-01-06T00:00:00Z'): World {
   const scheduler = new Scheduler(start);
   return {
     scheduler,
@@ -27,5 +33,6 @@ export function createWorld(seed: number, faults: FaultRates, start = '2026-01-0
     latency: new LatencyRecorder(),
     log: new CountingLog(),
     metrics: new InMemoryMetrics(),
+    sabotage,
   };
 }

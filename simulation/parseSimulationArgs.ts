@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_FAULTS, NO_FAULTS, type FaultRates } from './FaultRates.js';
+import { SABOTAGES, type Sabotage } from './World.js';
 
 export interface SimulationArgs {
   readonly jobs: number;
@@ -9,6 +10,7 @@ export interface SimulationArgs {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly help: boolean;
+  readonly sabotage: Sabotage | undefined;
 }
 
 /** Fault-rate flags and the field each sets. */
@@ -38,6 +40,7 @@ seeded faults), checks the guarantees, and exits 1 if any is broken.
 ${Object.entries(FAULT_FLAGS)
   .map(([flag, field]) => `  --${flag.padEnd(20)}probability in [0,1] (default ${DEFAULT_FAULTS[field]})`)
   .join('\n')}
+  --sabotage BUG        plant a known bug to watch the invariants catch it: ${SABOTAGES.join(', ')}
   --help                this text`;
 
 /** Parses the CLI flags; throws an Error with a readable message for a bad value. */
@@ -53,6 +56,7 @@ export function parseSimulationArgs(argv: readonly string[]): SimulationArgs {
       quiet: { type: 'boolean', default: false },
       'no-faults': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      sabotage: { type: 'string' },
       ...Object.fromEntries(Object.keys(FAULT_FLAGS).map((f) => [f, { type: 'string' as const }])),
     },
   });
@@ -70,7 +74,14 @@ export function parseSimulationArgs(argv: readonly string[]): SimulationArgs {
     json: values.json === true,
     quiet: values.quiet === true,
     help: values.help === true,
+    sabotage: sabotageOf(values.sabotage as string | undefined),
   };
+}
+
+function sabotageOf(raw: string | undefined): Sabotage | undefined {
+  if (raw === undefined) return undefined;
+  if (!(SABOTAGES as readonly string[]).includes(raw)) throw new Error(`--sabotage must be one of ${SABOTAGES.join(', ')}, got "${raw}"`);
+  return raw as Sabotage;
 }
 
 function integer(flag: string, raw: string | undefined, fallback: number, min: number): number {

@@ -4,7 +4,7 @@ import type { FaultRates } from './FaultRates.js';
 import type { ScenarioDefinition } from './ScenarioDefinition.js';
 import type { SimulationReport } from './SimulationReport.js';
 import type { Scenario, SystemReport } from './SystemReport.js';
-import { createWorld } from './World.js';
+import { createWorld, type Sabotage } from './World.js';
 
 export interface SimulationOptions {
   readonly jobs: number;
@@ -13,6 +13,8 @@ export interface SimulationOptions {
   readonly scenarios: readonly ScenarioDefinition[];
   /** Called now and then with jobs done / planned and the virtual time (ms since the start). */
   readonly onProgress?: (done: number, total: number, simulatedMs: number) => void;
+  /** Plants a known bug in the system under test (see `SABOTAGES`); the run must then fail. */
+  readonly sabotage?: Sabotage;
   /** Tests use this to break a guarantee on purpose and see the checker catch it. */
   readonly tamper?: (systems: SystemReport[]) => SystemReport[];
 }
@@ -27,7 +29,7 @@ export interface SimulationOptions {
  */
 export async function runSimulation(options: SimulationOptions): Promise<SimulationReport> {
   const started = performance.now();
-  const world = createWorld(options.seed, options.faults);
+  const world = createWorld(options.seed, options.faults, options.sabotage);
   const startMs = world.scheduler.nowMs();
   const shares = allocate(options.jobs, options.scenarios);
   const scenarios: Scenario[] = options.scenarios.map((d, i) => d.create(world, shares[i]!));
@@ -54,7 +56,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const simulatedSeconds = Math.round((world.scheduler.nowMs() - startMs) / 1000);
   const events = world.scheduler.eventsProcessed;
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ seed: options.seed, jobs: options.jobs, faults: options.faults, systems, simulatedSeconds, events }))
+    .update(JSON.stringify({ seed: options.seed, jobs: options.jobs, faults: options.faults, sabotage: options.sabotage, systems, simulatedSeconds, events }))
     .digest('hex');
   const ms = performance.now() - started;
   const memory = process.memoryUsage();
@@ -63,6 +65,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     seed: options.seed,
     jobs: options.jobs,
     scenarios: options.scenarios.map((d) => d.name),
+    ...(options.sabotage ? { sabotage: options.sabotage } : {}),
     faults: options.faults,
     systems,
     invariants,

@@ -63,13 +63,17 @@ export class SimStepFunctions implements TaskTokens {
     if (w && !w.ended) w.ended = 'abandoned';
   }
 
-  /** Schedules outage windows over `[0, horizonSeconds)` of virtual time, as the fault rate says. */
+  /**
+   * Schedules outage windows of 1–10 minutes at random places in `[0, horizonSeconds)` of
+   * virtual time, until Step Functions is down for the fraction of it the fault rate says.
+   */
   planOutages(horizonSeconds: number): void {
-    const slot = 300;
-    for (let t = 0; t < horizonSeconds; t += slot) {
-      if (!this.world.prng.chance(this.world.faults.sfnOutage)) continue;
-      const length = this.world.prng.int(60, 600);
-      this.world.scheduler.after(t + this.world.prng.int(0, slot - 1), () => this.outage(length));
+    const { prng, faults, scheduler } = this.world;
+    let budget = faults.sfnOutage * horizonSeconds;
+    while (budget >= 1) {
+      const length = Math.min(budget, prng.int(60, 600));
+      budget -= length;
+      scheduler.after(prng.between(0, horizonSeconds), () => this.outage(length));
     }
   }
 

@@ -85,7 +85,7 @@ export class UpscalingScenario implements Scenario {
         for (const segment of video.segments) scheduler.after(0, () => this.submit(video, segment));
       });
     }
-    this.sfn.planOutages(at + 3600);
+    this.sfn.planOutages(at + 900);
     scheduler.every(REDRIVE_EVERY_SECONDS, () => this.redrive(), () => this.busy());
   }
 

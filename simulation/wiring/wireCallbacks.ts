@@ -11,6 +11,7 @@ import { callbackRedriveHandler } from '../../entrypoints/handlers/callbackRedri
 import { runPodWebhookHandler } from '../../entrypoints/handlers/runPodWebhook.js';
 import { submitRunPodJobHandler } from '../../entrypoints/handlers/submitRunPodJob.js';
 import type { HttpResponse } from '../../entrypoints/http/apiGateway.js';
+import { UnconditionalClaims } from '../sabotage/UnconditionalClaims.js';
 import { SeededIds } from '../SeededIds.js';
 import type { World } from '../World.js';
 
@@ -31,7 +32,7 @@ export interface CallbackSystem {
  * and handler factories — with in-memory adapters and the world's clock, ids and log.
  */
 export function wireCallbacks(world: World, taskTokens: TaskTokens, gpuJobs: GpuJobs): CallbackSystem {
-  const mappings = new InMemoryCallbackMappings();
+  const mappings = world.sabotage === 'unconditional-claim' ? new UnconditionalClaims() : new InMemoryCallbackMappings();
   const container = newContainer();
   container.load(
     platformModule({ clock: world.clock, ids: new SeededIds(world.prng.fork()), log: world.log, metrics: world.metrics }),

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FAULTS, NO_FAULTS, type FaultRates } from '../../simulation/FaultRates.js';
+import { allocate, runSimulation } from '../../simulation/runSimulation.js';
+import { SCENARIOS } from '../../simulation/scenarios/catalog.js';
+
+/** Every fault well above its default, so a small run meets each of them many times. */
+const HARSH: FaultRates = {
+  duplicate: 0.4,
+  late: 0.2,
+  lost: 0.3,
+  jobFailure: 0.15,
+  sfnOutage: 0.3,
+  crash: 0.1,
+  providerDown: 0.1,
+  capacity: 0.5,
+  redelivery: 0.3,
+};
+
+const run = (seed: number, faults: FaultRates = HARSH, jobs = 300) => runSimulation({ jobs, seed, faults, scenarios: SCENARIOS });
+
+describe('the simulation', () => {
+  it.each([1, 2, 3])('keeps every guarantee under harsh faults (seed %i)', async (seed) => {
+    const report = await run(seed);
+
+    expect(report.invariants.filter((i) => !i.holds)).toEqual([]);
+    expect(report.ok).toBe(true);
+    for (const system of report.systems) expect(system.completed + system.failed).toBeGreaterThan(0);
+  });
+
+  it('meets the faults it was asked for', async () => {
+    const report = await run(4);
+
+    const callbacks = report.systems.find((s) => s.system === 'runpod-callbacks')!;
+    expect(callbacks.duplicatesAbsorbed).toBeGreaterThan(0);
+    expect(callbacks.details['lost deliveries']).toBeGreaterThan(0);
+    expect(callbacks.details['Step Functions outages']).toBeGreaterThan(0);
+    expect(callbacks.details['resumed by redrive']).toBeGreaterThan(0);
+    expect(callbacks.details['webhooks before submit answered']).toBeGreaterThan(0);
+  });
+
+  it('replays the same run for the same seed, and another for another seed', async () => {
+    const a = await run(11, DEFAULT_FAULTS, 200);
+    const b = await run(11, DEFAULT_FAULTS, 200);
+    const c = await run(12, DEFAULT_FAULTS, 200);
+
+    expect(a.fingerprint).toBe(b.fingerprint);
+    expect(a.systems).toEqual(b.systems);
+    expect(c.fingerprint).not.toBe(a.fingerprint);
+  });
+
+  it('finishes every job without faults', async () => {
+    const report = await run(5, NO_FAULTS, 200);
+
+    expect(report.ok).toBe(true);
+    for (const s of report.systems) {
+      expect(s.retried).toBe(0);
+      expect(s.duplicatesAbsorbed).toBe(0);
+    }
+  });
+
+  it('catches a planted bug: an unconditional claim lets duplicates resume again', async () => {
+    const report = await runSimulation({ jobs: 300, seed: 6, faults: HARSH, scenarios: SCENARIOS, sabotage: 'unconditional-claim' });
+
+    expect(report.ok).toBe(false);
+    const broken = report.invariants.filter((i) => !i.holds).map((i) => i.name);
+    expect(broken).toContain('runpod-callbacks: duplicates never reached Step Functions');
+  });
+
+  it('fails the run when any invariant fails', async () => {
+    const report = await runSimulation({
+      jobs: 50,
+      seed: 7,
+      faults: NO_FAULTS,
+      scenarios: SCENARIOS,
+      tamper: (systems) => systems.map((s, i) => (i === 0 ? { ...s, invariants: [...s.invariants, { name: 'planted', holds: false, detail: 'x' }] } : s)),
+    });
+
+    expect(report.ok).toBe(false);
+  });
+});
+
+describe('allocate', () => {
+  it('shares the jobs by weight, exactly, at least one each', () => {
+    const defs = [
+      { name: 'a', title: '', weight: 3, create: () => undefined as never },
+      { name: 'b', title: '', weight: 1, create: () => undefined as never },
+    ];
+
+    expect(allocate(100, defs)).toEqual([75, 25]);
+    expect(allocate(1, defs)).toEqual([1, 1]);
+  });
+});
