@@ -13,12 +13,13 @@ import type { SpotInstances } from '../ports/SpotInstances.js';
 import { validate } from '../shared/validate.js';
 
 /**
- * How the worker reports back. `callbacksTable` (the default): the task token is stored in the
- * callbacks table under a fresh callback token, which is all the user-data carries.
- * `taskTokenInUserData`: the seed's behaviour, the task token itself in user-data (opt-in).
+ * How the worker reports back. `callbacksTable` (the default): the task token is stored in
+ * `mappings` (the callbacks table `tableName`) under a fresh callback token, which is all the
+ * user-data carries. `taskTokenInUserData`: the seed's behaviour, the task token itself in
+ * user-data (opt-in); nothing is stored.
  */
 export type WorkerReportChannel =
-  | { readonly kind: 'callbacksTable'; readonly tableName: string }
+  | { readonly kind: 'callbacksTable'; readonly tableName: string; readonly mappings: CallbackMappings }
   | { readonly kind: 'taskTokenInUserData' };
 
 /** The Step Functions task input (seed 003): `{"job_id", "task_token"}`. */
@@ -60,7 +61,6 @@ export class LaunchWorker {
     private readonly settings: WorkerLaunchSettings,
     private readonly channel: WorkerReportChannel,
     private readonly spot: SpotInstances,
-    private readonly mappings: CallbackMappings,
     private readonly ids: Ids,
     private readonly clock: Clock,
     private readonly log: Log,
@@ -77,7 +77,9 @@ export class LaunchWorker {
     const log = this.log.with({ job_id: jobId, role: this.settings.role });
     const credential = await this.credential(jobId, taskToken);
     const discard = async () => {
-      if (credential.kind === 'callback') await this.mappings.discardPending(credential.callbackToken);
+      if (this.channel.kind === 'callbacksTable' && credential.kind === 'callback') {
+        await this.channel.mappings.discardPending(credential.callbackToken);
+      }
     };
     try {
       const plan = planLaunch(this.settings, jobId, credential);
@@ -137,7 +139,7 @@ export class LaunchWorker {
   private async credential(jobId: string, taskToken: string): Promise<WorkerCredential> {
     if (this.channel.kind === 'taskTokenInUserData') return { kind: 'taskToken', taskToken };
     const callbackToken = this.ids.secretToken();
-    const created = await this.mappings.create(newCallbackMapping({ callbackToken, taskToken, jobId, now: this.clock.now() }));
+    const created = await this.channel.mappings.create(newCallbackMapping({ callbackToken, taskToken, jobId, now: this.clock.now() }));
     // 256 random bits do not collide; a taken token means the Ids port is broken.
     if (created.isErr()) throw new Error('a fresh callback token was already taken');
     return { kind: 'callback', callbackToken, callbackTableName: this.channel.tableName };

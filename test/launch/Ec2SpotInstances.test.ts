@@ -103,9 +103,8 @@ describe('Ec2SpotInstances', () => {
       });
     const useCase = new LaunchWorker(
       aLaunchSettings({ instanceTypes: ['c5.2xlarge', 'c6i.2xlarge'], subnetIds: ['subnet-a', 'subnet-b'] }),
-      { kind: 'callbacksTable', tableName: 'baton-callbacks' },
+      { kind: 'callbacksTable', tableName: 'baton-callbacks', mappings: new InMemoryCallbackMappings() },
       new Ec2SpotInstances(new EC2Client({ region: 'us-east-1', maxAttempts: 1 })),
-      new InMemoryCallbackMappings(),
       new SequentialIds(),
       new ManualClock(),
       new RecordingLog(),

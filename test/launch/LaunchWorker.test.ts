@@ -13,10 +13,12 @@ import { aLaunchSettings } from './builders.js';
 
 const TASK_TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAA' + 'z'.repeat(40);
 
-function setup(settings: Partial<WorkerLaunchSettings> = {}, channel: WorkerReportChannel = { kind: 'callbacksTable', tableName: 'baton-callbacks' }) {
+function setup(settings: Partial<WorkerLaunchSettings> = {}, optIn = false) {
+  const mappings = new InMemoryCallbackMappings();
+  const channel: WorkerReportChannel = optIn ? { kind: 'taskTokenInUserData' } : { kind: 'callbacksTable', tableName: 'baton-callbacks', mappings };
   const parts = {
     spot: new InMemorySpotInstances(),
-    mappings: new InMemoryCallbackMappings(),
+    mappings,
     log: new RecordingLog(),
     metrics: new InMemoryMetrics(),
   };
@@ -24,7 +26,6 @@ function setup(settings: Partial<WorkerLaunchSettings> = {}, channel: WorkerRepo
     aLaunchSettings({ instanceTypes: ['c5.2xlarge', 'c6i.2xlarge'], subnetIds: ['subnet-a', 'subnet-b'], ...settings }),
     channel,
     parts.spot,
-    parts.mappings,
     new SequentialIds(),
     new ManualClock('2026-02-07T10:00:00Z'),
     parts.log,
@@ -53,7 +54,7 @@ describe('LaunchWorker', () => {
   });
 
   it('puts the task token in user-data, and stores nothing, only when opted in', async () => {
-    const { useCase, spot, mappings } = setup({}, { kind: 'taskTokenInUserData' });
+    const { useCase, spot, mappings } = setup({}, true);
 
     await useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN });
 

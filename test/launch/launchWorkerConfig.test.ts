@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../entrypoints/config/readConfig.js';
+import { readLaunchWorkerConfig } from '../../entrypoints/handlers/launchWorkerConfig.js';
+
+const rendererEnv = {
+  RENDERER_AMI_ID: 'ami-0123456789abcdef0',
+  RENDERER_SECURITY_GROUP_ID: 'sg-1111',
+  RENDERER_SUBNET_ID: 'subnet-aaaa',
+  RENDERER_IAM_INSTANCE_PROFILE: 'arn:aws:iam::123456789012:instance-profile/manga-worker',
+  CALLBACK_TABLE_NAME: 'baton-callbacks',
+  AWS_REGION: 'eu-west-1',
+};
+
+describe('start-renderer / start-uploader configuration', () => {
+  it('applies the seed defaults', () => {
+    const config = readLaunchWorkerConfig('renderer', rendererEnv);
+    expect(config.settings).toEqual({
+      role: 'renderer',
+      amiId: 'ami-0123456789abcdef0',
+      instanceTypes: ['c5.2xlarge'],
+      subnetIds: ['subnet-aaaa'],
+      securityGroupIds: ['sg-1111'],
+      iamInstanceProfile: 'arn:aws:iam::123456789012:instance-profile/manga-worker',
+      region: 'eu-west-1',
+      workDir: '/opt/manga-pipeline',
+      shutdownWhenDone: true,
+    });
+    expect(config.callbackTableName).toBe('baton-callbacks');
+  });
+
+  it('the uploader defaults to t3.medium and reads UPLOADER_* only', () => {
+    const env = Object.fromEntries(Object.entries(rendererEnv).map(([k, val]) => [k.replace('RENDERER_', 'UPLOADER_'), val]));
+    expect(readLaunchWorkerConfig('uploader', env).settings.instanceTypes).toEqual(['t3.medium']);
+    expect(() => readLaunchWorkerConfig('uploader', rendererEnv)).toThrow(ConfigurationError);
+  });
+
+  it('reads ordered lists of instance types and subnets', () => {
+    const config = readLaunchWorkerConfig('renderer', {
+      ...rendererEnv,
+      RENDERER_INSTANCE_TYPE: 'c5.2xlarge, c6i.2xlarge,c5a.2xlarge',
+      RENDERER_SUBNET_ID: 'subnet-aaaa,subnet-bbbb',
+    });
+    expect(config.settings.instanceTypes).toEqual(['c5.2xlarge', 'c6i.2xlarge', 'c5a.2xlarge']);
+    expect(config.settings.subnetIds).toEqual(['subnet-aaaa', 'subnet-bbbb']);
+  });
+
+  it('names every missing or malformed variable in one error', () => {
+    expect(() => readLaunchWorkerConfig('renderer', { RENDERER_AMI_ID: 'ubuntu', RENDERER_INSTANCE_TYPE: 'big' })).toThrow(
+      'start-renderer: invalid configuration: RENDERER_AMI_ID must be an AMI id (ami-…); RENDERER_INSTANCE_TYPE must be a comma-separated list of instance types; RENDERER_SECURITY_GROUP_ID is required; RENDERER_SUBNET_ID is required; RENDERER_IAM_INSTANCE_PROFILE is required',
+    );
+  });
+
+  it('needs the callbacks table unless the task token is opted into user-data', () => {
+    const { CALLBACK_TABLE_NAME: _, ...withoutTable } = rendererEnv;
+    expect(() => readLaunchWorkerConfig('renderer', withoutTable)).toThrow(
+      'CALLBACK_TABLE_NAME is required (unless WORKER_TASK_TOKEN_IN_USER_DATA=true)',
+    );
+    const optIn = readLaunchWorkerConfig('renderer', { ...withoutTable, WORKER_TASK_TOKEN_IN_USER_DATA: 'true' });
+    expect(optIn.callbackTableName).toBeUndefined();
+  });
+
+  it('reads the worker bootstrap settings', () => {
+    const config = readLaunchWorkerConfig('renderer', {
+      ...rendererEnv,
+      WORKER_REPOSITORY_URL: 'https://github.com/acme/manga.git',
+      WORKER_REPOSITORY_REF: 'main',
+      WORKER_WORK_DIR: '/srv/app',
+      WORKER_SHUTDOWN_WHEN_DONE: 'false',
+    });
+    expect(config.settings).toMatchObject({
+      repositoryUrl: 'https://github.com/acme/manga.git',
+      repositoryRef: 'main',
+      workDir: '/srv/app',
+      shutdownWhenDone: false,
+    });
+  });
+});
