@@ -1,0 +1,57 @@
+import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import type {
+  ContainerTasks,
+  StartedTask,
+  TaskLaunch,
+  TaskLaunchError,
+} from '../../application/ports/ContainerTasks.js';
+
+/** A task the fake started. */
+export interface FakeTask extends StartedTask {
+  readonly request: TaskLaunch;
+}
+
+/**
+ * ECS in memory: starts a task per idempotency key (a repeated key returns the first task, as
+ * RunTask's client token does), and fails on demand like a full cluster or an outage.
+ */
+export class InMemoryContainerTasks implements ContainerTasks {
+  private readonly byKey = new Map<string, FakeTask>();
+  private readonly scripted: TaskLaunchError[] = [];
+  private capacity = Number.POSITIVE_INFINITY;
+  /** Every launch call, answered or not. */
+  readonly calls: TaskLaunch[] = [];
+
+  /** The next launches fail with these errors, in order (before any task starts). */
+  failNext(...errors: TaskLaunchError[]): void {
+    this.scripted.push(...errors);
+  }
+
+  /** At most `tasks` more tasks fit; later launches fail with RESOURCE:MEMORY. */
+  setCapacity(tasks: number): void {
+    this.capacity = tasks;
+  }
+
+  launch(request: TaskLaunch): ResultAsync<StartedTask, TaskLaunchError> {
+    this.calls.push(request);
+    const scripted = this.scripted.shift();
+    if (scripted) return errAsync(scripted);
+    const existing = this.byKey.get(request.idempotencyKey);
+    if (existing) return okAsync({ taskArn: existing.taskArn });
+    if (this.capacity <= 0) {
+      return errAsync({ type: 'CapacityUnavailable', failures: [{ reason: 'RESOURCE:MEMORY', kind: 'capacity' }] });
+    }
+    this.capacity -= 1;
+    const task: FakeTask = {
+      taskArn: `arn:aws:ecs:us-east-1:123456789012:task/baton/${(this.byKey.size + 1).toString(16).padStart(32, '0')}`,
+      request,
+    };
+    this.byKey.set(request.idempotencyKey, task);
+    return okAsync({ taskArn: task.taskArn });
+  }
+
+  /** Tasks actually started (one per idempotency key). */
+  tasks(): FakeTask[] {
+    return [...this.byKey.values()];
+  }
+}

@@ -1,0 +1,296 @@
+import { err, ok, ResultAsync, type Result } from 'neverthrow';
+import {
+  claim,
+  deferred,
+  keyPrefixFor,
+  launched,
+  launchKey,
+  newDispatch,
+  rejected,
+  released,
+  type Dispatch,
+  type DispatchTarget,
+} from '../../domain/dispatch/Dispatch.js';
+import { parseJobSource, type JobSource } from '../../domain/dispatch/JobSource.js';
+import { invalidField, type InvalidInput } from '../../domain/shared/InvalidInput.js';
+import type { Clock } from '../ports/Clock.js';
+import type { ContainerTasks, TaskPlacementFailure } from '../ports/ContainerTasks.js';
+import type { Dispatches } from '../ports/Dispatches.js';
+import type { Log } from '../ports/Log.js';
+import type { Metrics } from '../ports/Metrics.js';
+import { validate } from '../shared/validate.js';
+import { DispatchRequestSchema, JOB_ID_PATTERN, JOB_ID_RULE } from './dispatchRequest.js';
+
+/** Where jobs run; from the handler's configuration. */
+export interface DispatchSettings {
+  readonly taskDefinition: string;
+  readonly containerName: string;
+  /** Torrent and magnet sources go here; unset, they are refused. */
+  readonly transmissionTaskDefinition?: string;
+  /** The Transmission task's container; defaults to `containerName`. */
+  readonly transmissionContainerName?: string;
+  readonly bucket: string;
+  readonly ttlDays: number;
+  /** How long one delivery holds the right to launch; longer than the function's timeout. */
+  readonly leaseSeconds: number;
+}
+
+export interface DispatchToEcsInput {
+  /** The parsed body: `{ url, job_id? }`. */
+  readonly request: unknown;
+  /** The job id when the body names none: the Idempotency-Key header, the SQS message id, or a fresh uuid. */
+  readonly defaultJobId: string;
+  /** Where `defaultJobId` came from, for error messages (`Idempotency-Key`). */
+  readonly defaultJobIdField?: string;
+}
+
+export type DispatchToEcsAnswer =
+  /** This call launched the task. */
+  | { readonly type: 'Launched'; readonly dispatch: Dispatch }
+  /** A repeat of a job whose task was already launched: nothing new started. */
+  | { readonly type: 'AlreadyLaunched'; readonly dispatch: Dispatch };
+
+/** A torrent or magnet source, and no Transmission task definition is configured. */
+export interface TorrentsNotConfigured {
+  readonly type: 'TorrentsNotConfigured';
+  readonly source: JobSource;
+}
+
+/** The job id was used before for another source. */
+export interface JobIdReused {
+  readonly type: 'JobIdReused';
+  readonly jobId: string;
+  readonly current: Dispatch;
+}
+
+/** Another delivery of this job is launching it right now. */
+export interface LaunchInProgress {
+  readonly type: 'LaunchInProgress';
+  readonly dispatch: Dispatch;
+}
+
+/** ECS had no room; nothing started, the job stays `submitted` and a later delivery tries again. */
+export interface DispatchCapacityUnavailable {
+  readonly type: 'CapacityUnavailable';
+  readonly dispatch: Dispatch;
+  readonly reasons: readonly string[];
+}
+
+/** ECS refused the launch for good; the job is `failed`. */
+export interface DispatchLaunchRejected {
+  readonly type: 'LaunchRejected';
+  readonly dispatch: Dispatch;
+  readonly reasons: readonly string[];
+}
+
+/** ECS could not be reached; a task may or may not have started. A repeat finds out (same ECS token). */
+export interface LaunchOutcomeUnknown {
+  readonly type: 'LaunchOutcomeUnknown';
+  readonly dispatch: Dispatch;
+}
+
+export type DispatchToEcsError =
+  | InvalidInput
+  | TorrentsNotConfigured
+  | JobIdReused
+  | LaunchInProgress
+  | DispatchCapacityUnavailable
+  | DispatchLaunchRejected
+  | LaunchOutcomeUnknown;
+
+type Outcome = Result<DispatchToEcsAnswer, DispatchToEcsError>;
+
+/**
+ * Records a job and launches it as an ECS task, at most once per job id however often it is
+ * delivered. The first delivery creates the dispatch (a write conditioned on the id being
+ * free) holding a launch lease; a repeat finds it in the same round trip and either reports
+ * it launched, or, if an earlier attempt started nothing or died, claims it (a write
+ * conditioned on the version) and tries again. RunTask carries a token per attempt, so
+ * repeating an attempt whose outcome was lost returns the task it started.
+ *
+ * @example
+ * const r = await dispatchToEcs.execute({ request: { url: 'https://example.com/stream' }, defaultJobId: ids.uuid() });
+ * if (r.isOk()) console.log(r.value.dispatch.launch.taskArn);
+ */
+export class DispatchToEcs {
+  constructor(
+    private readonly dispatches: Dispatches,
+    private readonly tasks: ContainerTasks,
+    private readonly settings: DispatchSettings,
+    private readonly clock: Clock,
+    private readonly log: Log,
+    private readonly metrics: Metrics,
+  ) {}
+
+  execute(input: DispatchToEcsInput): ResultAsync<DispatchToEcsAnswer, DispatchToEcsError> {
+    return new ResultAsync(this.run(input));
+  }
+
+  private async run(input: DispatchToEcsInput): Promise<Outcome> {
+    const request = validate(DispatchRequestSchema, input.request);
+    if (request.isErr()) return this.invalid(request.error);
+    const jobId = request.value.job_id ?? input.defaultJobId;
+    if (request.value.job_id === undefined && !JOB_ID_PATTERN.test(jobId)) {
+      return this.invalid(invalidField(input.defaultJobIdField ?? 'job_id', JOB_ID_RULE));
+    }
+    const source = parseJobSource(request.value.url);
+    if (source.isErr()) return this.invalid(source.error);
+    const log = this.log.with({ job_id: jobId });
+    const target = this.targetFor(source.value, jobId);
+    if (target === undefined) {
+      log.warn('Torrent source refused: TRANSMISSION_TASK_DEF is not set', { source_kind: source.value.kind });
+      this.metrics.count('DispatchRefused');
+      return err({ type: 'TorrentsNotConfigured', source: source.value });
+    }
+    const fresh = newDispatch({
+      jobId,
+      source: source.value,
+      target,
+      spec: { ...request.value, url: source.value.url },
+      ttlDays: this.settings.ttlDays,
+      leaseSeconds: this.settings.leaseSeconds,
+      now: this.clock.now(),
+    });
+    const created = await this.dispatches.create(fresh);
+    if (created.isOk()) {
+      log.info('Job recorded', { source_kind: source.value.kind, task_definition: target.taskDefinition });
+      this.metrics.count('JobsReceived');
+      return this.launch(fresh, log);
+    }
+    this.metrics.count('DispatchDuplicates');
+    return this.repeat(created.error.current, source.value, log, true);
+  }
+
+  /** Another delivery of a known job: report it, or take over its launch if nobody holds it. */
+  private async repeat(current: Dispatch, source: JobSource, log: Log, mayRetry: boolean): Promise<Outcome> {
+    if (current.source.url !== source.url) {
+      log.warn('Job id reused for another source', { source_kind: source.kind });
+      return err({ type: 'JobIdReused', jobId: current.job.jobId, current });
+    }
+    const claimed = claim(current, this.clock.now(), this.settings.leaseSeconds);
+    if (claimed.isErr()) {
+      const { dispatch } = claimed.error;
+      switch (claimed.error.type) {
+        case 'AlreadyLaunched':
+          log.info('Duplicate delivery of a launched job ignored', { status: dispatch.job.status, task_arn: dispatch.launch.taskArn });
+          return ok({ type: 'AlreadyLaunched', dispatch });
+        case 'LaunchFailedForGood':
+          return err({ type: 'LaunchRejected', dispatch, reasons: dispatch.launch.lastFailure?.reasons ?? [] });
+        case 'LaunchInProgress':
+          log.info('Duplicate delivery while the job is being launched', { lease_until: dispatch.launch.leaseUntil });
+          return err({ type: 'LaunchInProgress', dispatch });
+      }
+    }
+    const taken = await this.dispatches.replace(current, claimed.value);
+    if (taken.isErr()) {
+      if (taken.error.type === 'DispatchNotFound') throw new Error(`dispatch ${current.job.jobId} vanished while claimed`);
+      // Someone wrote in between: decide once more on what they wrote, never loop.
+      return mayRetry
+        ? this.repeat(taken.error.current, source, log, false)
+        : err({ type: 'LaunchInProgress', dispatch: taken.error.current });
+    }
+    log.info('Retrying job launch', { attempt: claimed.value.launch.attempt });
+    return this.launch(claimed.value, log);
+  }
+
+  private async launch(dispatch: Dispatch, log: Log): Promise<Outcome> {
+    const started = await this.tasks.launch({
+      taskDefinition: dispatch.target.taskDefinition,
+      containerName: dispatch.target.containerName,
+      environment: containerEnvironment(dispatch),
+      idempotencyKey: launchKey(dispatch),
+    });
+    const now = this.clock.now();
+    if (started.isOk()) {
+      const next = orThrow(launched(dispatch, started.value.taskArn, now));
+      const stored = await this.record(dispatch, next, log);
+      this.metrics.count('EcsTaskLaunched');
+      log.info('ECS task launched', { task_arn: started.value.taskArn, attempt: dispatch.launch.attempt });
+      return ok({ type: 'Launched', dispatch: stored.job.status === 'submitted' ? next : stored });
+    }
+    this.metrics.count('EcsTaskLaunchFailed');
+    const error = started.error;
+    switch (error.type) {
+      case 'CapacityUnavailable': {
+        const reasons = describe(error.failures);
+        const stored = await this.record(dispatch, deferred(dispatch, reasons, now), log);
+        this.metrics.count('EcsCapacityUnavailable');
+        log.warn('ECS capacity unavailable, job will be retried', { reasons, attempt: dispatch.launch.attempt });
+        return err({ type: 'CapacityUnavailable', dispatch: stored, reasons });
+      }
+      case 'LaunchRejected': {
+        const reasons = describe(error.failures);
+        const stored = await this.record(dispatch, orThrow(rejected(dispatch, reasons, now)), log);
+        this.metrics.count('EcsLaunchRejected');
+        log.error('ECS refused to launch the task', { reasons, task_definition: dispatch.target.taskDefinition });
+        return err({ type: 'LaunchRejected', dispatch: stored, reasons });
+      }
+      case 'ContainerTasksUnavailable': {
+        const stored = await this.record(dispatch, released(dispatch, now), log);
+        this.metrics.count('EcsUnavailable');
+        log.error('ECS unavailable, launch outcome unknown', { error: describeCause(error.cause) });
+        return err({ type: 'LaunchOutcomeUnknown', dispatch: stored });
+      }
+    }
+  }
+
+  /**
+   * Stores the attempt's outcome. If the write loses, the lease ran out and another delivery
+   * took over the same attempt (same ECS token, so the same task): its record stands.
+   */
+  private async record(previous: Dispatch, next: Dispatch, log: Log): Promise<Dispatch> {
+    const written = await this.dispatches.replace(previous, next);
+    if (written.isOk()) return next;
+    if (written.error.type === 'DispatchNotFound') throw new Error(`dispatch ${previous.job.jobId} vanished while launching`);
+    log.warn('Launch outcome superseded by another delivery', { status: written.error.current.job.status });
+    return written.error.current;
+  }
+
+  private targetFor(source: JobSource, jobId: string): DispatchTarget | undefined {
+    const s = this.settings;
+    const keyPrefix = keyPrefixFor(jobId);
+    if (source.kind === 'stream') {
+      return { taskDefinition: s.taskDefinition, containerName: s.containerName, bucket: s.bucket, keyPrefix };
+    }
+    if (s.transmissionTaskDefinition === undefined) return undefined;
+    return {
+      taskDefinition: s.transmissionTaskDefinition,
+      containerName: s.transmissionContainerName ?? s.containerName,
+      bucket: s.bucket,
+      keyPrefix,
+    };
+  }
+
+  private invalid(error: InvalidInput): Outcome {
+    this.metrics.count('DispatchInvalidInput');
+    return err(error);
+  }
+}
+
+/**
+ * What the container is told, as environment overrides. Values are the validated ones only;
+ * nothing of the raw request reaches the container.
+ */
+export function containerEnvironment(dispatch: Dispatch): Record<string, string> {
+  return {
+    JOB_ID: dispatch.job.jobId,
+    SOURCE_URL: dispatch.source.url,
+    SOURCE_KIND: dispatch.source.kind,
+    S3_BUCKET: dispatch.target.bucket,
+    S3_KEY_PREFIX: dispatch.target.keyPrefix,
+  };
+}
+
+function describe(failures: readonly TaskPlacementFailure[]): string[] {
+  return failures.map((f) => (f.detail ? `${f.reason} (${f.detail})` : f.reason));
+}
+
+function describeCause(cause: unknown): string {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+}
+
+/** The launch holds a `submitted` dispatch, so the Job rules cannot refuse these moves: if they do, it is a bug. */
+function orThrow<T, E extends { type: string }>(result: Result<T, E>): T {
+  if (result.isOk()) return result.value;
+  throw new Error(`dispatch transition refused: ${JSON.stringify(result.error)}`);
+}
