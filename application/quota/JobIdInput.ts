@@ -11,8 +11,7 @@ export const JobIdInputSchema = v.object(
   {
     job_id: v.pipe(
       v.string('must be a string'),
-      v.minLength(1, 'must not be empty'),
-      v.check((id) => id.trim() !== '', 'must not be blank'),
+      v.check((id) => id.trim() !== '', 'must not be empty'),
       v.maxLength(MAX_JOB_ID_LENGTH, `must be at most ${MAX_JOB_ID_LENGTH} characters`),
     ),
   },

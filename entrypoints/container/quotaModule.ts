@@ -1,0 +1,44 @@
+import { ContainerModule, type ServiceIdentifier } from 'inversify';
+import type { DailyCounters } from '../../application/ports/DailyCounters.js';
+import { CheckQuota } from '../../application/quota/CheckQuota.js';
+import { IncrementCounter } from '../../application/quota/IncrementCounter.js';
+import type { QuotaSettings } from '../../application/quota/QuotaSettings.js';
+import { ReserveQuota } from '../../application/quota/ReserveQuota.js';
+import { Platform } from './platformModule.js';
+
+/** Service identifiers of the daily quota (seed 003's check-quota, increment-counter, and reserve-quota). */
+export const Quota = {
+  DailyCounters: Symbol.for('baton.DailyCounters') as ServiceIdentifier<DailyCounters>,
+  CheckQuota: Symbol.for('baton.CheckQuota') as ServiceIdentifier<CheckQuota>,
+  IncrementCounter: Symbol.for('baton.IncrementCounter') as ServiceIdentifier<IncrementCounter>,
+  ReserveQuota: Symbol.for('baton.ReserveQuota') as ServiceIdentifier<ReserveQuota>,
+} as const;
+
+/**
+ * The quota use-cases over whatever adapter another module bound to `Quota.DailyCounters`.
+ * Without settings, only `IncrementCounter` (which needs no limit) is bound.
+ */
+export function quotaUseCasesModule(settings?: QuotaSettings): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(Quota.IncrementCounter).toResolvedValue(
+      (counters, clock, log, metrics) => new IncrementCounter(counters, clock, log, metrics),
+      [Quota.DailyCounters, Platform.Clock, Platform.Log, Platform.Metrics],
+    );
+    if (!settings) return;
+    bind(Quota.CheckQuota).toResolvedValue(
+      (counters, clock, log, metrics) => new CheckQuota(counters, clock, log, metrics, settings),
+      [Quota.DailyCounters, Platform.Clock, Platform.Log, Platform.Metrics],
+    );
+    bind(Quota.ReserveQuota).toResolvedValue(
+      (counters, clock, log, metrics) => new ReserveQuota(counters, clock, log, metrics, settings),
+      [Quota.DailyCounters, Platform.Clock, Platform.Log, Platform.Metrics],
+    );
+  });
+}
+
+/** Binds the counters to a ready instance: the in-memory one for tests, the simulation and the dev server. */
+export function quotaPortsModule(ports: { readonly counters: DailyCounters }): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(Quota.DailyCounters).toConstantValue(ports.counters);
+  });
+}
