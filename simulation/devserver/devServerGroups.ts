@@ -1,0 +1,7 @@
+import { callbackRoutes } from './callbackRoutes.js';
+import type { DevContext, DevRoutes } from './DevContext.js';
+
+/** Every route group the dev server serves, in-memory. */
+export function devServerGroups(): ((ctx: DevContext) => DevRoutes | Promise<DevRoutes>)[] {
+  return [(ctx) => callbackRoutes(ctx)];
+}
