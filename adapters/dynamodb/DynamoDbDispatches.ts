@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import type {
@@ -39,7 +39,7 @@ export function isThrottled(error: unknown): boolean {
 
 /**
  * Dispatches in the jobs table. `create` is a Put conditioned on `attribute_not_exists(job_id)`,
- * `replace` a Put conditioned on the version read; both return the item as it is when the
+ * `replace` an UpdateItem conditioned on the version read; both return the item as it is when the
  * condition fails (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), so a duplicate delivery
  * learns the dispatch's state in the same round trip. Throttled writes are retried with
  * full-jitter backoff (on top of the SDK's own attempts) before the fault is let through.
@@ -59,24 +59,48 @@ export class DynamoDbDispatches implements Dispatches {
   }
 
   create(dispatch: Dispatch): ResultAsync<void, DispatchExists> {
-    return this.conditionalPut(dispatch, 'attribute_not_exists(job_id)', {}).andThen((r) => {
+    return this.conditionalPut(dispatch).andThen((r) => {
       if (r.won) return okAsync(undefined);
-      const current = fromDispatchItem(r.current!);
-      // A retried write whose first try did land finds itself: that is a success.
-      if (sameWrite(current, dispatch)) return okAsync(undefined);
-      return errAsync<void, DispatchExists>({ type: 'DispatchExists', current });
+      const current = r.current ? okAsync(fromDispatchItem(r.current)) : this.find(dispatch.job.jobId);
+      return current.andThen((found) => {
+        if (found === undefined) throw new Error(`job ${dispatch.job.jobId} exists and does not`);
+        // A retried write whose first try did land finds itself: that is a success.
+        if (sameWrite(found, dispatch)) return okAsync(undefined);
+        return errAsync<void, DispatchExists>({ type: 'DispatchExists', current: found });
+      });
     });
   }
 
   replace(previous: Dispatch, next: Dispatch): ResultAsync<void, DispatchChanged | DispatchNotFound> {
-    return this.conditionalPut(next, 'version = :version', { ':version': previous.job.version }).andThen((r) => {
+    const update = () => this.db.send(new UpdateCommand({ TableName: this.tableName, ...updateOf(previous, next) }));
+    return ResultAsync.fromSafePromise(
+      this.withRetries(update).then(
+        () => ({ won: true as const }),
+        (error: unknown) => {
+          if (error instanceof ConditionalCheckFailedException) {
+            return { won: false as const, current: error.Item && (unmarshall(error.Item) as DispatchItem) };
+          }
+          throw error;
+        },
+      ),
+    ).andThen((r) => {
       if (r.won) return okAsync(undefined);
-      if (r.current === undefined) {
-        return errAsync<void, DispatchChanged | DispatchNotFound>({ type: 'DispatchNotFound', jobId: previous.job.jobId });
-      }
-      const current = fromDispatchItem(r.current);
-      if (sameWrite(current, next)) return okAsync(undefined);
-      return errAsync<void, DispatchChanged | DispatchNotFound>({ type: 'DispatchChanged', current });
+      return this.lostTo(previous.job.jobId, r.current, next);
+    });
+  }
+
+  /** Tells "changed" from "gone"; reads the item if DynamoDB did not return it with the failure. */
+  private lostTo(
+    jobId: string,
+    returned: DispatchItem | undefined,
+    next: Dispatch,
+  ): ResultAsync<void, DispatchChanged | DispatchNotFound> {
+    const current = returned ? okAsync(fromDispatchItem(returned)) : this.find(jobId);
+    return current.andThen((found) => {
+      if (found === undefined) return errAsync<void, DispatchChanged | DispatchNotFound>({ type: 'DispatchNotFound', jobId });
+      // A retried write whose first try did land finds itself: that is a success.
+      if (sameWrite(found, next)) return okAsync(undefined);
+      return errAsync<void, DispatchChanged | DispatchNotFound>({ type: 'DispatchChanged', current: found });
     });
   }
 
@@ -88,18 +112,13 @@ export class DynamoDbDispatches implements Dispatches {
     ).map((output) => (output.Item ? fromDispatchItem(output.Item as DispatchItem) : undefined));
   }
 
-  private conditionalPut(
-    dispatch: Dispatch,
-    condition: string,
-    values: Record<string, unknown>,
-  ): ResultAsync<{ won: boolean; current?: DispatchItem }, never> {
+  private conditionalPut(dispatch: Dispatch): ResultAsync<{ won: boolean; current?: DispatchItem }, never> {
     const put = () =>
       this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: toDispatchItem(dispatch),
-          ConditionExpression: condition,
-          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+          ConditionExpression: 'attribute_not_exists(job_id)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
@@ -125,6 +144,37 @@ export class DynamoDbDispatches implements Dispatches {
       });
     });
   }
+}
+
+/**
+ * An UpdateItem that sets every attribute of `next` and removes those it lacks, conditioned on
+ * the version read. Unlike a Put it leaves attributes it does not know (another writer's) alone.
+ */
+function updateOf(previous: Dispatch, next: Dispatch) {
+  const item = toDispatchItem(next) as unknown as Record<string, unknown>;
+  const names: Record<string, string> = { '#version_read': 'version' };
+  const values: Record<string, unknown> = { ':version_read': previous.job.version };
+  const set: string[] = [];
+  const remove: string[] = [];
+  Object.keys(item)
+    .filter((k) => k !== 'job_id')
+    .forEach((key, i) => {
+      names[`#a${i}`] = key;
+      if (item[key] === undefined) {
+        remove.push(`#a${i}`);
+      } else {
+        set.push(`#a${i} = :a${i}`);
+        values[`:a${i}`] = item[key];
+      }
+    });
+  return {
+    Key: { job_id: previous.job.jobId },
+    UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+    ConditionExpression: '#version_read = :version_read',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
 }
 
 /** Two dispatches are the same write if they agree on everything stored. */

@@ -19,25 +19,25 @@ describe('Dispatch', () => {
   it('is created submitted, version 1, holding the lease of attempt 1, with the TTL in days', () => {
     const d = aDispatch({ ttlDays: 3 });
 
-    expect(d.job).toMatchObject({ status: 'submitted', version: 1, submittedAt: '2026-01-06T12:00:00Z' });
-    expect(d.job.ttl).toBe(Date.parse('2026-01-09T12:00:00Z') / 1000);
-    expect(d.launch).toEqual({ attempt: 1, settled: false, leaseUntil: '2026-01-06T12:02:00Z' });
+    expect(d.job).toMatchObject({ status: 'submitted', version: 1, submittedAt: '2036-01-06T12:00:00Z' });
+    expect(d.job.ttl).toBe(Date.parse('2036-01-09T12:00:00Z') / 1000);
+    expect(d.launch).toEqual({ attempt: 1, settled: false, leaseUntil: '2036-01-06T12:02:00Z' });
     expect(d.target.keyPrefix).toBe(`recordings/${d.job.jobId}/`);
   });
 
   it('goes submitted → processing by the Job rules when the task starts, recording the ARN', () => {
     const d = launched(aDispatch(), ARN, at(5))._unsafeUnwrap();
 
-    expect(d.job).toMatchObject({ status: 'processing', version: 2, attempts: 1, startedAt: '2026-01-06T12:00:05Z' });
-    expect(d.launch).toEqual({ attempt: 1, settled: true, taskArn: ARN, launchedAt: '2026-01-06T12:00:05Z' });
+    expect(d.job).toMatchObject({ status: 'processing', version: 2, attempts: 1, startedAt: '2036-01-06T12:00:05Z' });
+    expect(d.launch).toEqual({ attempt: 1, settled: true, taskArn: ARN, launchedAt: '2036-01-06T12:00:05Z' });
   });
 
   it('goes submitted → failed when ECS refuses the launch for good', () => {
     const d = rejected(aDispatch(), ['MISSING (task definition)'], at(5))._unsafeUnwrap();
 
-    expect(d.job).toMatchObject({ status: 'failed', failedAt: '2026-01-06T12:00:05Z' });
+    expect(d.job).toMatchObject({ status: 'failed', failedAt: '2036-01-06T12:00:05Z' });
     expect(d.job.error).toEqual({ type: 'LaunchRejected', message: 'ECS refused to launch the task: MISSING (task definition)' });
-    expect(d.launch.lastFailure).toEqual({ code: 'LaunchRejected', reasons: ['MISSING (task definition)'], at: '2026-01-06T12:00:05Z' });
+    expect(d.launch.lastFailure).toEqual({ code: 'LaunchRejected', reasons: ['MISSING (task definition)'], at: '2036-01-06T12:00:05Z' });
   });
 
   it('stays submitted when ECS has no capacity, with the attempt settled and the lease given back', () => {
@@ -47,7 +47,7 @@ describe('Dispatch', () => {
     expect(d.launch).toEqual({
       attempt: 1,
       settled: true,
-      lastFailure: { code: 'CapacityUnavailable', reasons: ['RESOURCE:MEMORY'], at: '2026-01-06T12:00:05Z' },
+      lastFailure: { code: 'CapacityUnavailable', reasons: ['RESOURCE:MEMORY'], at: '2036-01-06T12:00:05Z' },
     });
   });
 
@@ -61,7 +61,7 @@ describe('Dispatch', () => {
 
     const c = claim(d, at(6), 120)._unsafeUnwrap();
 
-    expect(c.launch).toMatchObject({ attempt: 2, settled: false, leaseUntil: '2026-01-06T12:02:06Z' });
+    expect(c.launch).toMatchObject({ attempt: 2, settled: false, leaseUntil: '2036-01-06T12:02:06Z' });
     expect(c.job.version).toBe(d.job.version + 1);
     expect(launchKey(c)).not.toBe(launchKey(d));
   });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { keyPrefixFor, newDispatch, type Dispatch, type NewDispatch } from '../../domain/dispatch/Dispatch.js';
 import { parseJobSource } from '../../domain/dispatch/JobSource.js';
 
-export const T0 = new Date('2026-01-06T12:00:00Z');
+/** Far ahead of the wall clock: DynamoDB Local's TTL sweeper deletes items whose `ttl` has passed. */
+export const T0 = new Date('2036-01-06T12:00:00Z');
 
 export function at(secondsAfterT0: number): Date {
   return new Date(T0.getTime() + secondsAfterT0 * 1000);
