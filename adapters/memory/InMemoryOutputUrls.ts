@@ -1,0 +1,15 @@
+import { okAsync, type ResultAsync } from 'neverthrow';
+import type { OutputUrls } from '../../application/ports/OutputUrls.js';
+import { outputKey } from '../s3/S3OutputUrls.js';
+
+/** Fake links, `https://<bucket>.s3.local/<key>?expires=<s>`, for the same objects S3OutputUrls would sign. */
+export class InMemoryOutputUrls implements OutputUrls {
+  constructor(private readonly bucket: string) {}
+
+  presign(s3Uri: string, expiresInSeconds: number): ResultAsync<string | undefined, never> {
+    const key = outputKey(this.bucket, s3Uri);
+    return okAsync(
+      key === undefined ? undefined : `https://${this.bucket}.s3.local/${encodeURI(key)}?expires=${expiresInSeconds}`,
+    );
+  }
+}

@@ -1,0 +1,135 @@
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { canonicalJson } from '../../domain/jobs/canonicalJson.js';
+import { newJob, transition, type Job } from '../../domain/jobs/Job.js';
+import { IDEMPOTENCY_KEY_PATTERN, MAX_JOB_SPEC_BYTES } from '../../domain/jobs/jobLimits.js';
+import { invalidField, type InvalidInput } from '../../domain/shared/InvalidInput.js';
+import type { Clock } from '../ports/Clock.js';
+import type { Ids } from '../ports/Ids.js';
+import type { JobQueue } from '../ports/JobQueue.js';
+import type { Jobs } from '../ports/Jobs.js';
+import type { Log } from '../ports/Log.js';
+import type { Metrics } from '../ports/Metrics.js';
+import { validate } from '../shared/validate.js';
+import { metadataOf, SubmitJobSpecSchema } from './submitJobSpec.js';
+
+export interface SubmitJobInput {
+  /** The parsed request body: a job spec. */
+  readonly spec: unknown;
+  /** The client's `Idempotency-Key`: a retried submit with the same key and spec gets the same job. */
+  readonly idempotencyKey?: string;
+}
+
+export interface SubmittedJob {
+  readonly job: Job;
+  /** True when the idempotency key had already made this job: nothing new was created or queued. */
+  readonly replayed: boolean;
+}
+
+export interface JobSpecTooLarge {
+  readonly type: 'JobSpecTooLarge';
+  readonly bytes: number;
+  readonly limit: number;
+}
+
+/** The idempotency key was used for a different spec. */
+export interface IdempotencyKeyReused {
+  readonly type: 'IdempotencyKeyReused';
+  readonly idempotencyKey: string;
+  readonly jobId: string;
+}
+
+/** The job was recorded but the queue could not take it: it is now `failed` and the key released. Retry. */
+export interface JobNotQueued {
+  readonly type: 'JobNotQueued';
+  readonly jobId: string;
+}
+
+export type SubmitJobError = InvalidInput | JobSpecTooLarge | IdempotencyKeyReused | JobNotQueued;
+
+/**
+ * Records a job (one conditional write, with its idempotency key in the same transaction),
+ * then queues it. If the queue refuses, the job is marked `failed` (kept for debugging, never
+ * left `submitted` with nothing queued) and its idempotency key released, so the client's
+ * retry with the same key makes a fresh job.
+ *
+ * @example
+ * const r = await submitJob.execute({ spec: JSON.parse(body), idempotencyKey: headers['idempotency-key'] });
+ * // ok({ job: { jobId, status: 'submitted', … }, replayed: false })
+ */
+export class SubmitJob {
+  constructor(
+    private readonly jobs: Jobs,
+    private readonly queue: JobQueue,
+    private readonly ids: Ids,
+    private readonly clock: Clock,
+    private readonly log: Log,
+    private readonly metrics: Metrics,
+  ) {}
+
+  execute(input: SubmitJobInput): ResultAsync<SubmittedJob, SubmitJobError> {
+    const key = input.idempotencyKey;
+    if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+      return errAsync(invalidField('Idempotency-Key', 'must be 1 to 255 printable ASCII characters'));
+    }
+    if (typeof input.spec !== 'object' || input.spec === null || Array.isArray(input.spec)) {
+      return errAsync(invalidField('', 'the body must be a JSON object (a job spec)'));
+    }
+    const parsed = validate(SubmitJobSpecSchema, input.spec);
+    if (parsed.isErr()) return errAsync(parsed.error);
+    const spec = parsed.value;
+    const bytes = new TextEncoder().encode(JSON.stringify(spec)).length;
+    if (bytes > MAX_JOB_SPEC_BYTES) return errAsync({ type: 'JobSpecTooLarge', bytes, limit: MAX_JOB_SPEC_BYTES });
+
+    const job = newJob({ jobId: this.ids.uuid(), spec, metadata: metadataOf(spec), now: this.clock.now() });
+    const log = this.log.with({ job_id: job.jobId });
+    return this.jobs
+      .create(job, key === undefined ? {} : { idempotencyKey: key })
+      .map((): SubmittedJob | undefined => undefined)
+      .orElse((taken): ResultAsync<SubmittedJob | undefined, SubmitJobError> => {
+        switch (taken.type) {
+          case 'IdempotencyKeyTaken':
+            return this.replay(taken.idempotencyKey, taken.jobId, spec);
+          case 'JobIdTaken':
+            // A fresh UUID v4 never collides; if it did, the store is not what we think it is.
+            throw new Error(`job id ${taken.jobId} already exists`);
+        }
+      })
+      .andThen((replayed) => (replayed ? okAsync(replayed) : this.enqueue(job, key, log)));
+  }
+
+  private replay(idempotencyKey: string, jobId: string, spec: unknown): ResultAsync<SubmittedJob, SubmitJobError> {
+    return this.jobs.get(jobId).andThen((existing) => {
+      if (existing === undefined || canonicalJson(existing.spec) !== canonicalJson(spec)) {
+        return errAsync<SubmittedJob, SubmitJobError>({ type: 'IdempotencyKeyReused', idempotencyKey, jobId });
+      }
+      this.log.info('Idempotent submit replayed', { job_id: jobId });
+      this.metrics.count('JobSubmitsReplayed');
+      return okAsync({ job: existing, replayed: true });
+    });
+  }
+
+  private enqueue(job: Job, key: string | undefined, log: Log): ResultAsync<SubmittedJob, SubmitJobError> {
+    return this.queue
+      .enqueue(job)
+      .map((): SubmittedJob => {
+        log.info('Job submitted', { status: job.status });
+        this.metrics.count('JobsSubmitted');
+        return { job, replayed: false };
+      })
+      .orElse((unavailable) => {
+        log.error('Job could not be queued; marking it failed', { error: String(unavailable.cause) });
+        this.metrics.count('JobsNotQueued');
+        const failed = transition(
+          job,
+          { status: 'failed', error: { type: 'JobQueueUnavailable', message: 'The job could not be queued for processing' } },
+          this.clock.now(),
+        );
+        // submitted → failed is always legal; if the write loses, a processor already has the
+        // job (the send did go through after all), so it is left as that processor made it.
+        const marked = failed.isOk() ? this.jobs.update(job, failed.value).orElse(() => okAsync(failed.value)) : okAsync(job);
+        return marked
+          .andThen(() => (key === undefined ? okAsync(undefined) : this.jobs.releaseIdempotencyKey(key, job.jobId)))
+          .andThen(() => errAsync<SubmittedJob, SubmitJobError>({ type: 'JobNotQueued', jobId: job.jobId }));
+      });
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The largest job spec Baton accepts, as UTF-8 JSON. An SQS message holds 256 KiB and a
+ * DynamoDB item 400 KB; the spec travels in both, with an envelope, so it stays well below.
+ */
+export const MAX_JOB_SPEC_BYTES = 200 * 1024;
+
+/** Job ids Baton reads from outside: letters, digits, `-` and `_` (UUIDs included); never `#`, which marks internal items. */
+export const JOB_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** Idempotency keys: printable ASCII, as HTTP header values are. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** Presigned output links live this long unless configured otherwise. */
+export const DEFAULT_OUTPUT_URL_SECONDS = 3600;
