@@ -1,0 +1,218 @@
+/**
+ * npm run bench — prints the figures in BENCHMARKS.md:
+ *  1. per handler bundle: size, and cold import + container time (median of fresh processes),
+ *     beside runpod-webhook wired by hand without the container;
+ *  2. AWS calls on each webhook path, beside seed 001's design (GetItem + SendTask + UpdateItem);
+ *  3. webhooks per second on DynamoDB Local, beside its raw conditional-update rate.
+ * A script, not a test: it measures, it does not judge.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CreateTableCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { build } from 'esbuild';
+import { CompleteCallback } from '../application/callbacks/CompleteCallback.js';
+import { ResumeCallback } from '../application/callbacks/ResumeCallback.js';
+import { HandleRunPodWebhook } from '../application/runpod/HandleRunPodWebhook.js';
+import { DynamoDbCallbackMappings } from '../adapters/dynamodb/DynamoDbCallbackMappings.js';
+import { callbacksTable } from '../adapters/dynamodb/tables/callbacksTable.js';
+import { InMemoryMetrics } from '../adapters/memory/InMemoryMetrics.js';
+import { InMemoryStepFunctions } from '../adapters/memory/InMemoryStepFunctions.js';
+import { RecordingLog } from '../adapters/memory/RecordingLog.js';
+import { SystemClock } from '../adapters/system/SystemClock.js';
+import { newCallbackMapping } from '../domain/callbacks/CallbackMapping.js';
+import { callbackHarness } from '../test/callbacks/callbackHarness.js';
+import { LOCAL_AWS, startDynamoDbLocal } from '../test/support/dynamoDbLocal.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const NODE = join(ROOT, 'node_modules/.bin/node');
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 11);
+
+/** Enough configuration for every handler to pass its cold-start check. */
+const ENV: Record<string, string> = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  LOG_LEVEL: 'ERROR',
+  CALLBACK_TABLE_NAME: 'callbacks',
+  WEBHOOK_BASE_URL: 'https://api.example.com/webhook/',
+  RUNPOD_ENDPOINT_URL: 'https://api.runpod.ai/v2/endpoint/run',
+  RUNPOD_API_KEY: 'bench',
+  BUCKET_NAME: 'bucket',
+  DYNAMODB_JOBS_TABLE: 'jobs',
+  SQS_JOB_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs',
+  S3_BUCKET_NAME: 'bucket',
+  DYNAMODB_COUNTER_TABLE: 'counters',
+  ARTIFACTS_BUCKET: 'bucket',
+  ARTIFACTS_BUCKET_NAME: 'bucket',
+  RENDERER_AMI_ID: 'ami-12345678',
+  RENDERER_SECURITY_GROUP_ID: 'sg-12345678',
+  RENDERER_SUBNET_ID: 'subnet-12345678',
+  RENDERER_IAM_INSTANCE_PROFILE: 'arn:aws:iam::123456789012:instance-profile/renderer',
+  UPLOADER_AMI_ID: 'ami-12345678',
+  UPLOADER_SECURITY_GROUP_ID: 'sg-12345678',
+  UPLOADER_SUBNET_ID: 'subnet-12345678',
+  UPLOADER_IAM_INSTANCE_PROFILE: 'arn:aws:iam::123456789012:instance-profile/uploader',
+  ECS_CLUSTER: 'cluster',
+  ECS_TASK_DEF: 'arn:aws:ecs:us-east-1:123456789012:task-definition/recorder:1',
+  S3_BUCKET: 'bucket',
+  DDB_TABLE: 'jobs',
+  CONTAINER_NAME: 'recorder',
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+
+function coldStartMs(bundle: string): number | string {
+  const script = `const t=performance.now();await import(${JSON.stringify(`file://${bundle}`)});process.stdout.write(String(performance.now()-t));`;
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    const run = spawnSync(NODE, ['--input-type=module', '-e', script], { env: { ...process.env, ...ENV }, encoding: 'utf8' });
+    if (run.status !== 0) return `fails to start: ${(run.stderr.match(/invalid configuration: [^\n]*/) ?? [run.stderr.slice(0, 120)])[0]}`;
+    times.push(Number(run.stdout));
+  }
+  return median(times);
+}
+
+async function bundlesAndColdStarts(): Promise<void> {
+  execFileSync(NODE, ['--import', 'tsx', join(ROOT, 'scripts/bundle.ts'), '--quiet'], { stdio: 'inherit' });
+  const handwired = join(ROOT, 'dist/bench/handwired-webhook.mjs');
+  await build({
+    entryPoints: [join(ROOT, 'bench/handwiredWebhook.ts')],
+    outfile: handwired,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    minify: true,
+    mainFields: ['module', 'main'],
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    logLevel: 'error',
+  });
+  console.log(`## Bundles and cold start (median of ${RUNS} fresh Node ${process.version} processes: import + config + container)\n`);
+  console.log('| handler | bundle | zip | cold import + container |');
+  console.log('| --- | ---: | ---: | ---: |');
+  const dir = join(ROOT, 'dist/lambda');
+  const names = readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory()).sort();
+  const row = (name: string, file: string, zip: string | undefined) => {
+    const ms = coldStartMs(file);
+    const size = statSync(file).size;
+    const zipped = zip ? kib(statSync(zip).size) : '–';
+    console.log(`| ${name} | ${kib(size)} | ${zipped} | ${typeof ms === 'number' ? `${ms.toFixed(0)} ms` : ms} |`);
+  };
+  for (const name of names) row(name, join(dir, name, 'index.mjs'), join(dir, `${name}.zip`));
+  row('runpod-webhook, wired by hand (no inversify)', handwired, undefined);
+  console.log();
+}
+
+async function callsPerPath(): Promise<void> {
+  const deliver = async (h: ReturnType<typeof callbackHarness>, token: string) =>
+    h.webhook.execute({ callbackToken: token, body: { id: 'job-1', status: 'COMPLETED', output: {} } });
+  const setUp = (timeoutSeconds?: number) => {
+    const h = callbackHarness();
+    const token = h.ids.secretToken();
+    const taskToken = h.sfn.startTask(timeoutSeconds === undefined ? {} : { timeoutSeconds });
+    void h.mappings.create(newCallbackMapping({ callbackToken: token, taskToken, now: h.clock.now() }));
+    h.mappings.calls.create = 0;
+    return { h, token };
+  };
+  const count = (h: ReturnType<typeof callbackHarness>) => {
+    const db = Object.values(h.mappings.calls).reduce((a, b) => a + b, 0);
+    const sfn = h.sfn.calls.succeed + h.sfn.calls.fail;
+    return { db, sfn };
+  };
+  const rows: [string, { db: number; sfn: number }, string][] = [];
+
+  let { h, token } = setUp();
+  await deliver(h, token);
+  rows.push(['first delivery', count(h), '1 GetItem + 1 SendTask + 1 UpdateItem = 3']);
+
+  ({ h, token } = setUp());
+  await deliver(h, token);
+  const before = count(h);
+  await deliver(h, token);
+  const after = count(h);
+  rows.push(['duplicate of a finished callback', { db: after.db - before.db, sfn: after.sfn - before.sfn }, '1 GetItem = 1 (but N concurrent duplicates can all pass it and resume N times)']);
+
+  ({ h, token } = setUp(1));
+  h.clock.advanceSeconds(5);
+  await deliver(h, token);
+  rows.push(['task token expired', count(h), '1 GetItem + 1 SendTask (+ UpdateItem) = 2–3']);
+
+  ({ h, token } = setUp());
+  h.sfn.setAvailable(false);
+  await deliver(h, token);
+  h.sfn.setAvailable(true);
+  h.clock.advanceSeconds(61);
+  await h.redrive.execute();
+  rows.push(['Step Functions outage, then redrive', count(h), '1 GetItem + 1 failed SendTask: the completion is lost']);
+
+  console.log('## AWS calls per webhook path\n');
+  console.log('| path | Baton: DynamoDB + Step Functions | seed 001 design |');
+  console.log('| --- | --- | --- |');
+  for (const [path, c, seed] of rows) console.log(`| ${path} | ${c.db} + ${c.sfn} = ${c.db + c.sfn} | ${seed} |`);
+  console.log();
+}
+
+async function throughput(): Promise<void> {
+  const N = Number(process.env['BENCH_WEBHOOKS'] ?? 2000);
+  const CONCURRENCY = 16;
+  const local = await startDynamoDbLocal();
+  try {
+    const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: local.endpoint });
+    await client.send(new CreateTableCommand(callbacksTable('bench-callbacks')));
+    const clock = new SystemClock();
+    const mappings = new DynamoDbCallbackMappings(client, 'bench-callbacks');
+    const sfn = new InMemoryStepFunctions(clock);
+    const log = new RecordingLog();
+    const metrics = new InMemoryMetrics();
+    const resume = new ResumeCallback(mappings, sfn, clock, log, metrics);
+    const webhook = new HandleRunPodWebhook(new CompleteCallback(mappings, resume, clock, log, metrics), log);
+    const tokens = Array.from({ length: N }, (_, i) => i.toString(16).padStart(64, '0'));
+    for (let i = 0; i < N; i += 100) {
+      await Promise.all(
+        tokens.slice(i, i + 100).map((t) => mappings.create(newCallbackMapping({ callbackToken: t, taskToken: sfn.startTask(), now: clock.now() }))),
+      );
+    }
+    const run = async (work: (i: number) => Promise<unknown>) => {
+      let next = 0;
+      const start = performance.now();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < N) await work(next++);
+        }),
+      );
+      return N / ((performance.now() - start) / 1000);
+    };
+    const webhooksPerSecond = await run(async (i) =>
+      await webhook.execute({ callbackToken: tokens[i]!, body: { id: `job-${i}`, status: 'COMPLETED', output: { i } } }),
+    );
+    const rawPerSecond = await run((i) =>
+      client.send(
+        new UpdateItemCommand({
+          TableName: 'bench-callbacks',
+          Key: { callback_token: { S: tokens[i]! } },
+          UpdateExpression: 'SET #n = :n',
+          ConditionExpression: 'attribute_exists(callback_token)',
+          ExpressionAttributeNames: { '#n': 'note' },
+          ExpressionAttributeValues: { ':n': { S: 'x' } },
+        }),
+      ),
+    );
+    console.log(`## Throughput on DynamoDB Local (${N} webhooks, ${CONCURRENCY} in flight, Step Functions in memory)\n`);
+    console.log('| what | per second |');
+    console.log('| --- | ---: |');
+    console.log(`| webhooks (claim + SendTask + final write) | ${webhooksPerSecond.toFixed(0)} |`);
+    console.log(`| raw conditional UpdateItem | ${rawPerSecond.toFixed(0)} |`);
+    console.log(`\nA webhook makes two conditional writes, so ~½ of the raw rate is the ceiling.`);
+    client.destroy();
+  } finally {
+    await local.stop();
+  }
+}
+
+const only = process.argv[2];
+if (!only || only === 'cold') await bundlesAndColdStarts();
+if (!only || only === 'calls') await callsPerPath();
+if (!only || only === 'throughput') await throughput();
