@@ -1,0 +1,80 @@
+import { errAsync, type ResultAsync } from 'neverthrow';
+import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
+import type { CallbackNotFound } from '../ports/CallbackMappings.js';
+import type { Log } from '../ports/Log.js';
+import type { TaskTokens } from '../ports/TaskTokens.js';
+import type { WorkerLink } from './WorkerLink.js';
+
+export type WorkerReportAnswer =
+  /** Step Functions took this report. */
+  | { readonly type: 'Resumed' }
+  /** The report is stored; Step Functions will be resumed by the redrive. Nothing more to do. */
+  | { readonly type: 'Accepted' }
+  /** An earlier report already resumed the task (this one changed nothing). */
+  | { readonly type: 'AlreadyReported' };
+
+/** The task no longer waits: it timed out, or its execution was stopped. */
+export interface WorkflowGone {
+  readonly type: 'WorkflowGone';
+  readonly reason: string;
+}
+
+/** Step Functions could not be reached (task token in user-data only; the callbacks table keeps the report otherwise). */
+export interface StepFunctionsUnavailable {
+  readonly type: 'StepFunctionsUnavailable';
+  readonly cause?: unknown;
+}
+
+export type ReportWorkerOutcomeError = CallbackNotFound | WorkflowGone | StepFunctionsUnavailable;
+
+/**
+ * A worker reports how its job ended. Through the callbacks table this is CompleteCallback,
+ * the webhook's own path: one conditional write claims the mapping, so a report repeated
+ * after a crash or a lost response resumes Step Functions at most once.
+ *
+ * @example
+ * await report.execute(successOutcome({ job_id, status: 'completed' }));
+ */
+export class ReportWorkerOutcome {
+  constructor(
+    private readonly link: WorkerLink,
+    private readonly taskTokens: TaskTokens,
+    private readonly log: Log,
+  ) {}
+
+  execute(outcome: CallbackOutcome): ResultAsync<WorkerReportAnswer, ReportWorkerOutcomeError> {
+    const link = this.link;
+    if (link.kind === 'callback') {
+      return link.complete
+        .execute({ callbackToken: link.callbackToken, outcome })
+        .map((answer): WorkerReportAnswer => {
+          switch (answer.type) {
+            case 'Resumed':
+              return { type: 'Resumed' };
+            case 'Deferred':
+              return { type: 'Accepted' };
+            case 'AlreadyFinished':
+              return { type: 'AlreadyReported' };
+          }
+        })
+        .mapErr((error): ReportWorkerOutcomeError =>
+          error.type === 'CallbackGone' ? { type: 'WorkflowGone', reason: error.mapping.goneReason ?? error.mapping.status } : error,
+        );
+    }
+    const sent =
+      outcome.kind === 'success'
+        ? this.taskTokens.succeed(link.taskToken, outcome.output)
+        : this.taskTokens.fail(link.taskToken, outcome.error, outcome.cause);
+    return sent
+      .map((): WorkerReportAnswer => {
+        this.log.info(outcome.kind === 'success' ? 'Sent TaskSuccess for job' : 'Sent TaskFailure for job');
+        return { type: 'Resumed' };
+      })
+      .orElse((error) =>
+        error.type === 'TaskTokenGone'
+          ? errAsync<WorkerReportAnswer, ReportWorkerOutcomeError>({ type: 'WorkflowGone', reason: error.reason })
+          : errAsync<WorkerReportAnswer, ReportWorkerOutcomeError>({ type: 'StepFunctionsUnavailable', cause: error.cause }),
+      );
+  }
+}
+

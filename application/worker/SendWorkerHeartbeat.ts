@@ -1,0 +1,57 @@
+import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import type { CallbackNotFound } from '../ports/CallbackMappings.js';
+import type { Log } from '../ports/Log.js';
+import type { TaskTokens } from '../ports/TaskTokens.js';
+import type { WorkflowGone } from './ReportWorkerOutcome.js';
+import type { WorkerLink } from './WorkerLink.js';
+
+export type HeartbeatAnswer =
+  /** Step Functions reset the task's HeartbeatSeconds timer. */
+  | 'Sent'
+  /** Step Functions is unreachable now; the next beat will try again. */
+  | 'Missed'
+  /** The job is already reported: no need to beat any more. */
+  | 'AlreadyReported';
+
+export type SendWorkerHeartbeatError = CallbackNotFound | WorkflowGone;
+
+/**
+ * One SendTaskHeartbeat for the worker's task. Through the callbacks table, the task token is
+ * looked up each time with the worker's own (instance role) credentials; it never sits in
+ * user-data. `WorkflowGone` tells the worker the pipeline has stopped waiting: it may give up.
+ *
+ * @example
+ * const beat = await heartbeat.execute(); // ok('Sent')
+ */
+export class SendWorkerHeartbeat {
+  constructor(
+    private readonly link: WorkerLink,
+    private readonly taskTokens: TaskTokens,
+    private readonly log: Log,
+  ) {}
+
+  execute(): ResultAsync<HeartbeatAnswer, SendWorkerHeartbeatError> {
+    const link = this.link;
+    if (link.kind === 'taskToken') return this.beat(link.taskToken);
+    return link.mappings.find(link.callbackToken).andThen((mapping) => {
+      if (mapping === undefined) {
+        return errAsync<HeartbeatAnswer, SendWorkerHeartbeatError>({ type: 'CallbackNotFound', callbackToken: link.callbackToken });
+      }
+      if (mapping.status !== 'PENDING') return okAsync<HeartbeatAnswer, SendWorkerHeartbeatError>('AlreadyReported');
+      return this.beat(mapping.taskToken);
+    });
+  }
+
+  private beat(taskToken: string): ResultAsync<HeartbeatAnswer, SendWorkerHeartbeatError> {
+    return this.taskTokens
+      .heartbeat(taskToken)
+      .map((): HeartbeatAnswer => 'Sent')
+      .orElse((error) => {
+        if (error.type === 'TaskTokensUnavailable') {
+          this.log.warn('Heartbeat not delivered; will try again', { error: String(error.cause) });
+          return okAsync<HeartbeatAnswer, SendWorkerHeartbeatError>('Missed');
+        }
+        return errAsync<HeartbeatAnswer, SendWorkerHeartbeatError>({ type: 'WorkflowGone', reason: error.reason });
+      });
+  }
+}

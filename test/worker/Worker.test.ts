@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { errorName, runWorker } from '../../entrypoints/worker/runWorker.js';
+import { spotFlow } from './workerHarness.js';
+
+class YouTubeQuotaError extends Error {}
+
+describe('worker library (in memory)', () => {
+  it('a worker that only has its user-data reports success, and Step Functions resumes once with the seed output', async () => {
+    const flow = spotFlow();
+    const taskToken = await flow.startJob();
+
+    const run = await runWorker(flow.workerOn(), async () => ({ youtube_url: 'https://youtu.be/abc' }));
+
+    expect(run.delivery._unsafeUnwrap()).toEqual({ type: 'Resumed' });
+    const task = flow.sfn.task(taskToken)!;
+    expect(task.state).toBe('succeeded');
+    expect(JSON.parse(task.output!)).toEqual({ job_id: 'job-abc123', status: 'completed', youtube_url: 'https://youtu.be/abc' });
+    expect(task.resumeCalls).toBe(1);
+    expect(flow.mappings.all()[0]!.status).toBe('COMPLETED');
+  });
+
+  it('turns a thrown YouTubeQuotaError into that error name, its message into the cause', async () => {
+    const flow = spotFlow();
+    const taskToken = await flow.startJob();
+
+    await runWorker(flow.workerOn(), async () => {
+      throw new YouTubeQuotaError('daily upload limit reached');
+    });
+
+    expect(flow.sfn.task(taskToken)).toMatchObject({ state: 'failed', error: 'YouTubeQuotaError', cause: 'daily upload limit reached' });
+  });
+
+  it.each([
+    ['renderer', 'RenderError'],
+    ['uploader', 'UploadError'],
+  ] as const)('a plain Error from the %s is reported as the seed names it: %s', async (role, name) => {
+    const flow = spotFlow({ role });
+    const taskToken = await flow.startJob();
+
+    await runWorker(flow.workerOn(), async () => {
+      throw new Error('ffmpeg exited with 1');
+    });
+
+    expect(flow.sfn.task(taskToken)).toMatchObject({ state: 'failed', error: name, cause: 'ffmpeg exited with 1' });
+  });
+
+  it('a repeated report (a worker restarted after reporting) resumes nothing again', async () => {
+    const flow = spotFlow();
+    const taskToken = await flow.startJob();
+    const worker = flow.workerOn();
+    await worker.reportSuccess({ job_id: 'job-abc123', status: 'completed' });
+
+    const again = await worker.reportFailure('UploadError', 'restarted');
+
+    expect(again._unsafeUnwrap()).toEqual({ type: 'AlreadyReported' });
+    expect(flow.sfn.task(taskToken)!.resumeCalls).toBe(1);
+    expect(flow.sfn.task(taskToken)!.state).toBe('succeeded');
+  });
+
+  it('with Step Functions down, the report is still stored (accepted) for the redrive', async () => {
+    const flow = spotFlow();
+    await flow.startJob();
+    flow.sfn.setAvailable(false);
+
+    const r = await flow.workerOn().reportSuccess({ job_id: 'job-abc123', status: 'completed' });
+
+    expect(r._unsafeUnwrap()).toEqual({ type: 'Accepted' });
+    expect(flow.mappings.all()[0]!.status).toBe('ACCEPTED');
+  });
+
+  it('heartbeats keep a task alive past HeartbeatSeconds, and stop once the job is reported', async () => {
+    const flow = spotFlow();
+    const taskToken = await flow.startJob('job-abc123', { heartbeatSeconds: 300 });
+    const worker = flow.workerOn();
+
+    for (let minute = 0; minute < 10; minute += 1) {
+      flow.clock.advanceSeconds(60);
+      expect((await worker.sendHeartbeat())._unsafeUnwrap()).toBe('Sent');
+    }
+    expect(flow.sfn.task(taskToken)!.state).toBe('waiting');
+    await worker.reportSuccess({ job_id: 'job-abc123' });
+
+    expect((await worker.sendHeartbeat())._unsafeUnwrap()).toBe('AlreadyReported');
+    expect(flow.sfn.calls.heartbeat).toBe(10);
+  });
+
+  it('the heartbeat loop beats at the configured interval until stopped', async () => {
+    const flow = spotFlow();
+    await flow.startJob();
+    const beat = flow.workerOn().startHeartbeat({ intervalMs: 5 });
+
+    await new Promise((r) => setTimeout(r, 60));
+    await beat.stop();
+    const beats = flow.sfn.calls.heartbeat;
+    await new Promise((r) => setTimeout(r, 30));
+
+    expect(beats).toBeGreaterThanOrEqual(3);
+    expect(flow.sfn.calls.heartbeat).toBe(beats);
+  });
+
+  it('when the task has timed out, the loop stops and aborts the work', async () => {
+    const flow = spotFlow();
+    await flow.startJob('job-abc123', { heartbeatSeconds: 300 });
+    flow.clock.advanceSeconds(301);
+    const gone: string[] = [];
+
+    const beat = flow.workerOn().startHeartbeat({ intervalMs: 5, onGone: (e) => gone.push(e.type) });
+    await new Promise((r) => setTimeout(r, 30));
+
+    expect(beat.signal.aborted).toBe(true);
+    expect(gone).toEqual(['WorkflowGone']);
+    expect(flow.sfn.calls.heartbeat).toBe(1);
+    await beat.stop();
+  });
+
+  it('with the task token in user-data (opt-in), reports go straight to Step Functions', async () => {
+    const flow = spotFlow({ optIn: true });
+    const taskToken = await flow.startJob();
+
+    const run = await runWorker(flow.workerOn(), async () => ({ youtube_url: 'u' }));
+
+    expect(run.delivery._unsafeUnwrap()).toEqual({ type: 'Resumed' });
+    expect(flow.sfn.task(taskToken)!.state).toBe('succeeded');
+    expect(flow.mappings.all()).toEqual([]);
+  });
+
+  it('opt-in: retries while Step Functions is unreachable', async () => {
+    const flow = spotFlow({ optIn: true });
+    const taskToken = await flow.startJob();
+    flow.sfn.failNext(2);
+
+    const r = await flow.workerOn().reportSuccess({ job_id: 'job-abc123' });
+
+    expect(r._unsafeUnwrap()).toEqual({ type: 'Resumed' });
+    expect(flow.sfn.task(taskToken)!.state).toBe('succeeded');
+  });
+
+  it('never logs a token whole', async () => {
+    const flow = spotFlow();
+    const taskToken = await flow.startJob();
+    await runWorker(flow.workerOn(), async () => ({}));
+    const text = JSON.stringify(flow.log.records);
+    expect(text).not.toContain(taskToken);
+    expect(text).not.toContain(flow.mappings.all()[0]!.callbackToken);
+  });
+});
+
+describe('errorName', () => {
+  it('uses the name, else the class name, else the fallback', () => {
+    class Named extends Error {
+      override name = 'RenderTimeout';
+    }
+    expect(errorName(new Named('x'), 'RenderError')).toBe('RenderTimeout');
+    expect(errorName(new YouTubeQuotaError('x'), 'UploadError')).toBe('YouTubeQuotaError');
+    expect(errorName(new TypeError('x'), 'RenderError')).toBe('TypeError');
+    expect(errorName(new Error('x'), 'RenderError')).toBe('RenderError');
+    expect(errorName('a string', 'RenderError')).toBe('RenderError');
+  });
+});
