@@ -17,10 +17,12 @@ import { aLaunchSettings } from '../launch/builders.js';
  * The Spot flow on one machine: Step Functions starts a waiting task, LaunchWorker launches an
  * in-memory instance, and the "instance" builds its Worker from nothing but its user-data.
  */
-export function spotFlow(options: { role?: WorkerRole; mappings?: CallbackMappings; optIn?: boolean } = {}) {
+export function spotFlow<M extends CallbackMappings = InMemoryCallbackMappings>(
+  options: { role?: WorkerRole; mappings?: M; optIn?: boolean } = {},
+) {
   const clock = new ManualClock('2026-02-07T10:00:00Z');
   const sfn = new InMemoryStepFunctions(clock);
-  const mappings = options.mappings ?? new InMemoryCallbackMappings();
+  const mappings = (options.mappings ?? new InMemoryCallbackMappings()) as M;
   const spot = new InMemorySpotInstances();
   const log = new RecordingLog();
   const metrics = new InMemoryMetrics();
