@@ -1,28 +1,14 @@
 import type { Dispatch, LaunchFailureRecord } from '../../domain/dispatch/Dispatch.js';
-import type { SourceKind, AllowedScheme } from '../../domain/dispatch/JobSource.js';
-import type { JobError, JobMetadata, JobOutput, JobStatus } from '../../domain/jobs/Job.js';
+import type { AllowedScheme, SourceKind } from '../../domain/dispatch/JobSource.js';
+import { fromJobItem, toJobItem, type JobItem } from './DynamoDbJobsItem.js';
 
 /**
- * A dispatch in the jobs table (key `job_id`). The job's own attributes are named as the job
- * API (002) names them, so its status readers and updaters work on a dispatch table too; the
- * launch attributes are the dispatch's alone.
+ * A dispatch in the jobs table (key `job_id`): the job's attributes exactly as the job API
+ * (002) writes them, so `DynamoDbJobs` and `UpdateJobStatus` read and move a dispatched job
+ * (the worker reports `completed` that way), plus the launch attributes, the dispatch's alone
+ * (their updates leave attributes they do not know untouched).
  */
-export interface DispatchItem {
-  job_id: string;
-  status: JobStatus;
-  version: number;
-  spec: JobMetadata;
-  metadata: JobMetadata;
-  submitted_at: string;
-  updated_at: string;
-  started_at?: string;
-  completed_at?: string;
-  failed_at?: string;
-  attempts: number;
-  max_attempts: number;
-  output?: JobOutput;
-  error?: JobError;
-  ttl: number;
+export interface DispatchItem extends JobItem {
   source_url: string;
   source_kind: SourceKind;
   source_scheme: AllowedScheme;
@@ -39,23 +25,9 @@ export interface DispatchItem {
 }
 
 export function toDispatchItem(d: Dispatch): DispatchItem {
-  const { job, source, target, launch } = d;
+  const { source, target, launch } = d;
   return {
-    job_id: job.jobId,
-    status: job.status,
-    version: job.version,
-    spec: job.spec,
-    metadata: job.metadata,
-    submitted_at: job.submittedAt,
-    updated_at: job.updatedAt,
-    started_at: job.startedAt,
-    completed_at: job.completedAt,
-    failed_at: job.failedAt,
-    attempts: job.attempts,
-    max_attempts: job.maxAttempts,
-    output: job.output,
-    error: job.error,
-    ttl: job.ttl,
+    ...toJobItem(d.job),
     source_url: source.url,
     source_kind: source.kind,
     source_scheme: source.scheme,
@@ -73,29 +45,13 @@ export function toDispatchItem(d: Dispatch): DispatchItem {
 }
 
 /** Optional attributes come back only when present, so a round trip is exact. */
-function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+function opt<K extends string, V>(key: K, value: V | undefined | null): { [P in K]?: V } {
   return (value === undefined || value === null ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 export function fromDispatchItem(item: DispatchItem): Dispatch {
   return {
-    job: {
-      jobId: item.job_id,
-      status: item.status,
-      version: Number(item.version),
-      spec: item.spec ?? {},
-      metadata: item.metadata ?? {},
-      submittedAt: item.submitted_at,
-      updatedAt: item.updated_at,
-      ...opt('startedAt', item.started_at),
-      ...opt('completedAt', item.completed_at),
-      ...opt('failedAt', item.failed_at),
-      attempts: Number(item.attempts),
-      maxAttempts: Number(item.max_attempts),
-      ...opt('output', item.output),
-      ...opt('error', item.error),
-      ttl: Number(item.ttl),
-    },
+    job: fromJobItem(item),
     source: { url: item.source_url, kind: item.source_kind, scheme: item.source_scheme },
     target: {
       taskDefinition: item.task_definition,
