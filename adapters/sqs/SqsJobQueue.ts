@@ -4,7 +4,7 @@ import { jobMessage, type JobQueue, type JobQueueUnavailable } from '../../appli
 import type { Job } from '../../domain/jobs/Job.js';
 
 /**
- * Sends each job to an SQS queue as JSON (`{ jobId, spec, submittedAt }`). On a FIFO queue
+ * Sends each job to an SQS queue as JSON (`{ jobId, spec, submittedAt, outputBucket? }`). On a FIFO queue
  * the job id is both the group (one job's messages stay ordered) and the deduplication id (a
  * retried send within five minutes is dropped by SQS).
  */
@@ -14,6 +14,7 @@ export class SqsJobQueue implements JobQueue {
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,
+    private readonly outputBucket?: string,
   ) {
     this.fifo = queueUrl.endsWith('.fifo');
   }
@@ -23,7 +24,7 @@ export class SqsJobQueue implements JobQueue {
       this.client.send(
         new SendMessageCommand({
           QueueUrl: this.queueUrl,
-          MessageBody: JSON.stringify(jobMessage(job)),
+          MessageBody: JSON.stringify(jobMessage(job, this.outputBucket)),
           ...(this.fifo ? { MessageGroupId: job.jobId, MessageDeduplicationId: job.jobId } : {}),
         }),
       ),

@@ -12,6 +12,8 @@ export interface JobMessage {
   readonly jobId: string;
   readonly spec: Readonly<Record<string, unknown>>;
   readonly submittedAt: string;
+  /** Where the processor should write its output (the bucket GetJobStatus presigns in), when configured. */
+  readonly outputBucket?: string;
 }
 
 /** Hands jobs to processors (SQS in AWS). */
@@ -19,6 +21,11 @@ export interface JobQueue {
   enqueue(job: Job): ResultAsync<void, JobQueueUnavailable>;
 }
 
-export function jobMessage(job: Job): JobMessage {
-  return { jobId: job.jobId, spec: job.spec, submittedAt: job.submittedAt };
+export function jobMessage(job: Job, outputBucket?: string): JobMessage {
+  return {
+    jobId: job.jobId,
+    spec: job.spec,
+    submittedAt: job.submittedAt,
+    ...(outputBucket === undefined ? {} : { outputBucket }),
+  };
 }

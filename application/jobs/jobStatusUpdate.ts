@@ -1,0 +1,45 @@
+import * as v from 'valibot';
+import type { JobChange } from '../../domain/jobs/Job.js';
+import { JOB_ID_PATTERN } from '../../domain/jobs/jobLimits.js';
+import type { UpdateJobStatusInput } from './UpdateJobStatus.js';
+
+const jobError = v.object(
+  {
+    message: v.pipe(v.string('message must be a string'), v.minLength(1, 'message must not be empty'), v.maxLength(32_768)),
+    type: v.optional(v.pipe(v.string('type must be a string'), v.maxLength(256))),
+  },
+  'error must be an object with a message',
+);
+const metadata = v.optional(v.record(v.string(), v.unknown(), 'metadata must be an object'));
+const jobId = v.pipe(v.string('jobId must be a string'), v.regex(JOB_ID_PATTERN, 'jobId is not a job id'));
+
+/**
+ * A processor's status report as a message (the `update-job-status` SQS handler's body):
+ * `{ jobId, status, output?, error?, metadata? }`.
+ */
+export const JobStatusUpdateSchema = v.variant('status', [
+  v.object({ jobId, status: v.literal('processing'), metadata }),
+  v.object({
+    jobId,
+    status: v.literal('completed'),
+    output: v.optional(
+      v.object(
+        {
+          s3Uri: v.pipe(v.string('s3Uri must be a string'), v.minLength(1, 's3Uri must not be empty'), v.maxLength(2048)),
+          duration: v.optional(v.pipe(v.number('duration must be a number of seconds'), v.minValue(0))),
+          size: v.optional(v.pipe(v.number('size must be a number of bytes'), v.integer(), v.minValue(0))),
+        },
+        'output must be an object with s3Uri',
+      ),
+    ),
+    metadata,
+  }),
+  v.object({ jobId, status: v.literal('retrying'), error: v.optional(jobError), metadata }),
+  v.object({ jobId, status: v.literal('failed'), error: jobError, metadata }),
+], 'status must be processing, completed, retrying or failed');
+
+/** The use-case input a valid report means. */
+export function toUpdateInput(report: v.InferOutput<typeof JobStatusUpdateSchema>): UpdateJobStatusInput {
+  const { jobId: id, ...change } = report;
+  return { jobId: id, change: change as JobChange };
+}

@@ -1,0 +1,111 @@
+import { ContainerModule, type ServiceIdentifier } from 'inversify';
+import { DynamoDbJobs } from '../../adapters/dynamodb/DynamoDbJobs.js';
+import { S3OutputUrls } from '../../adapters/s3/S3OutputUrls.js';
+import { SnsErrorNotifications } from '../../adapters/sns/SnsErrorNotifications.js';
+import { SqsJobQueue } from '../../adapters/sqs/SqsJobQueue.js';
+import { GetJobStatus } from '../../application/jobs/GetJobStatus.js';
+import { SubmitJob } from '../../application/jobs/SubmitJob.js';
+import { UpdateJobStatus } from '../../application/jobs/UpdateJobStatus.js';
+import { HandlePipelineError } from '../../application/pipeline/HandlePipelineError.js';
+import type { Clock } from '../../application/ports/Clock.js';
+import type { Log } from '../../application/ports/Log.js';
+import type { Metrics } from '../../application/ports/Metrics.js';
+import type { ErrorNotifications } from '../../application/ports/ErrorNotifications.js';
+import type { JobQueue } from '../../application/ports/JobQueue.js';
+import type { Jobs } from '../../application/ports/Jobs.js';
+import type { OutputUrls } from '../../application/ports/OutputUrls.js';
+import { dynamoDbClient } from '../aws/dynamoDbClient.js';
+import { s3Client } from '../aws/s3Client.js';
+import { snsClient } from '../aws/snsClient.js';
+import { sqsClient } from '../aws/sqsClient.js';
+import { Platform } from './platformModule.js';
+
+/** Service identifiers of the job API (seed 002) and the pipeline's handle-error (seed 003). */
+export const JobApi = {
+  Jobs: Symbol.for('baton.Jobs') as ServiceIdentifier<Jobs>,
+  Queue: Symbol.for('baton.JobQueue') as ServiceIdentifier<JobQueue>,
+  OutputUrls: Symbol.for('baton.OutputUrls') as ServiceIdentifier<OutputUrls>,
+  ErrorNotifications: Symbol.for('baton.ErrorNotifications') as ServiceIdentifier<ErrorNotifications>,
+  SubmitJob: Symbol.for('baton.SubmitJob') as ServiceIdentifier<SubmitJob>,
+  GetJobStatus: Symbol.for('baton.GetJobStatus') as ServiceIdentifier<GetJobStatus>,
+  UpdateJobStatus: Symbol.for('baton.UpdateJobStatus') as ServiceIdentifier<UpdateJobStatus>,
+  HandlePipelineError: Symbol.for('baton.HandlePipelineError') as ServiceIdentifier<HandlePipelineError>,
+} as const;
+
+export interface JobUseCaseSettings {
+  /** How long GetJobStatus's output links live (default 3600 s). */
+  readonly outputUrlSeconds?: number;
+}
+
+/**
+ * The use-cases, resolved from whatever adapters another module bound to the ports. Each is
+ * resolved only when asked for, so a handler needs only the ports of the use-case it runs.
+ * ErrorNotifications is optional: without it, handle-error alerts nobody.
+ */
+export function jobUseCasesModule(settings: JobUseCaseSettings = {}): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(JobApi.UpdateJobStatus).toResolvedValue(
+      (jobs, clock, log, metrics) => new UpdateJobStatus(jobs, clock, log, metrics),
+      [JobApi.Jobs, Platform.Clock, Platform.Log, Platform.Metrics],
+    );
+    bind(JobApi.SubmitJob).toResolvedValue(
+      (jobs, queue, ids, clock, log, metrics) => new SubmitJob(jobs, queue, ids, clock, log, metrics),
+      [JobApi.Jobs, JobApi.Queue, Platform.Ids, Platform.Clock, Platform.Log, Platform.Metrics],
+    );
+    bind(JobApi.GetJobStatus).toResolvedValue(
+      (jobs, urls, clock) => new GetJobStatus(jobs, urls, clock, settings.outputUrlSeconds),
+      [JobApi.Jobs, JobApi.OutputUrls, Platform.Clock],
+    );
+    bind(JobApi.HandlePipelineError).toResolvedValue<
+      [Jobs, UpdateJobStatus, ErrorNotifications | undefined, Clock, Log, Metrics]
+    >(
+      (jobs, update, notifications, clock, log, metrics) =>
+        new HandlePipelineError(jobs, update, notifications, clock, log, metrics),
+      [
+        JobApi.Jobs,
+        JobApi.UpdateJobStatus,
+        { serviceIdentifier: JobApi.ErrorNotifications, optional: true },
+        Platform.Clock,
+        Platform.Log,
+        Platform.Metrics,
+      ],
+    );
+  });
+}
+
+export interface JobPorts {
+  readonly jobs: Jobs;
+  readonly queue?: JobQueue;
+  readonly outputUrls?: OutputUrls;
+  readonly errorNotifications?: ErrorNotifications;
+}
+
+/** Binds the ports to ready instances: in-memory ones for tests, the simulation and the dev server. */
+export function jobPortsModule(ports: JobPorts): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(JobApi.Jobs).toConstantValue(ports.jobs);
+    if (ports.queue) bind(JobApi.Queue).toConstantValue(ports.queue);
+    if (ports.outputUrls) bind(JobApi.OutputUrls).toConstantValue(ports.outputUrls);
+    if (ports.errorNotifications) bind(JobApi.ErrorNotifications).toConstantValue(ports.errorNotifications);
+  });
+}
+
+export interface AwsJobsConfig {
+  readonly jobsTableName: string;
+  readonly queueUrl?: string;
+  readonly outputBucket?: string;
+  readonly errorTopicArn?: string;
+}
+
+/** DynamoDB for jobs; SQS, S3 and SNS for whichever of queue, output bucket and alert topic are configured. */
+export function awsJobsModule(config: AwsJobsConfig): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(JobApi.Jobs).toResolvedValue(() => new DynamoDbJobs(dynamoDbClient(), config.jobsTableName));
+    const { queueUrl, outputBucket, errorTopicArn } = config;
+    if (queueUrl) bind(JobApi.Queue).toResolvedValue(() => new SqsJobQueue(sqsClient(), queueUrl, outputBucket));
+    if (outputBucket) bind(JobApi.OutputUrls).toResolvedValue(() => new S3OutputUrls(s3Client(), outputBucket));
+    if (errorTopicArn) {
+      bind(JobApi.ErrorNotifications).toResolvedValue(() => new SnsErrorNotifications(snsClient(), errorTopicArn));
+    }
+  });
+}
