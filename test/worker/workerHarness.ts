@@ -4,7 +4,7 @@ import { InMemorySpotInstances } from '../../adapters/memory/InMemorySpotInstanc
 import { InMemoryStepFunctions } from '../../adapters/memory/InMemoryStepFunctions.js';
 import { ManualClock } from '../../adapters/memory/ManualClock.js';
 import { RecordingLog } from '../../adapters/memory/RecordingLog.js';
-import { SequentialIds } from '../../adapters/memory/SequentialIds.js';
+import { CryptoIds } from '../../adapters/system/CryptoIds.js';
 import { LaunchWorker } from '../../application/launch/LaunchWorker.js';
 import type { CallbackMappings } from '../../application/ports/CallbackMappings.js';
 import { readWorkerEnvironment } from '../../domain/launch/userDataScript.js';
@@ -31,7 +31,7 @@ export function spotFlow<M extends CallbackMappings = InMemoryCallbackMappings>(
     aLaunchSettings({ role }),
     options.optIn ? { kind: 'taskTokenInUserData' } : { kind: 'callbacksTable', tableName: 'baton-callbacks', mappings },
     spot,
-    new SequentialIds(),
+    new CryptoIds(),
     clock,
     log,
     metrics,
