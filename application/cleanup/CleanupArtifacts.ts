@@ -1,0 +1,85 @@
+import * as v from 'valibot';
+import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
+import { validate } from '../shared/validate.js';
+import type { Log } from '../ports/Log.js';
+import type { Metrics } from '../ports/Metrics.js';
+import type { ArtifactNotDeleted, RunArtifacts } from '../ports/RunArtifacts.js';
+import { runPrefix } from './runPrefix.js';
+
+/** Seed 003's cleanup input: `{ "job_id": "job-abc123" }`. */
+export const CleanupInputSchema = v.object(
+  { job_id: v.string('must be a string') },
+  (issue) => (issue.path ? 'is required' : 'must be an object with a job_id'),
+);
+
+export interface ArtifactsCleaned {
+  readonly jobId: string;
+  readonly objectsDeleted: number;
+  readonly bytesFreed: number;
+}
+
+/**
+ * Some objects under the run's prefix are still there after the sweep. The others are gone;
+ * running the cleanup again retries exactly the ones left (deleting is idempotent).
+ */
+export interface ArtifactsLeft {
+  readonly type: 'ArtifactsLeft';
+  readonly jobId: string;
+  readonly objectsDeleted: number;
+  readonly bytesFreed: number;
+  readonly failures: readonly ArtifactNotDeleted[];
+}
+
+export type CleanupArtifactsError = InvalidInput | ArtifactsLeft;
+
+/** Per-key failures logged in full up to this many; the count is always exact. */
+const LOGGED_FAILURES = 50;
+
+/**
+ * Seed 003's cleanup: deletes every object under `runs/{job_id}/` in the artifacts bucket and
+ * reports how many objects and bytes went. A job id that could widen the prefix is refused
+ * before anything is listed. Idempotent: a second run finds nothing and answers zeros.
+ *
+ * @example
+ * const r = await cleanupArtifacts.execute({ job_id: 'job-abc123' });
+ * // ok({ jobId: 'job-abc123', objectsDeleted: 157, bytesFreed: 524288000 })
+ */
+export class CleanupArtifacts {
+  constructor(
+    private readonly artifacts: RunArtifacts,
+    private readonly log: Log,
+    private readonly metrics: Metrics,
+  ) {}
+
+  execute(input: unknown): ResultAsync<ArtifactsCleaned, CleanupArtifactsError> {
+    return validate(CleanupInputSchema, input)
+      .andThen(({ job_id: jobId }) => runPrefix(jobId).map((prefix) => ({ jobId, prefix })))
+      .asyncAndThen(({ jobId, prefix }) =>
+        this.artifacts.deleteUnder(prefix).andThen(({ objectsDeleted, bytesFreed, failures }) => {
+          const log = this.log.with({ job_id: jobId });
+          this.metrics.count('ArtifactsDeleted', objectsDeleted);
+          this.metrics.count('ArtifactBytesFreed', bytesFreed);
+          if (failures.length === 0) {
+            log.info('Run artifacts deleted', { prefix, objects_deleted: objectsDeleted, bytes_freed: bytesFreed });
+            return okAsync<ArtifactsCleaned, CleanupArtifactsError>({ jobId, objectsDeleted, bytesFreed });
+          }
+          this.metrics.count('ArtifactDeletesFailed', failures.length);
+          log.error('Some run artifacts could not be deleted', {
+            prefix,
+            objects_deleted: objectsDeleted,
+            bytes_freed: bytesFreed,
+            objects_failed: failures.length,
+            failures: failures.slice(0, LOGGED_FAILURES),
+          });
+          return errAsync<ArtifactsCleaned, CleanupArtifactsError>({
+            type: 'ArtifactsLeft',
+            jobId,
+            objectsDeleted,
+            bytesFreed,
+            failures,
+          });
+        }),
+      );
+  }
+}
