@@ -16,6 +16,8 @@ export interface FaultRates {
   readonly providerDown: number;
   /** EC2 Spot / ECS capacity failure on a launch attempt. */
   readonly capacity: number;
+  /** A Spot worker is reclaimed mid-job: its heartbeats stop and the task times out, then Retry launches another. */
+  readonly interruption: number;
   /** SQS delivers a message a second time. */
   readonly redelivery: number;
 }
@@ -29,6 +31,7 @@ export const DEFAULT_FAULTS: FaultRates = {
   crash: 0.02,
   providerDown: 0.02,
   capacity: 0.2,
+  interruption: 0.03,
   redelivery: 0.05,
 };
 
@@ -41,5 +44,6 @@ export const NO_FAULTS: FaultRates = {
   crash: 0,
   providerDown: 0,
   capacity: 0,
+  interruption: 0,
   redelivery: 0,
 };

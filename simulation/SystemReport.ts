@@ -27,5 +27,5 @@ export interface Scenario {
   /** True while work is outstanding: keeps periodic schedules (redrive, pollers) going. */
   busy(): boolean;
   /** Called once after the last event. */
-  report(): SystemReport;
+  report(): SystemReport | Promise<SystemReport>;
 }

@@ -23,6 +23,7 @@ export const FAULT_FLAGS: Readonly<Record<string, keyof FaultRates>> = {
   'crash-rate': 'crash',
   'provider-down-rate': 'providerDown',
   'capacity-rate': 'capacity',
+  'interruption-rate': 'interruption',
   'redelivery-rate': 'redelivery',
 };
 

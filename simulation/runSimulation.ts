@@ -50,7 +50,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   });
   progress();
 
-  let systems = scenarios.map((s) => s.report());
+  let systems: SystemReport[] = [];
+  for (const s of scenarios) systems.push(await s.report());
   if (options.tamper) systems = options.tamper(systems);
   const invariants = systems.flatMap((s) => s.invariants.map((i) => ({ ...i, name: `${s.system}: ${i.name}` })));
   const simulatedSeconds = Math.round((world.scheduler.nowMs() - startMs) / 1000);

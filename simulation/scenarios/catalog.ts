@@ -1,11 +1,12 @@
 import type { ScenarioDefinition } from '../ScenarioDefinition.js';
+import { mangaPipeline } from './mangaPipeline.js';
 import { upscaling } from './upscaling.js';
 
 /**
  * Every scenario `npm start` can run, in the order they run. A system joins the catalogue
  * when its use-cases and handlers exist; the simulation never re-implements their logic.
  */
-export const SCENARIOS: readonly ScenarioDefinition[] = [upscaling];
+export const SCENARIOS: readonly ScenarioDefinition[] = [upscaling, mangaPipeline];
 
 /** The scenarios named, or all; an unknown name is an error listing the known ones. */
 export function selectScenarios(names: readonly string[] | 'all'): ScenarioDefinition[] {

@@ -196,7 +196,7 @@ export class UpscalingScenario implements Scenario {
       completed,
       failed: segments.length - completed,
       retried: rp.deliveryRetries + this.submitRetries + this.redriveResumed,
-      duplicatesAbsorbed: this.world.metrics.get('CallbackDuplicates'),
+      duplicatesAbsorbed: this.callbacks.metrics.get('CallbackDuplicates'),
       details: {
         videos: this.videos.length,
         'videos failed': videosFailed,
@@ -263,7 +263,7 @@ export class UpscalingScenario implements Scenario {
 
     return [
       invariant('every task token resumed exactly once', [...onceViolations, ...abandonedResumed], `${live.length} tokens, each resumed once`),
-      invariant('duplicates never reached Step Functions', refused, `${this.world.metrics.get('CallbackDuplicates')} duplicates absorbed, 0 extra SendTask calls`),
+      invariant('duplicates never reached Step Functions', refused, `${this.callbacks.metrics.get('CallbackDuplicates')} duplicates absorbed, 0 extra SendTask calls`),
       invariant('Step Functions got exactly what RunPod reported', mismatches, `${this.runpod.jobs.size} RunPod jobs matched`),
       invariant('nothing lost: every video ended, no mapping left PENDING/ACCEPTED', [...unfinishedVideos, ...openMappings], `${this.videos.length} videos ended`),
       invariant('RunPod policy ends before the Step Functions task times out', overlong, `executionTimeout ${RUNPOD_EXECUTION_TIMEOUT_MS / 1000} s < TimeoutSeconds ${SEGMENT_TIMEOUT_SECONDS}`),

@@ -2,7 +2,9 @@ import type { RedriveReport } from '../../application/callbacks/RedriveCallbacks
 import type { GpuJobs } from '../../application/ports/GpuJobs.js';
 import type { TaskTokens } from '../../application/ports/TaskTokens.js';
 import type { SubmitRunPodJobOutput } from '../../application/runpod/SubmitRunPodJob.js';
-import { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
+import type { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
+import { IndexedCallbackMappings } from '../cloud/IndexedCallbackMappings.js';
+import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
 import { InMemoryPresignedUrls } from '../../adapters/memory/InMemoryPresignedUrls.js';
 import { Callbacks, callbackPortsModule, callbackUseCasesModule } from '../../entrypoints/container/callbacksModule.js';
 import { newContainer } from '../../entrypoints/container/newContainer.js';
@@ -25,6 +27,8 @@ export interface CallbackSystem {
   readonly webhook: (event: unknown) => Promise<HttpResponse>;
   readonly redrive: (event?: unknown) => Promise<RedriveReport>;
   readonly mappings: InMemoryCallbackMappings;
+  /** This system's own counters (CallbackDuplicates, CallbacksRedriven…). */
+  readonly metrics: InMemoryMetrics;
 }
 
 /**
@@ -32,10 +36,11 @@ export interface CallbackSystem {
  * and handler factories — with in-memory adapters and the world's clock, ids and log.
  */
 export function wireCallbacks(world: World, taskTokens: TaskTokens, gpuJobs: GpuJobs): CallbackSystem {
-  const mappings = world.sabotage === 'unconditional-claim' ? new UnconditionalClaims() : new InMemoryCallbackMappings();
+  const mappings = world.sabotage === 'unconditional-claim' ? new UnconditionalClaims() : new IndexedCallbackMappings();
+  const metrics = new InMemoryMetrics();
   const container = newContainer();
   container.load(
-    platformModule({ clock: world.clock, ids: new SeededIds(world.prng.fork()), log: world.log, metrics: world.metrics }),
+    platformModule({ clock: world.clock, ids: new SeededIds(world.prng.fork()), log: world.log, metrics }),
     callbackPortsModule({ mappings, taskTokens, gpuJobs, presignedUrls: new InMemoryPresignedUrls() }),
     callbackUseCasesModule({
       submit: {
@@ -52,5 +57,6 @@ export function wireCallbacks(world: World, taskTokens: TaskTokens, gpuJobs: Gpu
     webhook: runPodWebhookHandler(container.get(Callbacks.HandleRunPodWebhook), world.log),
     redrive: callbackRedriveHandler(container.get(Callbacks.RedriveCallbacks)),
     mappings,
+    metrics,
   };
 }

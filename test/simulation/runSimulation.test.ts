@@ -14,6 +14,7 @@ const HARSH: FaultRates = {
   providerDown: 0.1,
   capacity: 0.5,
   redelivery: 0.3,
+  interruption: 0.1,
 };
 
 const run = (seed: number, faults: FaultRates = HARSH, jobs = 300) => runSimulation({ jobs, seed, faults, scenarios: SCENARIOS });
