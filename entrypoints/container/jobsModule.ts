@@ -90,22 +90,33 @@ export function jobPortsModule(ports: JobPorts): ContainerModule {
   });
 }
 
-export interface AwsJobsConfig {
-  readonly jobsTableName: string;
-  readonly queueUrl?: string;
-  readonly outputBucket?: string;
-  readonly errorTopicArn?: string;
-}
-
-/** DynamoDB for jobs; SQS, S3 and SNS for whichever of queue, output bucket and alert topic are configured. */
-export function awsJobsModule(config: AwsJobsConfig): ContainerModule {
+/**
+ * The jobs table in DynamoDB. The queue, output links and alerts are separate modules, so a
+ * handler's bundle carries only the AWS clients it uses.
+ */
+export function awsJobsModule(config: { readonly jobsTableName: string }): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(JobApi.Jobs).toResolvedValue(() => new DynamoDbJobs(dynamoDbClient(), config.jobsTableName));
-    const { queueUrl, outputBucket, errorTopicArn } = config;
-    if (queueUrl) bind(JobApi.Queue).toResolvedValue(() => new SqsJobQueue(sqsClient(), queueUrl, outputBucket));
-    if (outputBucket) bind(JobApi.OutputUrls).toResolvedValue(() => new S3OutputUrls(s3Client(), outputBucket));
-    if (errorTopicArn) {
-      bind(JobApi.ErrorNotifications).toResolvedValue(() => new SnsErrorNotifications(snsClient(), errorTopicArn));
-    }
+  });
+}
+
+/** SQS for the job queue; each message names the output bucket when one is given. */
+export function awsJobQueueModule(config: { readonly queueUrl: string; readonly outputBucket?: string }): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(JobApi.Queue).toResolvedValue(() => new SqsJobQueue(sqsClient(), config.queueUrl, config.outputBucket));
+  });
+}
+
+/** S3 presigned GET links into the output bucket. */
+export function awsOutputUrlsModule(config: { readonly outputBucket: string }): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(JobApi.OutputUrls).toResolvedValue(() => new S3OutputUrls(s3Client(), config.outputBucket));
+  });
+}
+
+/** SNS alerts for pipeline errors. */
+export function awsErrorNotificationsModule(config: { readonly topicArn: string }): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(JobApi.ErrorNotifications).toResolvedValue(() => new SnsErrorNotifications(snsClient(), config.topicArn));
   });
 }

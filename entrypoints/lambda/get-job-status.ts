@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { logLevel, positiveInt, readConfig, requiredString } from '../config/readConfig.js';
-import { awsJobsModule, JobApi, jobUseCasesModule } from '../container/jobsModule.js';
+import { awsJobsModule, awsOutputUrlsModule, JobApi, jobUseCasesModule } from '../container/jobsModule.js';
 import { newContainer } from '../container/newContainer.js';
 import { systemPlatformModule } from '../container/systemPlatform.js';
 import { getJobStatusHandler } from '../handlers/getJobStatus.js';
@@ -21,7 +21,8 @@ const platform = lambdaPlatform('get-job-status', config.LOG_LEVEL);
 const container = newContainer();
 container.load(
   systemPlatformModule(platform),
-  awsJobsModule({ jobsTableName: config.DYNAMODB_JOBS_TABLE, outputBucket: config.S3_BUCKET_NAME }),
+  awsJobsModule({ jobsTableName: config.DYNAMODB_JOBS_TABLE }),
+  awsOutputUrlsModule({ outputBucket: config.S3_BUCKET_NAME }),
   jobUseCasesModule({ outputUrlSeconds: config.OUTPUT_URL_EXPIRES_SECONDS }),
 );
 

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { logLevel, optionalString, readConfig, requiredString } from '../config/readConfig.js';
-import { awsJobsModule, JobApi, jobUseCasesModule } from '../container/jobsModule.js';
+import { awsErrorNotificationsModule, awsJobsModule, JobApi, jobUseCasesModule } from '../container/jobsModule.js';
 import { newContainer } from '../container/newContainer.js';
 import { systemPlatformModule } from '../container/systemPlatform.js';
 import { handleErrorHandler } from '../handlers/handleError.js';
@@ -22,12 +22,12 @@ const platform = lambdaPlatform('handle-error', config.LOG_LEVEL);
 const container = newContainer();
 container.load(
   systemPlatformModule(platform),
-  awsJobsModule({
-    jobsTableName: config.DYNAMODB_JOBS_TABLE,
-    ...(config.ERROR_NOTIFICATION_TOPIC_ARN === undefined ? {} : { errorTopicArn: config.ERROR_NOTIFICATION_TOPIC_ARN }),
-  }),
+  awsJobsModule({ jobsTableName: config.DYNAMODB_JOBS_TABLE }),
   jobUseCasesModule(),
 );
+if (config.ERROR_NOTIFICATION_TOPIC_ARN !== undefined) {
+  container.load(awsErrorNotificationsModule({ topicArn: config.ERROR_NOTIFICATION_TOPIC_ARN }));
+}
 
 /** Step Functions Catch target (seed 003 §11): marks the job failed, logs, optionally alerts. */
 export const handler = platform.wrap(handleErrorHandler(container.get(JobApi.HandlePipelineError)));

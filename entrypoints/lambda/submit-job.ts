@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { httpUrl, logLevel, readConfig, requiredString } from '../config/readConfig.js';
-import { awsJobsModule, JobApi, jobUseCasesModule } from '../container/jobsModule.js';
+import { awsJobQueueModule, awsJobsModule, JobApi, jobUseCasesModule } from '../container/jobsModule.js';
 import { newContainer } from '../container/newContainer.js';
 import { systemPlatformModule } from '../container/systemPlatform.js';
 import { submitJobHandler } from '../handlers/submitJob.js';
@@ -20,11 +20,8 @@ const platform = lambdaPlatform('submit-job', config.LOG_LEVEL);
 const container = newContainer();
 container.load(
   systemPlatformModule(platform),
-  awsJobsModule({
-    jobsTableName: config.DYNAMODB_JOBS_TABLE,
-    queueUrl: config.SQS_JOB_QUEUE_URL,
-    outputBucket: config.S3_BUCKET_NAME,
-  }),
+  awsJobsModule({ jobsTableName: config.DYNAMODB_JOBS_TABLE }),
+  awsJobQueueModule({ queueUrl: config.SQS_JOB_QUEUE_URL, outputBucket: config.S3_BUCKET_NAME }),
   jobUseCasesModule(),
 );
 
