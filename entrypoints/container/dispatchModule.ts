@@ -1,0 +1,56 @@
+import { ContainerModule, type ServiceIdentifier } from 'inversify';
+import { DynamoDbDispatches } from '../../adapters/dynamodb/DynamoDbDispatches.js';
+import { EcsContainerTasks, type EcsContainerTasksOptions } from '../../adapters/ecs/EcsContainerTasks.js';
+import { DispatchToEcs, type DispatchSettings } from '../../application/dispatch/DispatchToEcs.js';
+import type { ContainerTasks } from '../../application/ports/ContainerTasks.js';
+import type { Dispatches } from '../../application/ports/Dispatches.js';
+import { dynamoDbClient } from '../aws/dynamoDbClient.js';
+import { ecsClient } from '../aws/ecsClient.js';
+import { Platform } from './platformModule.js';
+
+/** Service identifiers of the ECS dispatch (seed 004). */
+export const Dispatch = {
+  Dispatches: Symbol.for('baton.Dispatches') as ServiceIdentifier<Dispatches>,
+  ContainerTasks: Symbol.for('baton.ContainerTasks') as ServiceIdentifier<ContainerTasks>,
+  DispatchToEcs: Symbol.for('baton.DispatchToEcs') as ServiceIdentifier<DispatchToEcs>,
+} as const;
+
+/** The use-case, resolved from whatever adapters another module bound to the ports. */
+export function dispatchUseCasesModule(settings: DispatchSettings): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(Dispatch.DispatchToEcs).toResolvedValue(
+      (dispatches, tasks, clock, log, metrics) => new DispatchToEcs(dispatches, tasks, settings, clock, log, metrics),
+      [Dispatch.Dispatches, Dispatch.ContainerTasks, Platform.Clock, Platform.Log, Platform.Metrics],
+    );
+  });
+}
+
+/** The jobs table in DynamoDB (`DDB_TABLE`) and ECS RunTask on `ECS_CLUSTER`. */
+export function awsDispatchModule(config: {
+  readonly tableName: string;
+  readonly ecs: Omit<EcsContainerTasksOptions, 'log' | 'metrics'>;
+}): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(Dispatch.Dispatches).toResolvedValue(
+      (log, metrics) => new DynamoDbDispatches(dynamoDbClient(), config.tableName, { log, metrics }),
+      [Platform.Log, Platform.Metrics],
+    );
+    bind(Dispatch.ContainerTasks).toResolvedValue(
+      (log, metrics) => new EcsContainerTasks(ecsClient(), { ...config.ecs, log, metrics }),
+      [Platform.Log, Platform.Metrics],
+    );
+  });
+}
+
+export interface DispatchPorts {
+  readonly dispatches: Dispatches;
+  readonly containerTasks: ContainerTasks;
+}
+
+/** Binds the ports to ready instances: in-memory ones for tests, the simulation and the dev server. */
+export function dispatchPortsModule(ports: DispatchPorts): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(Dispatch.Dispatches).toConstantValue(ports.dispatches);
+    bind(Dispatch.ContainerTasks).toConstantValue(ports.containerTasks);
+  });
+}
