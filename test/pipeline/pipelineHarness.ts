@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
+import { InMemoryDailyCounters } from '../../adapters/memory/InMemoryDailyCounters.js';
+import { InMemoryErrorNotifications } from '../../adapters/memory/InMemoryErrorNotifications.js';
+import { InMemoryJobs } from '../../adapters/memory/InMemoryJobs.js';
+import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
+import { InMemoryRunArtifacts } from '../../adapters/memory/InMemoryRunArtifacts.js';
+import { InMemorySpotInstances, type SpotInstance } from '../../adapters/memory/InMemorySpotInstances.js';
+import { InMemoryStepFunctions } from '../../adapters/memory/InMemoryStepFunctions.js';
+import { ManualClock } from '../../adapters/memory/ManualClock.js';
+import { RecordingLog } from '../../adapters/memory/RecordingLog.js';
+import { CryptoIds } from '../../adapters/system/CryptoIds.js';
+import { CleanupArtifacts } from '../../application/cleanup/CleanupArtifacts.js';
+import { UpdateJobStatus } from '../../application/jobs/UpdateJobStatus.js';
+import { LaunchWorker } from '../../application/launch/LaunchWorker.js';
+import { HandlePipelineError } from '../../application/pipeline/HandlePipelineError.js';
+import { CheckQuota } from '../../application/quota/CheckQuota.js';
+import { IncrementCounter } from '../../application/quota/IncrementCounter.js';
+import { readWorkerEnvironment } from '../../domain/launch/userDataScript.js';
+import type { WorkerRole } from '../../domain/launch/WorkerRole.js';
+import { checkQuotaHandler } from '../../entrypoints/handlers/checkQuota.js';
+import { cleanupHandler } from '../../entrypoints/handlers/cleanup.js';
+import { handleErrorHandler } from '../../entrypoints/handlers/handleError.js';
+import { incrementCounterHandler } from '../../entrypoints/handlers/incrementCounter.js';
+import { launchWorkerHandler } from '../../entrypoints/handlers/launchWorker.js';
+import { createWorker } from '../../entrypoints/worker/createWorker.js';
+import { runWorker, type WorkerContext } from '../../entrypoints/worker/runWorker.js';
+import { aLaunchSettings } from '../launch/builders.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+export const PIPELINE_FILE = resolve(ROOT, 'pipelines/manga-pipeline.asl.json');
+
+export const FUNCTION_ARN_PARAMETERS = [
+  'CheckQuotaFunctionArn',
+  'FetcherFunctionArn',
+  'ScriptGenFunctionArn',
+  'TtsGenFunctionArn',
+  'StartRendererFunctionArn',
+  'StartUploaderFunctionArn',
+  'CleanupFunctionArn',
+  'IncrementCounterFunctionArn',
+  'HandleErrorFunctionArn',
+] as const;
+
+/** The definition with `${…}` substituted, as CloudFormation/SAM `DefinitionSubstitutions` do. */
+export function pipelineDefinition(arns: Partial<Record<(typeof FUNCTION_ARN_PARAMETERS)[number], string>> = {}): Record<string, any> {
+  const text = readFileSync(PIPELINE_FILE, 'utf8').replace(/\$\{(\w+)\}/g, (_, name: string) => {
+    return arns[name as keyof typeof arns] ?? `arn:aws:lambda:us-east-1:123456789012:function:manga-pipeline-${name.replace(/FunctionArn$/, '')}`;
+  });
+  return JSON.parse(text);
+}
+
+type Work = (context: WorkerContext) => Promise<Readonly<Record<string, unknown>> | void>;
+type Json = any;
+
+const CONTEXT_TOKEN = 'local-task-token';
+const EXECUTION_NAME = 'exec-local-1';
+
+/**
+ * The manga pipeline on one machine: the ASL run by aws-local-stepfunctions, each Task state
+ * backed by our real handlers and use-cases on in-memory adapters, and the user's own Lambdas
+ * (fetch, script, TTS) by stubs. aws-local-stepfunctions has no task tokens, so a
+ * `.waitForTaskToken` state here does what Step Functions does: it starts a waiting task in
+ * the in-memory engine, invokes the launcher with that token, and waits until the Spot
+ * "instance" (a worker built from its user-data alone) resumes it.
+ */
+export function pipelineHarness() {
+  const clock = new ManualClock('2026-02-07T10:00:00Z');
+  const log = new RecordingLog();
+  const metrics = new InMemoryMetrics();
+  const sfn = new InMemoryStepFunctions(clock);
+  const mappings = new InMemoryCallbackMappings();
+  const spot = new InMemorySpotInstances();
+  const counters = new InMemoryDailyCounters();
+  const jobs = new InMemoryJobs();
+  const notifications = new InMemoryErrorNotifications();
+  const artifacts = new InMemoryRunArtifacts();
+  const calls: { state: string; input: Json }[] = [];
+  const workers: Record<WorkerRole, Work> = {
+    renderer: async ({ jobId }) => ({ video_key: `runs/${jobId}/video.mp4` }),
+    uploader: async () => ({ youtube_url: 'https://youtu.be/abc123' }),
+  };
+  /** Roles whose instances vanish (a Spot interruption before the worker starts): nobody ever reports. */
+  const lost = new Set<WorkerRole>();
+  let fetched: Json = { status: 'success', job_id: 'job-abc123', manga_id: 'manga-456', manga_title: 'Sample Manga' };
+
+  const launcher = (role: WorkerRole) =>
+    launchWorkerHandler(
+      new LaunchWorker(
+        aLaunchSettings({ role }),
+        { kind: 'callbacksTable', tableName: 'baton-callbacks', mappings },
+        spot,
+        new CryptoIds(),
+        clock,
+        log,
+        metrics,
+      ),
+    );
+
+  // The instance boots after the launcher returns, and runs the worker from its user-data.
+  spot.onLaunch((instance: SpotInstance) => {
+    setImmediate(() => {
+      const env = readWorkerEnvironment(instance.request.userData);
+      const role = env.get('WORKER_ROLE') as WorkerRole;
+      if (lost.has(role)) {
+        clock.advanceSeconds(301); // No heartbeat for longer than the state's HeartbeatSeconds.
+        return;
+      }
+      const worker = createWorker({
+        jobId: env.get('JOB_ID')!,
+        role,
+        access: { kind: 'callback', callbackToken: env.get('CALLBACK_TOKEN')!, mappings },
+        taskTokens: sfn,
+        clock,
+        log,
+        metrics,
+      });
+      void runWorker(worker, workers[role], { heartbeatIntervalMs: 50 });
+    });
+  });
+
+  /** A `lambda:invoke` state: the handler gets the Payload and its result comes back as `Payload`. */
+  const invoke = (state: string, handler: (payload: Json) => Promise<unknown>) => async (input: Json) => {
+    calls.push({ state, input: input.Payload });
+    return { Payload: await handler(input.Payload) };
+  };
+
+  /** A `lambda:invoke.waitForTaskToken` state, as Step Functions runs it. */
+  const waitForTaskToken = (state: string, launch: (event: unknown) => Promise<unknown>, state_: { timeoutSeconds: number; heartbeatSeconds: number }) =>
+    async (input: Json) => {
+      calls.push({ state, input: input.Payload });
+      if (input.Payload.task_token !== CONTEXT_TOKEN) throw new Error(`${state} did not pass $$.Task.Token`);
+      const taskToken = sfn.startTask({ execution: EXECUTION_NAME, ...state_ });
+      await launch({ ...input.Payload, task_token: taskToken });
+      for (;;) {
+        const task = sfn.task(taskToken)!;
+        if (task.state === 'succeeded') return JSON.parse(task.output!);
+        if (task.state === 'failed') throw Object.assign(new Error(task.cause), { name: task.error });
+        if (task.state === 'timedOut') {
+          const late = (deadline: number | undefined) => deadline !== undefined && clock.now().getTime() > deadline;
+          const name = late(task.heartbeatDeadline) && !late(task.deadline) ? 'States.HeartbeatTimeout' : 'States.Timeout';
+          throw Object.assign(new Error('task timed out'), { name });
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    };
+
+  const handlers = {
+    CheckQuota: invoke('CheckQuota', checkQuotaHandler(new CheckQuota(counters, clock, log, metrics, { dailyQuota: 10 }))),
+    FetchManga: invoke('FetchManga', async () => fetched),
+    GenerateScript: invoke('GenerateScript', async ({ job_id }) => ({ job_id, script_generated: true, segment_count: 45 })),
+    GenerateTTS: invoke('GenerateTTS', async ({ job_id }) => ({ job_id, audio_generated: true })),
+    StartRenderer: waitForTaskToken('StartRenderer', launcher('renderer'), { timeoutSeconds: 7200, heartbeatSeconds: 300 }),
+    StartUploader: waitForTaskToken('StartUploader', launcher('uploader'), { timeoutSeconds: 3600, heartbeatSeconds: 300 }),
+    Cleanup: invoke('Cleanup', cleanupHandler(new CleanupArtifacts(artifacts, log, metrics))),
+    IncrementCounter: invoke('IncrementCounter', incrementCounterHandler(new IncrementCounter(counters, clock, log, metrics))),
+    HandleError: invoke(
+      'HandleError',
+      handleErrorHandler(
+        new HandlePipelineError(jobs, new UpdateJobStatus(jobs, clock, log, metrics), notifications, clock, log, metrics),
+      ),
+    ),
+  };
+
+  async function run(input: Json = {}) {
+    const machine = new StateMachine(pipelineDefinition() as never);
+    const execution = machine.run(input, {
+      overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((s) => [s, 0])) },
+      context: {
+        Execution: { Id: `arn:aws:states:us-east-1:123456789012:execution:manga-pipeline:${EXECUTION_NAME}`, Name: EXECUTION_NAME },
+        Task: { Token: CONTEXT_TOKEN },
+      },
+    });
+    try {
+      return { status: 'SUCCEEDED' as const, output: await execution.result };
+    } catch (error) {
+      // aws-local-stepfunctions wraps the execution's error (a Fail state's Error/Cause) in ExecutionError.
+      const failure = (error as Error).cause instanceof Error ? ((error as Error).cause as Error) : (error as Error);
+      return { status: 'FAILED' as const, error: failure.name, cause: failure.message };
+    }
+  }
+
+  return {
+    clock,
+    log,
+    sfn,
+    mappings,
+    spot,
+    counters,
+    jobs,
+    artifacts,
+    calls,
+    workers,
+    lost,
+    run,
+    states: () => calls.map((c) => c.state),
+    setFetched: (value: Json) => {
+      fetched = value;
+    },
+  };
+}
