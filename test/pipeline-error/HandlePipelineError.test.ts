@@ -154,3 +154,13 @@ describe('HandlePipelineError', () => {
     expect(w.alerts.sent).toHaveLength(1);
   });
 });
+
+describe('HandlePipelineError input', () => {
+  it('names a missing job_id', async () => {
+    const { job_id: _, ...noJobId } = anErrorEvent();
+
+    const r = await pipelineErrorWorld().handle.execute(noJobId);
+
+    expect(r).toEqual(err({ type: 'InvalidInput', issues: [{ field: 'job_id', message: 'job_id is required' }] }));
+  });
+});

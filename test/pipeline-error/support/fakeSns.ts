@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+
+export interface FakeSns {
+  /** Set `AWS_ENDPOINT_URL_SNS` to this. */
+  readonly endpoint: string;
+  /** Every Publish that reached the server. */
+  readonly published: { TopicArn: string; Subject: string; Message: string }[];
+  close(): Promise<void>;
+}
+
+/** SNS Publish over its wire protocol (awsQuery: form-encoded in, XML out), for e2e tests of bundles. */
+export async function startFakeSns(): Promise<FakeSns> {
+  const published: FakeSns['published'] = [];
+  const server: Server = createServer(async (req, res) => {
+    let text = '';
+    for await (const chunk of req) text += chunk;
+    const form = new URLSearchParams(text);
+    if (form.get('Action') !== 'Publish') {
+      res.writeHead(400, { 'content-type': 'text/xml' }).end('<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>');
+      return;
+    }
+    published.push({ TopicArn: form.get('TopicArn') ?? '', Subject: form.get('Subject') ?? '', Message: form.get('Message') ?? '' });
+    res
+      .writeHead(200, { 'content-type': 'text/xml' })
+      .end(
+        `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+      );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    endpoint: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    published,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
