@@ -1,0 +1,89 @@
+import { createServer, type Server } from 'node:http';
+
+/** How the fake answers the next RunTask calls, in order; then it starts tasks. */
+export type EcsScript = 'capacity' | 'missing' | 'throttle' | 'server';
+
+export interface RunTaskRequest {
+  readonly target: string;
+  readonly contentType: string;
+  readonly input: {
+    cluster: string;
+    taskDefinition: string;
+    count: number;
+    clientToken: string;
+    startedBy: string;
+    overrides: { containerOverrides: { name: string; environment: { name: string; value: string }[] }[] };
+    [key: string]: unknown;
+  };
+}
+
+export interface FakeEcs {
+  /** Set `AWS_ENDPOINT_URL_ECS` to this. */
+  readonly endpoint: string;
+  /** Every RunTask request that reached the server, answered or not. */
+  readonly requests: RunTaskRequest[];
+  /** Tasks started, by client token. */
+  readonly tasks: Map<string, string>;
+  script(...next: EcsScript[]): void;
+  close(): Promise<void>;
+}
+
+/**
+ * ECS RunTask over the real wire protocol (awsJson1_1, `X-Amz-Target:
+ * AmazonEC2ContainerServiceV20141113.RunTask`), so the bundle's own SDK talks to it. Starts one
+ * task per client token (a repeated token returns the first task, as ECS does for 24 hours) and
+ * answers scripted capacity failures, refusals and throttling.
+ */
+export async function startFakeEcs(): Promise<FakeEcs> {
+  const requests: RunTaskRequest[] = [];
+  const tasks = new Map<string, string>();
+  const scripted: EcsScript[] = [];
+  const server: Server = createServer(async (req, res) => {
+    let text = '';
+    for await (const chunk of req) text += chunk;
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const input = JSON.parse(text || '{}') as RunTaskRequest['input'];
+    requests.push({ target, contentType: String(req.headers['content-type']), input });
+    const reply = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(body));
+    if (target !== 'AmazonEC2ContainerServiceV20141113.RunTask') {
+      return reply(400, { __type: 'UnknownOperationException', message: target });
+    }
+    const instance = `arn:aws:ecs:us-east-1:123456789012:container-instance/${input.cluster}/0f1e2d3c`;
+    switch (scripted.shift()) {
+      case 'capacity':
+        return reply(200, { tasks: [], failures: [{ arn: instance, reason: 'RESOURCE:MEMORY' }] });
+      case 'missing':
+        return reply(200, { tasks: [], failures: [{ arn: input.taskDefinition, reason: 'MISSING' }] });
+      case 'throttle':
+        return reply(400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
+      case 'server':
+        return reply(500, { __type: 'ServerException', message: 'Service unavailable' });
+      case undefined:
+        break;
+    }
+    let taskArn = tasks.get(input.clientToken);
+    if (!taskArn) {
+      taskArn = `arn:aws:ecs:us-east-1:123456789012:task/${input.cluster}/${(tasks.size + 1).toString(16).padStart(32, '0')}`;
+      tasks.set(input.clientToken, taskArn);
+    }
+    return reply(200, {
+      tasks: [{ taskArn, clusterArn: `arn:aws:ecs:us-east-1:123456789012:cluster/${input.cluster}`, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }],
+      failures: [],
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    tasks,
+    script: (...next) => void scripted.push(...next),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
