@@ -152,4 +152,19 @@ describe.each(adapters)('Jobs contract: %s', (_name, make) => {
     const winner = results.find((r) => r.isOk())!._unsafeUnwrap();
     expect(await jobs.get(job.jobId)).toEqual(ok(winner));
   });
+
+  it('makes one job when many submits race with the same idempotency key', async () => {
+    const key = `race-${aJob().jobId}`;
+    const racers = Array.from({ length: 8 }, () => aJob());
+
+    const results = await Promise.all(racers.map((job) => jobs.create(job, { idempotencyKey: key })));
+
+    const winners = racers.filter((_, i) => results[i]!.isOk());
+    expect(winners).toHaveLength(1);
+    for (const r of results.filter((x) => x.isErr())) {
+      expect(r).toEqual(err({ type: 'IdempotencyKeyTaken', idempotencyKey: key, jobId: winners[0]!.jobId }));
+    }
+    const stored = await Promise.all(racers.map((job) => jobs.get(job.jobId)));
+    expect(stored.filter((r) => r._unsafeUnwrap() !== undefined)).toHaveLength(1);
+  });
 });
