@@ -41,8 +41,25 @@ describe('user-data quoting', () => {
         const names = ['JOB_ID', 'CALLBACK_TOKEN', 'CALLBACK_TABLE_NAME', 'REPOSITORY_URL', 'REPOSITORY_REF', 'WORK_DIR'];
         expect(valuesSetByBash(launch.userData, names)).toEqual([jobId, token, table, url, ref, `/opt/${ref}`]);
       }),
-      { numRuns: 60 },
+      // Two bash processes per run: few runs, shrinking kept; the batch below covers breadth.
+      { numRuns: 25 },
     );
+  }, 120_000);
+
+  it('in one batch of 300 scripts, bash parses each and reads back every value exactly', () => {
+    const samples = fc.sample(fc.tuple(anyValue, anyValue, anyValue), { numRuns: 300, seed: 42 });
+    const scripts = samples.map(([jobId, token, url]) =>
+      planLaunch(aLaunchSettings({ repositoryUrl: url }), jobId, aCallbackCredential({ callbackToken: token }))._unsafeUnwrap().userData,
+    );
+    // Each script as a function body: `bash -n` checks them all in one process.
+    expect(bashSyntaxOk(scripts.map((s, i) => `script_${i}() {\n${s}\n}\n`).join(''))).toEqual({ ok: true, stderr: '' });
+    // Each environment part in its own subshell, values NUL-terminated.
+    const probe = scripts
+      .map((s) => `(\n${s.slice(0, s.lastIndexOf(`\n${END_OF_ENVIRONMENT}\n`) + 1)}printf '%s\\0' "$JOB_ID" "$CALLBACK_TOKEN" "$REPOSITORY_URL"\n)\n`)
+      .join('');
+    const run = spawnSync('bash', [], { input: probe, env: { PATH: process.env.PATH }, maxBuffer: 64 * 1024 * 1024 });
+    expect(run.status, run.stderr.toString()).toBe(0);
+    expect(run.stdout.toString('utf8').split('\u0000').slice(0, -1)).toEqual(samples.flat());
   });
 
   it('the in-process reader agrees with bash', () => {
