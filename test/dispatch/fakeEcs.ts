@@ -50,7 +50,9 @@ export async function startFakeEcs(): Promise<FakeEcs> {
       return reply(400, { __type: 'UnknownOperationException', message: target });
     }
     const instance = `arn:aws:ecs:us-east-1:123456789012:container-instance/${input.cluster}/0f1e2d3c`;
-    switch (scripted.shift()) {
+    const known = tasks.get(input.clientToken);
+    // A known client token gets its task back before anything is placed (ECS keeps tokens 24 h).
+    switch (known ? undefined : scripted.shift()) {
       case 'capacity':
         return reply(200, { tasks: [], failures: [{ arn: instance, reason: 'RESOURCE:MEMORY' }] });
       case 'missing':
@@ -62,7 +64,7 @@ export async function startFakeEcs(): Promise<FakeEcs> {
       case undefined:
         break;
     }
-    let taskArn = tasks.get(input.clientToken);
+    let taskArn = known;
     if (!taskArn) {
       taskArn = `arn:aws:ecs:us-east-1:123456789012:task/${input.cluster}/${(tasks.size + 1).toString(16).padStart(32, '0')}`;
       tasks.set(input.clientToken, taskArn);

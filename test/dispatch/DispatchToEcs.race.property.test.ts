@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { err, ResultAsync } from 'neverthrow';
+import { describe, expect, it } from 'vitest';
+import { InMemoryContainerTasks } from '../../adapters/memory/InMemoryContainerTasks.js';
+import { InMemoryDispatches } from '../../adapters/memory/InMemoryDispatches.js';
+import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
+import { ManualClock } from '../../adapters/memory/ManualClock.js';
+import { RecordingLog } from '../../adapters/memory/RecordingLog.js';
+import { DispatchToEcs } from '../../application/dispatch/DispatchToEcs.js';
+import type { ContainerTasks, StartedTask, TaskLaunch, TaskLaunchError } from '../../application/ports/ContainerTasks.js';
+import type { Dispatches } from '../../application/ports/Dispatches.js';
+import type { Dispatch } from '../../domain/dispatch/Dispatch.js';
+import { STREAM_URL, T0 } from './builders.js';
+
+/**
+ * What ECS and the Lambda do on one launch call. `startedButLost`: ECS started the task but the
+ * answer never arrived (timeout). `crashAfterStart`: the task started and the function died
+ * before recording it.
+ */
+type Launch = 'ok' | 'capacity' | 'startedButLost' | 'crashAfterStart';
+
+/** Every store call waits for the scheduler, so fast-check explores the interleavings. */
+class ScheduledDispatches implements Dispatches {
+  constructor(
+    private readonly inner: InMemoryDispatches,
+    private readonly s: fc.Scheduler,
+  ) {}
+  create(d: Dispatch) {
+    return new ResultAsync(this.s.schedule(Promise.resolve('create')).then(() => this.inner.create(d)));
+  }
+  replace(previous: Dispatch, next: Dispatch) {
+    return new ResultAsync(this.s.schedule(Promise.resolve('replace')).then(() => this.inner.replace(previous, next)));
+  }
+  find(jobId: string) {
+    return this.inner.find(jobId);
+  }
+}
+
+class ScriptedTasks implements ContainerTasks {
+  private n = 0;
+  quiet = false;
+  constructor(
+    private readonly inner: InMemoryContainerTasks,
+    private readonly s: fc.Scheduler,
+    private readonly plan: readonly Launch[],
+  ) {}
+  launch(request: TaskLaunch): ResultAsync<StartedTask, TaskLaunchError> {
+    const step = this.quiet ? 'ok' : (this.plan[this.n++] ?? 'ok');
+    const run = async () => {
+      switch (step) {
+        case 'ok':
+          return this.inner.launch(request);
+        case 'capacity':
+          // ECS answers a known client token with its task before placing anything.
+          if (this.inner.tasks().some((t) => t.request.idempotencyKey === request.idempotencyKey)) {
+            return this.inner.launch(request);
+          }
+          return err<StartedTask, TaskLaunchError>({ type: 'CapacityUnavailable', failures: [{ reason: 'RESOURCE:CPU', kind: 'capacity' }] });
+        case 'startedButLost':
+          await this.inner.launch(request);
+          return err<StartedTask, TaskLaunchError>({ type: 'ContainerTasksUnavailable', cause: new Error('timeout') });
+        case 'crashAfterStart':
+          await this.inner.launch(request);
+          throw new Error('Lambda timed out');
+      }
+    };
+    return new ResultAsync(this.s.schedule(Promise.resolve(`launch:${step}`)).then(run));
+  }
+}
+
+describe('DispatchToEcs under concurrent deliveries, lost answers and crashes (fc.scheduler)', () => {
+  it('starts at most one task per job, and a later delivery always ends with that one task recorded', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.integer({ min: 2, max: 5 }),
+        fc.array(fc.constantFrom<Launch>('ok', 'capacity', 'startedButLost', 'crashAfterStart'), { maxLength: 6 }),
+        async (s, deliveries, plan) => {
+          const store = new InMemoryDispatches();
+          const ecs = new InMemoryContainerTasks();
+          const tasks = new ScriptedTasks(ecs, s, plan);
+          const clock = new ManualClock(T0);
+          const useCase = new DispatchToEcs(
+            new ScheduledDispatches(store, s),
+            tasks,
+            { taskDefinition: 'recorder:3', containerName: 'recorder', bucket: 'b', ttlDays: 7, leaseSeconds: 120 },
+            clock,
+            new RecordingLog(),
+            new InMemoryMetrics(),
+          );
+          const deliver = () =>
+            useCase.execute({ request: { url: STREAM_URL }, defaultJobId: 'job-1' }).then(
+              (r) => r,
+              () => undefined, // a crashed invocation: SQS will deliver again
+            );
+
+          await s.waitFor(Promise.all(Array.from({ length: deliveries }, deliver)));
+          expect(ecs.tasks().length).toBeLessThanOrEqual(1);
+
+          tasks.quiet = true;
+          clock.advanceSeconds(121);
+          const answer = await s.waitFor(deliver());
+
+          expect(ecs.tasks()).toHaveLength(1);
+          expect(answer?.isOk()).toBe(true);
+          const stored = (await store.find('job-1'))._unsafeUnwrap()!;
+          expect(stored.job.status).toBe('processing');
+          expect(stored.launch.taskArn).toBe(ecs.tasks()[0]!.taskArn);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
