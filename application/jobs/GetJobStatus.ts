@@ -1,5 +1,5 @@
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
-import { DEFAULT_OUTPUT_URL_SECONDS, JOB_ID_PATTERN } from '../../domain/jobs/jobLimits.js';
+import { DEFAULT_OUTPUT_URL_SECONDS, JOB_API_ID_PATTERN } from '../../domain/jobs/jobLimits.js';
 import { invalidField, type InvalidInput } from '../../domain/shared/InvalidInput.js';
 import { addSeconds, isoSeconds } from '../../domain/shared/time.js';
 import type { Clock } from '../ports/Clock.js';
@@ -27,8 +27,8 @@ export class GetJobStatus {
 
   execute(input: { readonly jobId: unknown }): ResultAsync<JobStatusView, GetJobStatusError> {
     const { jobId } = input;
-    if (typeof jobId !== 'string' || !JOB_ID_PATTERN.test(jobId)) {
-      return errAsync(invalidField('jobId', 'must be 1 to 128 letters, digits, "-" or "_" (a job id as submit-job returns it)'));
+    if (typeof jobId !== 'string' || !JOB_API_ID_PATTERN.test(jobId)) {
+      return errAsync(invalidField('jobId', 'must be a job id as submit-job returns it (1 to 128 letters, digits, "_", ".", ":" or "-")'));
     }
     return this.jobs.get(jobId).andThen((job) => {
       if (job === undefined) return errAsync<JobStatusView, GetJobStatusError>({ type: 'JobNotFound', jobId });

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { JobChange } from '../../domain/jobs/Job.js';
-import { JOB_ID_PATTERN } from '../../domain/jobs/jobLimits.js';
+import { JOB_API_ID_PATTERN } from '../../domain/jobs/jobLimits.js';
 import type { UpdateJobStatusInput } from './UpdateJobStatus.js';
 
 const jobError = v.object(
@@ -11,7 +11,7 @@ const jobError = v.object(
   'error must be an object with a message',
 );
 const metadata = v.optional(v.record(v.string(), v.unknown(), 'metadata must be an object'));
-const jobId = v.pipe(v.string('jobId must be a string'), v.regex(JOB_ID_PATTERN, 'jobId is not a job id'));
+const jobId = v.pipe(v.string('jobId must be a string'), v.regex(JOB_API_ID_PATTERN, 'jobId is not a job id'));
 
 /**
  * A processor's status report as a message (the `update-job-status` SQS handler's body):

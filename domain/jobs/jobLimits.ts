@@ -4,8 +4,11 @@
  */
 export const MAX_JOB_SPEC_BYTES = 200 * 1024;
 
-/** Job ids Baton reads from outside: letters, digits, `-` and `_` (UUIDs included); never `#`, which marks internal items. */
-export const JOB_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+/**
+ * Job ids the job API reads from outside: UUIDs (what submit-job makes) and the ids other
+ * writers of the jobs table use (letters, digits, `_ . : -`); never `#`, which marks internal items.
+ */
+export const JOB_API_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
 /** Idempotency keys: printable ASCII, as HTTP header values are. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
