@@ -4,7 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import type { DailyCounters } from '../../application/ports/DailyCounters.js';
 import { isValidLimit } from '../../domain/quota/DailyQuota.js';
-import type { JobCount, QuotaExhausted } from '../../domain/quota/DayTally.js';
+import type { JobCount, QuotaExhausted, SlotRelease } from '../../domain/quota/DayTally.js';
 import { isoSeconds } from '../../domain/shared/time.js';
 
 /** The day's item: seed 003's `date`, `count`, `updated_at`, plus the jobs that made the count. */
@@ -23,7 +23,8 @@ const COUNT_JOB = 'ADD #count :one, job_ids :job SET updated_at = :now';
  * item whose condition is the rule of `domain/quota/DayTally.ts`:
  *
  * - countJob: `NOT contains(job_ids, :job_id)`: a job counts once per day;
- * - reserve: that, and `attribute_not_exists(#count) OR #count < :limit`.
+ * - reserve: that, and `attribute_not_exists(#count) OR #count < :limit`;
+ * - release: `contains(job_ids, :job_id)`, removing the job and one from the count together.
  *
  * DynamoDB applies writes to one item one at a time, so no number of concurrent callers can
  * count a job twice or push the count past the limit. A lost condition returns the item as it
@@ -76,6 +77,33 @@ export class DynamoDbDailyCounters implements DailyCounters {
       old?.job_ids?.has(jobId)
         ? okAsync({ count: countOf(old), fresh: false })
         : errAsync({ type: 'QuotaExhausted' as const, day, jobId, count: countOf(old), limit }),
+    );
+  }
+
+  release(day: string, jobId: string, at: Date): ResultAsync<SlotRelease, never> {
+    return ResultAsync.fromSafePromise(
+      this.db
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { date: day },
+            UpdateExpression: 'DELETE job_ids :job ADD #count :minus_one SET updated_at = :now',
+            ConditionExpression: 'contains(job_ids, :job_id)',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ':job': new Set([jobId]), ':job_id': jobId, ':minus_one': -1, ':now': isoSeconds(at) },
+            ReturnValues: 'UPDATED_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        )
+        .then(
+          (output): SlotRelease => ({ count: countOf(output.Attributes as DayItem | undefined), released: true }),
+          (error: unknown): SlotRelease => {
+            if (error instanceof ConditionalCheckFailedException) {
+              return { count: countOf(error.Item && (unmarshall(error.Item) as DayItem)), released: false };
+            }
+            throw error;
+          },
+        ),
     );
   }
 

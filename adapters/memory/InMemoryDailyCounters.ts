@@ -1,6 +1,15 @@
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import type { DailyCounters } from '../../application/ports/DailyCounters.js';
-import { countJob, emptyTally, reserveSlot, type DayTally, type JobCount, type QuotaExhausted } from '../../domain/quota/DayTally.js';
+import {
+  countJob,
+  emptyTally,
+  releaseSlot,
+  reserveSlot,
+  type DayTally,
+  type JobCount,
+  type QuotaExhausted,
+  type SlotRelease,
+} from '../../domain/quota/DayTally.js';
 
 /**
  * Day counters in a Map. Each call reads and writes in one synchronous step, which is what
@@ -10,7 +19,7 @@ import { countJob, emptyTally, reserveSlot, type DayTally, type JobCount, type Q
 export class InMemoryDailyCounters implements DailyCounters {
   private readonly days = new Map<string, DayTally>();
   /** Calls made, by method: tests count round trips. */
-  readonly calls = { count: 0, countJob: 0, reserve: 0 };
+  readonly calls = { count: 0, countJob: 0, reserve: 0, release: 0 };
 
   count(day: string): ResultAsync<number, never> {
     this.calls.count += 1;
@@ -29,6 +38,13 @@ export class InMemoryDailyCounters implements DailyCounters {
     const change = reserveSlot(this.tally(day), jobId, limit);
     if (change.isErr()) return errAsync(change.error);
     const { tally, result } = change.value;
+    this.days.set(day, tally);
+    return okAsync(result);
+  }
+
+  release(day: string, jobId: string, _at: Date): ResultAsync<SlotRelease, never> {
+    this.calls.release += 1;
+    const { tally, result } = releaseSlot(this.tally(day), jobId);
     this.days.set(day, tally);
     return okAsync(result);
   }

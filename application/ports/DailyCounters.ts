@@ -1,5 +1,5 @@
 import type { ResultAsync } from 'neverthrow';
-import type { JobCount, QuotaExhausted } from '../../domain/quota/DayTally.js';
+import type { JobCount, QuotaExhausted, SlotRelease } from '../../domain/quota/DayTally.js';
 
 /**
  * Per-day job counters (seed 003's counters table, key `date` = `YYYY-MM-DD` UTC). Each write
@@ -19,4 +19,7 @@ export interface DailyCounters {
    * that already counts that day keeps its slot: the call succeeds with `fresh: false`.
    */
   reserve(day: string, jobId: string, limit: number, at: Date): ResultAsync<JobCount, QuotaExhausted>;
+
+  /** Takes `jobId` out of the day's count if it is in it; otherwise changes nothing (`released: false`). */
+  release(day: string, jobId: string, at: Date): ResultAsync<SlotRelease, never>;
 }

@@ -31,6 +31,13 @@ export interface QuotaExhausted {
   readonly limit: number;
 }
 
+/** The outcome of releasing a job's slot: the day's count after the call, and whether this call freed it. */
+export interface SlotRelease {
+  readonly count: number;
+  /** `false` when the job held no slot that day (never reserved, or already released): nothing changed. */
+  readonly released: boolean;
+}
+
 export interface TallyChange {
   readonly tally: DayTally;
   readonly result: JobCount;
@@ -67,4 +74,20 @@ export function reserveSlot(tally: DayTally, jobId: string, limit: number): Resu
   if (tally.jobIds.has(jobId)) return ok({ tally, result: { count: tally.count, fresh: false } });
   if (tally.count >= limit) return err({ type: 'QuotaExhausted', day: tally.day, jobId, count: tally.count, limit });
   return ok(countJob(tally, jobId));
+}
+
+/**
+ * Gives back the slot `jobId` holds, for a run that ended without using it (nothing to do,
+ * or a failure before any output). Releasing a job that holds nothing changes nothing, so a
+ * retried release is harmless. The job no longer counts that day.
+ *
+ * @example
+ * releaseSlot(tally, 'job-1'); // { tally, result: { count: tally.count - 1, released: true } }
+ */
+export function releaseSlot(tally: DayTally, jobId: string): { readonly tally: DayTally; readonly result: SlotRelease } {
+  if (!tally.jobIds.has(jobId)) return { tally, result: { count: tally.count, released: false } };
+  const jobIds = new Set(tally.jobIds);
+  jobIds.delete(jobId);
+  const next: DayTally = { day: tally.day, count: tally.count - 1, jobIds };
+  return { tally: next, result: { count: next.count, released: true } };
 }

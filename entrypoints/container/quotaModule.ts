@@ -3,6 +3,7 @@ import type { DailyCounters } from '../../application/ports/DailyCounters.js';
 import { CheckQuota } from '../../application/quota/CheckQuota.js';
 import { IncrementCounter } from '../../application/quota/IncrementCounter.js';
 import type { QuotaSettings } from '../../application/quota/QuotaSettings.js';
+import { ReleaseQuota } from '../../application/quota/ReleaseQuota.js';
 import { ReserveQuota } from '../../application/quota/ReserveQuota.js';
 import { Platform } from './platformModule.js';
 
@@ -12,16 +13,21 @@ export const Quota = {
   CheckQuota: Symbol.for('baton.CheckQuota') as ServiceIdentifier<CheckQuota>,
   IncrementCounter: Symbol.for('baton.IncrementCounter') as ServiceIdentifier<IncrementCounter>,
   ReserveQuota: Symbol.for('baton.ReserveQuota') as ServiceIdentifier<ReserveQuota>,
+  ReleaseQuota: Symbol.for('baton.ReleaseQuota') as ServiceIdentifier<ReleaseQuota>,
 } as const;
 
 /**
  * The quota use-cases over whatever adapter another module bound to `Quota.DailyCounters`.
- * Without settings, only `IncrementCounter` (which needs no limit) is bound.
+ * Without settings, only the use-cases that need no limit (`IncrementCounter`, `ReleaseQuota`) are bound.
  */
 export function quotaUseCasesModule(settings?: QuotaSettings): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(Quota.IncrementCounter).toResolvedValue(
       (counters, clock, log, metrics) => new IncrementCounter(counters, clock, log, metrics),
+      [Quota.DailyCounters, Platform.Clock, Platform.Log, Platform.Metrics],
+    );
+    bind(Quota.ReleaseQuota).toResolvedValue(
+      (counters, clock, log, metrics) => new ReleaseQuota(counters, clock, log, metrics),
       [Quota.DailyCounters, Platform.Clock, Platform.Log, Platform.Metrics],
     );
     if (!settings) return;

@@ -126,6 +126,44 @@ describe.each(adapters)('DailyCounters contract: %s', (_name, make) => {
     expect(await counters.countJob(day, ' Job-A', AT)).toEqual(ok({ count: 3, fresh: true }));
   });
 
+  it('releases a slot once: the job leaves the count, and a retried release changes nothing', async () => {
+    const day = aDay();
+    await counters.reserve(day, 'job-a', 2, AT);
+    await counters.reserve(day, 'job-b', 2, AT);
+
+    const released = await counters.release(day, 'job-a', AT);
+    const again = await counters.release(day, 'job-a', AT);
+
+    expect(released).toEqual(ok({ count: 1, released: true }));
+    expect(again).toEqual(ok({ count: 1, released: false }));
+    expect(await counters.reserve(day, 'job-c', 2, AT)).toEqual(ok({ count: 2, fresh: true }));
+  });
+
+  it('releases nothing for a job that holds no slot, or on a day nobody counted', async () => {
+    const day = aDay();
+    await counters.countJob(day, 'job-a', AT);
+
+    expect(await counters.release(day, 'job-z', AT)).toEqual(ok({ count: 1, released: false }));
+    expect(await counters.release(aDay(), 'job-a', AT)).toEqual(ok({ count: 0, released: false }));
+  });
+
+  it('lets a released job reserve again', async () => {
+    const day = aDay();
+    await counters.reserve(day, 'job-a', 1, AT);
+    await counters.release(day, 'job-a', AT);
+
+    expect(await counters.reserve(day, 'job-a', 1, AT)).toEqual(ok({ count: 1, fresh: true }));
+  });
+
+  it('releases the last job of a day down to zero', async () => {
+    const day = aDay();
+    await counters.reserve(day, 'job-a', 1, AT);
+
+    expect(await counters.release(day, 'job-a', AT)).toEqual(ok({ count: 0, released: true }));
+    expect(await counters.count(day)).toEqual(ok(0));
+    expect(await counters.countJob(day, 'job-a', AT)).toEqual(ok({ count: 1, fresh: true }));
+  });
+
   it('lets exactly `limit` of 40 concurrent reservations of different jobs succeed', async () => {
     const day = aDay();
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countJob, emptyTally, reserveSlot, type DayTally } from '../../domain/quota/DayTally.js';
+import { countJob, emptyTally, releaseSlot, reserveSlot, type DayTally } from '../../domain/quota/DayTally.js';
 import { dailyQuota, isReached } from '../../domain/quota/DailyQuota.js';
 
 const jobIds = fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g'), { maxLength: 30 });
@@ -31,6 +31,30 @@ describe('DayTally rules', () => {
           expect(r.isOk()).toBe(firstComers.includes(job));
           if (r.isOk()) tally = r.value.tally;
           else expect(r.error).toEqual({ type: 'QuotaExhausted', day: '2026-02-07', jobId: job, count: limit, limit });
+          expect(tally.count).toBeLessThanOrEqual(limit);
+        }
+      }),
+    );
+  });
+
+  it('reserve and release in any order: the count is the number of jobs holding a slot, never above the limit', () => {
+    const step = fc.record({ op: fc.constantFrom('reserve', 'release'), job: fc.constantFrom('a', 'b', 'c', 'd', 'e') });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), fc.integer({ min: 1, max: 4 }), (steps, limit) => {
+        let tally: DayTally = emptyTally('2026-02-07');
+        for (const { op, job } of steps) {
+          const held = tally.jobIds.has(job);
+          if (op === 'reserve') {
+            const r = reserveSlot(tally, job, limit);
+            expect(r.isOk()).toBe(held || tally.count < limit);
+            if (r.isOk()) tally = r.value.tally;
+          } else {
+            const change = releaseSlot(tally, job);
+            expect(change.result.released).toBe(held);
+            tally = change.tally;
+            expect(tally.jobIds.has(job)).toBe(false);
+          }
+          expect(tally.count).toBe(tally.jobIds.size);
           expect(tally.count).toBeLessThanOrEqual(limit);
         }
       }),

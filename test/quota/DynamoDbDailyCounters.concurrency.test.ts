@@ -61,6 +61,17 @@ describe('DynamoDbDailyCounters under concurrency (DynamoDB Local)', () => {
     expect((await dayItem('2026-03-02'))?.['count']).toBe(4);
   });
 
+  it('lowers the count by exactly 1 for 100 concurrent releases of the same job_id', async () => {
+    const day = '2026-03-04';
+    for (const job of ['job-a', 'job-b', 'job-c']) await counters.reserve(day, job, 10, new Date());
+
+    const results = await Promise.all(Array.from({ length: 100 }, () => counters.release(day, 'job-b', new Date())));
+
+    expect(results.filter((r) => r._unsafeUnwrap().released)).toHaveLength(1);
+    expect(results.every((r) => r._unsafeUnwrap().count === 2)).toBe(true);
+    expect((await dayItem(day))?.['job_ids']).toEqual(new Set(['job-a', 'job-c']));
+  });
+
   it('keeps a mixed crowd honest: 300 reservations of 60 jobs (each 5 times) with limit 25', async () => {
     const clock = new ManualClock('2026-03-03T09:00:00Z');
     const reserve = new ReserveQuota(counters, clock, new RecordingLog(), new InMemoryMetrics(), { dailyQuota: 25 });

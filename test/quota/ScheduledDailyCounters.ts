@@ -25,6 +25,10 @@ export class ScheduledDailyCounters implements DailyCounters {
     return this.later(`reserve(${jobId})`).andThen(() => this.inner.reserve(day, jobId, limit, at));
   }
 
+  release(day: string, jobId: string, at: Date) {
+    return this.later(`release(${jobId})`).andThen(() => this.inner.release(day, jobId, at));
+  }
+
   private later(label: string): ResultAsync<void, never> {
     return ResultAsync.fromSafePromise(this.s.schedule(Promise.resolve(), label));
   }

@@ -77,6 +77,20 @@ describe('quota handlers (bundles on DynamoDB Local)', () => {
     expect(await check({})).toEqual({ quota_reached: true, daily_count: 2, daily_quota: 2 });
   });
 
+  it('release-quota gives a slot back to the day it was reserved on', async () => {
+    const table = await createLocalTable(client, countersTable);
+    const env = { DYNAMODB_COUNTER_TABLE: table, DAILY_QUOTA: '1' };
+    const reserve = await coldStart('reserve-quota', env);
+    const release = await coldStart('release-quota', { DYNAMODB_COUNTER_TABLE: table, DAILY_QUOTA: undefined });
+    const slot = (await reserve({ job_id: 'exec-1' })) as { date: string };
+
+    const released = await release({ job_id: 'exec-1', date: slot.date });
+    const next = await reserve({ job_id: 'exec-2' });
+
+    expect(released).toEqual({ released: true, daily_count: 0, date: today(), job_id: 'exec-1' });
+    expect(next).toMatchObject({ reserved: true, daily_count: 1, job_id: 'exec-2' });
+  });
+
   it('fails a task with bad input as InvalidInput, naming the field', async () => {
     const table = await createLocalTable(client, countersTable);
     const increment = await coldStart('increment-counter', { DYNAMODB_COUNTER_TABLE: table });

@@ -6,6 +6,7 @@ import { ManualClock } from '../../adapters/memory/ManualClock.js';
 import { RecordingLog } from '../../adapters/memory/RecordingLog.js';
 import { CheckQuota } from '../../application/quota/CheckQuota.js';
 import { IncrementCounter } from '../../application/quota/IncrementCounter.js';
+import { ReleaseQuota } from '../../application/quota/ReleaseQuota.js';
 import { ReserveQuota } from '../../application/quota/ReserveQuota.js';
 import { isReached } from '../../domain/quota/DailyQuota.js';
 import { ScheduledDailyCounters } from './ScheduledDailyCounters.js';
@@ -22,6 +23,7 @@ function world(s: fc.Scheduler, dailyQuota: number) {
     check: new CheckQuota(counters, clock, log, metrics, { dailyQuota }),
     increment: new IncrementCounter(counters, clock, log, metrics),
     reserve: new ReserveQuota(counters, clock, log, metrics, { dailyQuota }),
+    release: new ReleaseQuota(counters, clock, log, metrics),
   };
 }
 
@@ -62,6 +64,29 @@ describe('DailyQuota over every interleaving (fc.scheduler)', () => {
         expect(w.store.tally(DAY).count).toBe(distinct.size);
         expect(results.filter((r) => r.fresh)).toHaveLength(distinct.size);
         for (const r of results) expect(r.count).toBeLessThanOrEqual(distinct.size);
+      }),
+    );
+  });
+
+  it('reservations and releases racing: the count is exactly the jobs holding a slot, never above the limit', async () => {
+    const call = fc.record({ op: fc.constantFrom('reserve', 'release'), job: fc.nat({ max: 6 }).map((n) => `job-${n}`) });
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), fc.array(call, { minLength: 1, maxLength: 20 }), limits, async (s, calls, limit) => {
+        const w = world(s, limit);
+        let peak = 0;
+        const observe = () => (peak = Math.max(peak, w.store.tally(DAY).count));
+
+        const pending = Promise.all(
+          calls.map(({ op, job }) =>
+            (op === 'reserve' ? w.reserve.execute({ job_id: job }) : w.release.execute({ job_id: job, date: DAY })).then(observe),
+          ),
+        );
+        await s.waitIdle();
+        await pending;
+
+        const tally = w.store.tally(DAY);
+        expect(tally.count).toBe(tally.jobIds.size);
+        expect(peak).toBeLessThanOrEqual(limit);
       }),
     );
   });

@@ -10,6 +10,7 @@ import { platformModule } from '../../entrypoints/container/platformModule.js';
 import { Quota, quotaPortsModule, quotaUseCasesModule } from '../../entrypoints/container/quotaModule.js';
 import { checkQuotaHandler } from '../../entrypoints/handlers/checkQuota.js';
 import { incrementCounterHandler } from '../../entrypoints/handlers/incrementCounter.js';
+import { releaseQuotaHandler } from '../../entrypoints/handlers/releaseQuota.js';
 import { reserveQuotaHandler } from '../../entrypoints/handlers/reserveQuota.js';
 
 /** The use-cases and handlers, wired by the composition root onto in-memory adapters. */
@@ -32,6 +33,7 @@ function aQuotaWorld(dailyQuota = 2, at = '2026-02-07T23:59:59Z') {
     check: container.get(Quota.CheckQuota),
     increment: container.get(Quota.IncrementCounter),
     reserve: container.get(Quota.ReserveQuota),
+    release: container.get(Quota.ReleaseQuota),
   };
 }
 
@@ -104,6 +106,38 @@ describe('ReserveQuota', () => {
       date: '2026-02-07',
       job_id: 'b',
     });
+  });
+});
+
+describe('ReleaseQuota', () => {
+  it('gives back the slot of the day it was reserved on, even after midnight', async () => {
+    const w = aQuotaWorld(1, '2026-02-07T23:59:00Z');
+    await w.reserve.execute({ job_id: 'a' });
+    w.clock.advanceSeconds(600);
+
+    const released = await w.release.execute({ job_id: 'a', date: '2026-02-07' });
+
+    expect(released).toEqual(ok({ day: '2026-02-07', jobId: 'a', count: 0, released: true }));
+    expect(w.counters.tally('2026-02-07').count).toBe(0);
+    expect(w.metrics.get('QuotaSlotsReleased')).toBe(1);
+    expect(await releaseQuotaHandler(w.release)({ job_id: 'a', date: '2026-02-07' })).toEqual({
+      released: false,
+      daily_count: 0,
+      date: '2026-02-07',
+      job_id: 'a',
+    });
+  });
+
+  it.each([
+    [{ job_id: 'a' }, 'date', 'is required'],
+    [{ job_id: 'a', date: '07/02/2026' }, 'date', 'must be a UTC calendar day, YYYY-MM-DD'],
+    [{ job_id: 'a', date: '2026-02-30' }, 'date', 'must be a UTC calendar day, YYYY-MM-DD'],
+    [{ date: '2026-02-07' }, 'job_id', 'is required'],
+  ])('refuses %j', async (input, field, message) => {
+    const w = aQuotaWorld();
+
+    expect(await w.release.execute(input)).toEqual(err({ type: 'InvalidInput', issues: [{ field, message }] }));
+    expect(w.counters.calls.release).toBe(0);
   });
 });
 
