@@ -1,6 +1,11 @@
 import type { CreateTableInput } from '@aws-sdk/client-dynamodb';
 
-/** Daily counters (seed 003), key `date` (`YYYY-MM-DD`, UTC). */
+/**
+ * Daily counters (seed 003), key `date` (`YYYY-MM-DD`, UTC). One item per day: seed 003's
+ * `count` (N) and `updated_at` (S), plus `job_ids` (SS), the jobs that make the count, so
+ * one conditional UpdateItem can count a job once per day and bound reservations by the quota
+ * (see `DynamoDbDailyCounters`). No TTL: a day's item is the history of that day.
+ */
 export function countersTable(tableName = 'baton-counters'): CreateTableInput {
   return {
     TableName: tableName,
