@@ -1,4 +1,3 @@
-import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbCallbackMappings } from '../../adapters/dynamodb/DynamoDbCallbackMappings.js';
 import { callbacksTable } from '../../adapters/dynamodb/tables/callbacksTable.js';
@@ -7,6 +6,7 @@ import { startFakeRunPod, type FakeRunPod } from '../support/fakeRunPod.js';
 import { startFakeStepFunctions, type FakeStepFunctions } from '../support/fakeStepFunctions.js';
 import { lambdaContext, loadBundle, type BundledHandler } from '../support/loadBundle.js';
 import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
+import { useLocalAws } from '../support/localAwsEnv.js';
 
 /**
  * The RunPod flow on the built bundles, with their own bundled SDK, against DynamoDB Local,
@@ -29,12 +29,7 @@ beforeAll(async () => {
   const client = localDynamoDbClient();
   const table = await createLocalTable(client, callbacksTable);
   mappings = new DynamoDbCallbackMappings(client, table);
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
-    AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+  useLocalAws({ SFN: sfn.endpoint }, {
     CALLBACK_TABLE_NAME: table,
     WEBHOOK_BASE_URL: 'https://api.example.com/webhook/',
     RUNPOD_ENDPOINT_URL: runpod.url,
