@@ -21,7 +21,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  process.env = saved;
+  // Put the environment back in place (process.env must stay Node's own object).
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
   await s3rver?.stop();
 });
 

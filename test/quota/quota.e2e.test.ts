@@ -19,7 +19,9 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  process.env = saved;
+  // Put the environment back in place (process.env must stay Node's own object).
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
 });
 
 /** A cold start of `name` with this environment (on top of the AWS settings above). */
