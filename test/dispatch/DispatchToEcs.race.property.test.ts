@@ -89,7 +89,7 @@ describe('DispatchToEcs under concurrent deliveries, lost answers and crashes (f
             new InMemoryMetrics(),
           );
           const deliver = () =>
-            useCase.execute({ request: { url: STREAM_URL }, defaultJobId: 'job-1' }).then(
+            Promise.resolve(useCase.execute({ request: { url: STREAM_URL }, defaultJobId: 'job-1' })).then(
               (r) => r,
               () => undefined, // a crashed invocation: SQS will deliver again
             );
