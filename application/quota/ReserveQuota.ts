@@ -9,6 +9,7 @@ import type { Log } from '../ports/Log.js';
 import type { Metrics } from '../ports/Metrics.js';
 import { JobIdInputSchema } from './JobIdInput.js';
 import type { QuotaSettings } from './QuotaSettings.js';
+import type { ReleaseQuota } from './ReleaseQuota.js';
 
 export interface QuotaReserved {
   readonly day: string;
@@ -28,8 +29,11 @@ export type ReserveQuotaError = InvalidInput | QuotaExhausted;
  * executions start at once, at most `dailyQuota` of them get a slot; a retried reservation of
  * the same job succeeds again without taking another.
  *
- * A pipeline calls it where it would call `check-quota`, and drops `increment-counter` (which
- * would be a harmless no-op for a job that holds a slot: both count a job once per day).
+ * A pipeline calls it where it would call `check-quota`, keyed by something stable across task
+ * retries and known before the work exists (the execution name), and drops `increment-counter`:
+ * the reservation is the count. (Under the same id `increment-counter` would be a no-op; under
+ * another id it would count the run twice.) A run that ends without output gives its slot
+ * back with {@link ReleaseQuota}.
  *
  * @example
  * const r = await reserveQuota.execute({ job_id: 'job-abc123' });
