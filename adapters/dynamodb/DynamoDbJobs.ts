@@ -39,6 +39,10 @@ type Lost = { lost: true; current: Record<string, unknown> | undefined };
  * conditioned on the status and version read, with `ReturnValuesOnConditionCheckFailure:
  * ALL_OLD` so a lost race returns the current job without a second read. Updates SET and
  * REMOVE only the job's own attributes, so attributes other writers keep on the item survive.
+ *
+ * @example
+ * const jobs = new DynamoDbJobs(new DynamoDBClient({}), 'baton-jobs');
+ * await jobs.create(newJob({ jobId, spec, now }), { idempotencyKey: 'order-42' });
  */
 export class DynamoDbJobs implements Jobs {
   private readonly db: DynamoDBDocumentClient;

@@ -14,7 +14,13 @@ export function outputKey(bucket: string, s3Uri: string): string | undefined {
   return s3Uri;
 }
 
-/** Presigned GET URLs (SigV4, computed locally: no network call) for objects of the output bucket. */
+/**
+ * Presigned GET URLs (SigV4, computed locally: no network call) for objects of the output bucket.
+ *
+ * @example
+ * const urls = new S3OutputUrls(new S3Client({}), 'video-outputs');
+ * await urls.presign('s3://video-outputs/out/video.mp4', 3600); // ok('https://video-outputs.s3…X-Amz-Signature=…')
+ */
 export class S3OutputUrls implements OutputUrls {
   constructor(
     private readonly client: S3Client,

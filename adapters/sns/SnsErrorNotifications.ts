@@ -12,7 +12,12 @@ function subjectOf(alert: PipelineErrorAlert): string {
   return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
 }
 
-/** Publishes each alert to an SNS topic as JSON (snake_case, like the pipeline's events). */
+/**
+ * Publishes each alert to an SNS topic as JSON (snake_case, like the pipeline's events).
+ *
+ * @example
+ * const alerts = new SnsErrorNotifications(new SNSClient({}), 'arn:aws:sns:us-east-1:123456789012:pipeline-errors');
+ */
 export class SnsErrorNotifications implements ErrorNotifications {
   constructor(
     private readonly client: SNSClient,

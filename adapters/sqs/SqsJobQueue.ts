@@ -7,6 +7,10 @@ import type { Job } from '../../domain/jobs/Job.js';
  * Sends each job to an SQS queue as JSON (`{ jobId, spec, submittedAt, outputBucket? }`). On a FIFO queue
  * the job id is both the group (one job's messages stay ordered) and the deduplication id (a
  * retried send within five minutes is dropped by SQS).
+ *
+ * @example
+ * const queue = new SqsJobQueue(new SQSClient({}), process.env.SQS_JOB_QUEUE_URL!, 'video-outputs');
+ * const sent = await queue.enqueue(job); // err({ type: 'JobQueueUnavailable', cause }) if SQS refuses
  */
 export class SqsJobQueue implements JobQueue {
   private readonly fifo: boolean;
