@@ -1,4 +1,5 @@
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { FINAL_STATUSES } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackNotFound } from '../ports/CallbackMappings.js';
 import type { Log } from '../ports/Log.js';
 import type { TaskTokens } from '../ports/TaskTokens.js';
@@ -10,7 +11,7 @@ export type HeartbeatAnswer =
   | 'Sent'
   /** Step Functions is unreachable now; the next beat will try again. */
   | 'Missed'
-  /** The job is already reported: no need to beat any more. */
+  /** Step Functions has been resumed (or refused the token): no need to beat any more. */
   | 'AlreadyReported';
 
 export type SendWorkerHeartbeatError = CallbackNotFound | WorkflowGone;
@@ -37,7 +38,9 @@ export class SendWorkerHeartbeat {
       if (mapping === undefined) {
         return errAsync<HeartbeatAnswer, SendWorkerHeartbeatError>({ type: 'CallbackNotFound', callbackToken: link.callbackToken });
       }
-      if (mapping.status !== 'PENDING') return okAsync<HeartbeatAnswer, SendWorkerHeartbeatError>('AlreadyReported');
+      // ACCEPTED still beats: the outcome is stored but Step Functions not yet resumed (it was
+      // unreachable), and the task must not time out before the redrive hands it over.
+      if (FINAL_STATUSES.includes(mapping.status)) return okAsync<HeartbeatAnswer, SendWorkerHeartbeatError>('AlreadyReported');
       return this.beat(mapping.taskToken);
     });
   }

@@ -14,6 +14,11 @@ export interface RunWorkerOptions {
   readonly defaultErrorName?: string;
   /** Overrides the worker's heartbeat interval. */
   readonly heartbeatIntervalMs?: number;
+  /**
+   * When the report is stored but Step Functions was unreachable, keep heartbeating up to this
+   * long (default 15 minutes) so the task does not time out before the redrive resumes it.
+   */
+  readonly holdAfterAcceptedMs?: number;
 }
 
 export interface WorkerRun {
@@ -54,7 +59,19 @@ export async function runWorker(
   }
   const delivery =
     'output' in reported ? await worker.reportSuccess(reported.output) : await worker.reportFailure(reported.error, reported.cause);
+  if (delivery.isOk() && delivery.value.type === 'Accepted') await holdUntilResumed(worker, options);
   return { succeeded, reported, delivery };
+}
+
+/** Heartbeats until the redrive has resumed the task (the loop ends by itself), or the hold runs out. */
+async function holdUntilResumed(worker: Worker, options: RunWorkerOptions): Promise<void> {
+  const heartbeat = worker.startHeartbeat(options.heartbeatIntervalMs === undefined ? {} : { intervalMs: options.heartbeatIntervalMs });
+  let timer: NodeJS.Timeout | undefined;
+  const holdMs = options.holdAfterAcceptedMs ?? 15 * 60 * 1000;
+  const why = await Promise.race([heartbeat.ended, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), holdMs)))]);
+  clearTimeout(timer);
+  await heartbeat.stop();
+  worker.log.info('Stopped holding the task for the redrive', { why });
 }
 
 /**

@@ -9,9 +9,14 @@ export interface HeartbeatOptions {
   readonly onGone?: (error: SendWorkerHeartbeatError) => void;
 }
 
+/** Why a heartbeat loop ended. */
+export type HeartbeatEnd = 'stopped' | 'reported' | 'gone';
+
 export interface Heartbeat {
   /** Aborted when the task is gone: pass it to long-running work. */
   readonly signal: AbortSignal;
+  /** Settles when the loop ends, by stop() or by itself. */
+  readonly ended: Promise<HeartbeatEnd>;
   /** Stops beating and waits for a beat in flight. */
   stop(): Promise<void>;
 }
@@ -30,18 +35,25 @@ export function startHeartbeat(
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();
+  let end: (why: HeartbeatEnd) => void = () => undefined;
+  const ended = new Promise<HeartbeatEnd>((resolve) => {
+    end = (why) => {
+      stopped = true;
+      resolve(why);
+    };
+  });
 
   const tick = async (): Promise<void> => {
     try {
       const result = await beat();
       if (result.isErr()) {
         log.warn('Task no longer waits; stopping heartbeats', { reason: result.error.type });
-        stopped = true;
+        end('gone');
         gone.abort(result.error);
         options.onGone?.(result.error);
         return;
       }
-      if (result.value === 'AlreadyReported') stopped = true;
+      if (result.value === 'AlreadyReported') end('reported');
     } catch (error) {
       log.warn('Heartbeat failed; will try again', { error: error instanceof Error ? error.message : String(error) });
     }
@@ -56,8 +68,9 @@ export function startHeartbeat(
 
   return {
     signal: gone.signal,
+    ended,
     stop: async () => {
-      stopped = true;
+      end('stopped');
       if (timer) clearTimeout(timer);
       await inFlight;
     },

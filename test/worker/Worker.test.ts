@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ResumeCallback } from '../../application/callbacks/ResumeCallback.js';
 import { errorName, runWorker } from '../../entrypoints/worker/runWorker.js';
 import { spotFlow } from './workerHarness.js';
 
@@ -66,6 +67,29 @@ describe('worker library (in memory)', () => {
 
     expect(r._unsafeUnwrap()).toEqual({ type: 'Accepted' });
     expect(flow.mappings.all()[0]!.status).toBe('ACCEPTED');
+  });
+
+  it('after a report Step Functions could not take, keeps the task alive with heartbeats until the redrive resumes it', async () => {
+    const flow = spotFlow();
+    const taskToken = await flow.startJob('job-abc123', { heartbeatSeconds: 300 });
+    flow.sfn.setAvailable(false);
+    let working = true;
+    const run = runWorker(flow.workerOn(), async () => ({ youtube_url: 'u' }), { heartbeatIntervalMs: 5 }).finally(() => (working = false));
+    await new Promise((r) => setTimeout(r, 30));
+    flow.sfn.setAvailable(true);
+    const beatsBefore = flow.sfn.calls.heartbeat;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(working).toBe(true);
+    expect(flow.sfn.calls.heartbeat).toBeGreaterThan(beatsBefore);
+    expect(flow.sfn.task(taskToken)!.state).toBe('waiting');
+
+    // The redrive hands the stored outcome over (as RedriveCallbacks does, through ResumeCallback).
+    const accepted = flow.mappings.all()[0]!;
+    await new ResumeCallback(flow.mappings, flow.sfn, flow.clock, flow.log, flow.metrics).execute(accepted);
+    const result = await run;
+
+    expect(result.delivery._unsafeUnwrap()).toEqual({ type: 'Accepted' });
+    expect(flow.sfn.task(taskToken)).toMatchObject({ state: 'succeeded', resumeCalls: 1 });
   });
 
   it('heartbeats keep a task alive past HeartbeatSeconds, and stop once the job is reported', async () => {
