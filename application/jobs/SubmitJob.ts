@@ -47,10 +47,19 @@ export interface JobNotQueued {
 export type SubmitJobError = InvalidInput | JobSpecTooLarge | IdempotencyKeyReused | JobNotQueued;
 
 /**
+ * A replayed submit re-sends a job still `submitted` this long after it was recorded: the first
+ * request is surely over by then (API Gateway gives up after 29 s), so the job was recorded but
+ * its send was lost (the function crashed or timed out in between). Sooner, the first request
+ * may still be sending, and a second message would only make a duplicate.
+ */
+export const RESEND_SUBMITTED_AFTER_SECONDS = 30;
+
+/**
  * Records a job (one conditional write, with its idempotency key in the same transaction),
  * then queues it. If the queue refuses, the job is marked `failed` (kept for debugging, never
  * left `submitted` with nothing queued) and its idempotency key released, so the client's
- * retry with the same key makes a fresh job.
+ * retry with the same key makes a fresh job. If the function died between the record and the
+ * send, the client's retry with the same key finds the job still `submitted` and sends it.
  *
  * @example
  * const r = await submitJob.execute({ spec: JSON.parse(body), idempotencyKey: headers['idempotency-key'] });
@@ -94,7 +103,7 @@ export class SubmitJob {
             throw new Error(`job id ${taken.jobId} already exists`);
         }
       })
-      .andThen((replayed) => (replayed ? okAsync(replayed) : this.enqueue(job, key, log)));
+      .andThen((replayed) => (replayed ? okAsync(replayed) : this.enqueue(job, key, log, false)));
   }
 
   private replay(idempotencyKey: string, jobId: string, spec: unknown): ResultAsync<SubmittedJob, SubmitJobError> {
@@ -102,19 +111,28 @@ export class SubmitJob {
       if (existing === undefined || canonicalJson(existing.spec) !== canonicalJson(spec)) {
         return errAsync<SubmittedJob, SubmitJobError>({ type: 'IdempotencyKeyReused', idempotencyKey, jobId });
       }
-      this.log.info('Idempotent submit replayed', { job_id: jobId });
+      this.log.info('Idempotent submit replayed', { job_id: jobId, status: existing.status });
       this.metrics.count('JobSubmitsReplayed');
+      const age = (this.clock.now().getTime() - Date.parse(existing.submittedAt)) / 1000;
+      if (existing.status === 'submitted' && age >= RESEND_SUBMITTED_AFTER_SECONDS) {
+        return this.enqueue(existing, idempotencyKey, this.log.with({ job_id: jobId }), true);
+      }
       return okAsync({ job: existing, replayed: true });
     });
   }
 
-  private enqueue(job: Job, key: string | undefined, log: Log): ResultAsync<SubmittedJob, SubmitJobError> {
+  private enqueue(
+    job: Job,
+    key: string | undefined,
+    log: Log,
+    replayed: boolean,
+  ): ResultAsync<SubmittedJob, SubmitJobError> {
     return this.queue
       .enqueue(job)
       .map((): SubmittedJob => {
-        log.info('Job submitted', { status: job.status });
-        this.metrics.count('JobsSubmitted');
-        return { job, replayed: false };
+        log.info(replayed ? 'Job sent again: still submitted on replay' : 'Job submitted', { status: job.status });
+        this.metrics.count(replayed ? 'JobsResent' : 'JobsSubmitted');
+        return { job, replayed };
       })
       .orElse((unavailable) => {
         log.error('Job could not be queued; marking it failed', { error: String(unavailable.cause) });

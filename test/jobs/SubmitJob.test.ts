@@ -116,3 +116,34 @@ describe('SubmitJob field messages', () => {
     expect(r).toEqual(err({ type: 'InvalidInput', issues: [{ field: 'output', message: 'is required' }] }));
   });
 });
+
+describe('SubmitJob after a crash between the record and the send', () => {
+  it('sends a job still submitted when the client retries with its key, once the first request is surely over', async () => {
+    const w = jobsWorld();
+    const { job } = (await w.submit.execute({ spec: aSpec(), idempotencyKey: 'order-9' }))._unsafeUnwrap();
+    w.queue.take(); // the send that "never happened"
+    w.clock.advanceSeconds(10);
+
+    const early = (await w.submit.execute({ spec: aSpec(), idempotencyKey: 'order-9' }))._unsafeUnwrap();
+    expect(early).toEqual({ job, replayed: true });
+    expect(w.queue.messages).toEqual([]);
+    w.clock.advanceSeconds(20);
+
+    const late = (await w.submit.execute({ spec: aSpec(), idempotencyKey: 'order-9' }))._unsafeUnwrap();
+
+    expect(late).toEqual({ job, replayed: true });
+    expect(w.queue.messages.map((m) => m.jobId)).toEqual([job.jobId]);
+  });
+
+  it('does not send a job a processor already has', async () => {
+    const w = jobsWorld();
+    const { job } = (await w.submit.execute({ spec: aSpec(), idempotencyKey: 'order-10' }))._unsafeUnwrap();
+    w.queue.take();
+    await w.update.execute({ jobId: job.jobId, change: { status: 'processing' } });
+    w.clock.advanceSeconds(60);
+
+    await w.submit.execute({ spec: aSpec(), idempotencyKey: 'order-10' });
+
+    expect(w.queue.messages).toEqual([]);
+  });
+});
