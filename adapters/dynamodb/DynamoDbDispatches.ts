@@ -31,7 +31,7 @@ const THROTTLED = new Set([
   'LimitExceededException',
 ]);
 
-export function isThrottled(error: unknown): boolean {
+export function isDynamoDbThrottled(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return (e.name !== undefined && THROTTLED.has(e.name)) || (e.$metadata?.httpStatusCode ?? 0) >= 500;
@@ -136,7 +136,7 @@ export class DynamoDbDispatches implements Dispatches {
   }
 
   private withRetries<T>(call: () => Promise<T>): Promise<T> {
-    return retryTransient(call, isThrottled, this.options.retry ?? DEFAULT_RETRY_POLICY, this.options.retryClock ?? REAL_RETRY_CLOCK, (error, attempt) => {
+    return retryTransient(call, isDynamoDbThrottled, this.options.retry ?? DEFAULT_RETRY_POLICY, this.options.retryClock ?? REAL_RETRY_CLOCK, (error, attempt) => {
       this.options.metrics?.count('DynamoDbThrottledRetries');
       this.options.log?.warn('DynamoDB write throttled, retrying', {
         attempt,

@@ -34,7 +34,7 @@ export interface EcsContainerTasksOptions {
 }
 
 /** Tasks listed by `ListTasks --started-by baton-dispatch` are Baton's. */
-export const STARTED_BY = 'baton-dispatch';
+export const ECS_STARTED_BY = 'baton-dispatch';
 
 /**
  * Starts tasks with ECS RunTask. The idempotency key becomes RunTask's `clientToken` (its
@@ -82,7 +82,7 @@ export class EcsContainerTasks implements ContainerTasks {
       taskDefinition: request.taskDefinition,
       count: 1,
       clientToken: clientToken(request.idempotencyKey),
-      startedBy: STARTED_BY,
+      startedBy: ECS_STARTED_BY,
       overrides: { containerOverrides: [{ name: request.containerName, environment }] },
       ...(launchType ? { launchType } : {}),
       ...(subnets && subnets.length > 0

@@ -28,7 +28,7 @@ export interface TaskPlacementFailure {
 }
 
 /** No room now (CPU, memory, ports, agent, capacity provider, task quota): nothing started; try later. */
-export interface CapacityUnavailable {
+export interface TaskCapacityUnavailable {
   readonly type: 'CapacityUnavailable';
   readonly failures: readonly TaskPlacementFailure[];
 }
@@ -37,7 +37,7 @@ export interface CapacityUnavailable {
  * ECS refused the launch and will refuse it again until the configuration changes: missing
  * cluster or task definition, invalid parameters, access denied. Nothing started.
  */
-export interface LaunchRejected {
+export interface TaskLaunchRejected {
   readonly type: 'LaunchRejected';
   readonly failures: readonly TaskPlacementFailure[];
   readonly cause?: unknown;
@@ -52,7 +52,7 @@ export interface ContainerTasksUnavailable {
   readonly cause?: unknown;
 }
 
-export type TaskLaunchError = CapacityUnavailable | LaunchRejected | ContainerTasksUnavailable;
+export type TaskLaunchError = TaskCapacityUnavailable | TaskLaunchRejected | ContainerTasksUnavailable;
 
 /**
  * Starts containers on ECS (or a fake). Transient faults (throttling, 5xx, network) are retried

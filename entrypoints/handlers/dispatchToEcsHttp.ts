@@ -37,7 +37,7 @@ export async function dispatchHttp(
     });
     return result.match(answer, (error) => failure(error, requestId));
   } catch (fault) {
-    log.error('Error dispatching job', { error: describe(fault) });
+    log.error('Error dispatching job', { error: describeFault(fault) });
     return withHeaders(
       errorResponse(503, 'ServiceUnavailable', 'could not record the job; retry with the same Idempotency-Key', { requestId }),
       { 'retry-after': RETRY_AFTER_SHORT_SECONDS },
@@ -120,6 +120,6 @@ function withHeaders(response: HttpResponse, headers: Record<string, string>): H
   return { ...response, headers: { ...response.headers, ...headers } };
 }
 
-export function describe(fault: unknown): string {
+export function describeFault(fault: unknown): string {
   return fault instanceof Error ? `${fault.name}: ${fault.message}` : String(fault);
 }

@@ -2,7 +2,7 @@ import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import type { DispatchToEcs, DispatchToEcsError } from '../../application/dispatch/DispatchToEcs.js';
 import type { Log } from '../../application/ports/Log.js';
 import type { Metrics } from '../../application/ports/Metrics.js';
-import { describe } from './dispatchToEcsHttp.js';
+import { describeFault } from './dispatchToEcsHttp.js';
 
 /** Messages of one batch dispatched at once (a standard queue); a FIFO queue goes one by one. */
 export const SQS_CONCURRENCY = 8;
@@ -73,7 +73,7 @@ async function dispatchOne(record: SQSRecord, useCase: DispatchToEcs, log: Log, 
     }
     return disposition;
   } catch (fault) {
-    messageLog.error('Error dispatching job from SQS; the message will be retried', { error: describe(fault) });
+    messageLog.error('Error dispatching job from SQS; the message will be retried', { error: describeFault(fault) });
     return 'retry';
   }
 }
