@@ -67,6 +67,7 @@ const EXECUTION_NAME = 'exec-local-1';
  * "instance" (a worker built from its user-data alone) resumes it.
  */
 export function pipelineHarness() {
+  const definition = pipelineDefinition();
   const clock = new ManualClock('2026-02-07T10:00:00Z');
   const log = new RecordingLog();
   const metrics = new InMemoryMetrics();
@@ -105,7 +106,8 @@ export function pipelineHarness() {
       const env = readWorkerEnvironment(instance.request.userData);
       const role = env.get('WORKER_ROLE') as WorkerRole;
       if (lost.has(role)) {
-        clock.advanceSeconds(301); // No heartbeat for longer than the state's HeartbeatSeconds.
+        // No heartbeat for longer than the state's HeartbeatSeconds.
+        clock.advanceSeconds(definition.States[role === 'renderer' ? 'StartRenderer' : 'StartUploader'].HeartbeatSeconds + 1);
         return;
       }
       const worker = createWorker({
@@ -128,11 +130,12 @@ export function pipelineHarness() {
   };
 
   /** A `lambda:invoke.waitForTaskToken` state, as Step Functions runs it. */
-  const waitForTaskToken = (state: string, launch: (event: unknown) => Promise<unknown>, state_: { timeoutSeconds: number; heartbeatSeconds: number }) =>
+  const waitForTaskToken = (state: string, launch: (event: unknown) => Promise<unknown>) =>
     async (input: Json) => {
       calls.push({ state, input: input.Payload });
       if (input.Payload.task_token !== CONTEXT_TOKEN) throw new Error(`${state} did not pass $$.Task.Token`);
-      const taskToken = sfn.startTask({ execution: EXECUTION_NAME, ...state_ });
+      const { TimeoutSeconds, HeartbeatSeconds } = definition.States[state];
+      const taskToken = sfn.startTask({ execution: EXECUTION_NAME, timeoutSeconds: TimeoutSeconds, heartbeatSeconds: HeartbeatSeconds });
       await launch({ ...input.Payload, task_token: taskToken });
       for (;;) {
         const task = sfn.task(taskToken)!;
@@ -152,8 +155,8 @@ export function pipelineHarness() {
     FetchManga: invoke('FetchManga', async () => fetched),
     GenerateScript: invoke('GenerateScript', async ({ job_id }) => ({ job_id, script_generated: true, segment_count: 45 })),
     GenerateTTS: invoke('GenerateTTS', async ({ job_id }) => ({ job_id, audio_generated: true })),
-    StartRenderer: waitForTaskToken('StartRenderer', launcher('renderer'), { timeoutSeconds: 7200, heartbeatSeconds: 300 }),
-    StartUploader: waitForTaskToken('StartUploader', launcher('uploader'), { timeoutSeconds: 3600, heartbeatSeconds: 300 }),
+    StartRenderer: waitForTaskToken('StartRenderer', launcher('renderer')),
+    StartUploader: waitForTaskToken('StartUploader', launcher('uploader')),
     Cleanup: invoke('Cleanup', cleanupHandler(new CleanupArtifacts(artifacts, log, metrics))),
     IncrementCounter: invoke('IncrementCounter', incrementCounterHandler(new IncrementCounter(counters, clock, log, metrics))),
     HandleError: invoke(
@@ -165,7 +168,7 @@ export function pipelineHarness() {
   };
 
   async function run(input: Json = {}) {
-    const machine = new StateMachine(pipelineDefinition() as never);
+    const machine = new StateMachine(definition as never);
     const execution = machine.run(input, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((s) => [s, 0])) },
       context: {
