@@ -123,6 +123,15 @@ describe('DispatchToEcs', () => {
     expect(metrics.get('DispatchDuplicates')).toBe(1);
   });
 
+  it('costs three store and ECS calls for a new job, and one conditional write for a duplicate', async () => {
+    await dispatch.execute({ request: { url: STREAM_URL }, defaultJobId: 'cost' });
+    const afterFirst = { ...dispatches.calls, ecs: tasks.calls.length };
+    await dispatch.execute({ request: { url: STREAM_URL }, defaultJobId: 'cost' });
+
+    expect(afterFirst).toEqual({ create: 1, replace: 1, find: 0, ecs: 1 });
+    expect({ ...dispatches.calls, ecs: tasks.calls.length }).toEqual({ create: 2, replace: 1, find: 0, ecs: 1 });
+  });
+
   it('launches once when 20 deliveries of one job arrive at the same time', async () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, () => dispatch.execute({ request: { url: STREAM_URL }, defaultJobId: 'burst' })),
