@@ -55,7 +55,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
     const accepted = (await mappings.accept(mapping.callbackToken, aSuccess(), at(30)))._unsafeUnwrap();
 
-    expect(accepted).toEqual({ ...mapping, status: 'ACCEPTED', acceptedAt: '2026-01-06T12:00:30Z', outcome: aSuccess() });
+    expect(accepted).toEqual({ ...mapping, status: 'ACCEPTED', acceptedAt: '2036-01-06T12:00:30Z', outcome: aSuccess() });
     expect((await mappings.find(mapping.callbackToken))._unsafeUnwrap()).toEqual(accepted);
   });
 
