@@ -3,6 +3,9 @@ import type { TaskTokenError, TaskTokens } from '../../application/ports/TaskTok
 import { InMemoryStepFunctions } from '../../adapters/memory/InMemoryStepFunctions.js';
 import type { World } from '../World.js';
 
+/** The least time between two Step Functions outages. */
+export const OUTAGE_GAP_SECONDS = 1800;
+
 export type TaskEnd = 'succeeded' | 'failed' | 'timedOut';
 /** How a token's story ended in the ledger: a TaskEnd, or superseded by a Retry of its state. */
 export type LedgerEnd = TaskEnd | 'abandoned';
@@ -64,16 +67,21 @@ export class SimStepFunctions implements TaskTokens {
   }
 
   /**
-   * Schedules outage windows of 1–10 minutes at random places in `[0, horizonSeconds)` of
-   * virtual time, until Step Functions is down for the fraction of it the fault rate says.
+   * Schedules outage windows of 1–10 minutes in `[0, horizonSeconds)` of virtual time, until
+   * Step Functions is down for the fraction of it the fault rate says. Windows are at least
+   * `OUTAGE_GAP_SECONDS` apart: back-to-back windows would make one outage longer than a
+   * task's HeartbeatSeconds, past which no design can keep a token alive.
    */
   planOutages(horizonSeconds: number): void {
     const { prng, faults, scheduler } = this.world;
     let budget = faults.sfnOutage * horizonSeconds;
-    while (budget >= 1) {
+    const windows = Math.ceil(budget / 330);
+    const spacing = horizonSeconds / Math.max(1, windows);
+    for (let i = 0; i < windows && budget >= 1; i += 1) {
       const length = Math.min(budget, prng.int(60, 600));
+      const room = Math.max(0, spacing - length - OUTAGE_GAP_SECONDS);
       budget -= length;
-      scheduler.after(prng.between(0, horizonSeconds), () => this.outage(length));
+      scheduler.after(i * spacing + prng.between(0, room), () => this.outage(length));
     }
   }
 

@@ -1,4 +1,5 @@
 import type { ScenarioDefinition } from '../ScenarioDefinition.js';
+import { ecsDispatch } from './ecsDispatch.js';
 import { jobApi } from './jobApi.js';
 import { mangaPipeline } from './mangaPipeline.js';
 import { upscaling } from './upscaling.js';
@@ -7,7 +8,7 @@ import { upscaling } from './upscaling.js';
  * Every scenario `npm start` can run, in the order they run. A system joins the catalogue
  * when its use-cases and handlers exist; the simulation never re-implements their logic.
  */
-export const SCENARIOS: readonly ScenarioDefinition[] = [upscaling, jobApi, mangaPipeline];
+export const SCENARIOS: readonly ScenarioDefinition[] = [upscaling, jobApi, mangaPipeline, ecsDispatch];
 
 /** The scenarios named, or all; an unknown name is an error listing the known ones. */
 export function selectScenarios(names: readonly string[] | 'all'): ScenarioDefinition[] {

@@ -198,16 +198,18 @@ export class MangaPipelineScenario implements Scenario {
     const [min, max] = WORK_SECONDS[run.role];
     const seconds = prng.between(min, max);
     const dieAfter = prng.chance(faults.interruption) ? prng.between(0, seconds) : undefined;
-    let done = false;
     const beat = async (): Promise<void> => {
-      if (done || run.interrupted) return;
+      if (run.interrupted) return;
       this.stats.heartbeats += 1;
+      let stop = false;
       try {
-        await worker.sendHeartbeat();
+        // The worker beats until Step Functions has its outcome, reported or resumed by the redrive.
+        const answer = await worker.sendHeartbeat();
+        stop = answer.isErr() || answer.value === 'AlreadyReported';
       } catch {
         // A crashed heartbeat is just a missed one.
       }
-      scheduler.after(WORKER_BEAT_EVERY, beat);
+      if (!stop) scheduler.after(WORKER_BEAT_EVERY, beat);
     };
     scheduler.after(WORKER_BEAT_EVERY, beat);
     if (dieAfter !== undefined) {
@@ -219,7 +221,6 @@ export class MangaPipelineScenario implements Scenario {
       return;
     }
     scheduler.after(seconds, async () => {
-      done = true;
       const success = !prng.chance(faults.jobFailure);
       run.reported = success ? 'success' : 'failure';
       await this.deliverReport(run, worker, 1);

@@ -1,0 +1,246 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Dispatch } from '../../domain/dispatch/Dispatch.js';
+import type { HttpResponse } from '../../entrypoints/http/apiGateway.js';
+import { SimEcs } from '../cloud/SimEcs.js';
+import { SimSqs } from '../cloud/SimSqs.js';
+import { httpApiEvent } from '../httpApiEvent.js';
+import { invariant, type InvariantResult } from '../Invariant.js';
+import type { ScenarioDefinition } from '../ScenarioDefinition.js';
+import type { Scenario, SystemReport } from '../SystemReport.js';
+import type { World } from '../World.js';
+import { TASK_DEF, TRANSMISSION_TASK_DEF, wireDispatch, type DispatchSystem } from '../wiring/wireDispatch.js';
+
+const JOBS_PER_SECOND = 2;
+const CLIENT_ATTEMPTS = 12;
+const POISON_RATE = 0.02;
+const BAD_REQUEST_RATE = 0.03;
+
+interface Job {
+  readonly n: number;
+  readonly via: 'api' | 'sqs';
+  readonly url: string;
+  readonly kind: 'http' | 'torrent';
+  /** Known up front for API clients (their Idempotency-Key) and SQS bodies naming one; else the message id. */
+  jobId: string | undefined;
+  readonly poison: boolean;
+  attempts: number;
+  done: boolean;
+  answers: number[];
+}
+
+/**
+ * Seed 004's dispatch under both triggers at once: API clients `POST /jobs` with an
+ * Idempotency-Key (retrying after lost answers, 503 capacity and 409 in-progress answers), and
+ * an SQS queue whose batches hold duplicates and poison messages. ECS refuses placement for
+ * capacity and sometimes times out after starting the task anyway. Every job must start at
+ * most one task, every valid one exactly one, and only poison ends in the dead-letter queue.
+ */
+export class EcsDispatchScenario implements Scenario {
+  readonly system = 'ecs-dispatch';
+  private readonly ecs: SimEcs;
+  private readonly queue: SimSqs;
+  private readonly sys: DispatchSystem;
+  private readonly jobs: Job[] = [];
+  private readonly badAnswers: string[] = [];
+  private readonly stats = { clientRetries: 0, lostAnswers: 0, badRequests: 0, sqsBatches: 0 };
+  private finished = 0;
+  private requests = 0;
+
+  constructor(
+    private readonly world: World,
+    private readonly count: number,
+  ) {
+    this.ecs = new SimEcs(world);
+    this.sys = wireDispatch(world, this.ecs);
+    this.queue = new SimSqs(world, {
+      name: 'sim-dispatch',
+      visibilityTimeoutSeconds: 60,
+      // High enough that capacity refusals alone never dead-letter a valid message (0.5^20 ≈ 1e-6).
+      maxReceiveCount: 20,
+      batchSize: 10,
+      batchWindowSeconds: 2,
+      consumer: (event) => this.fromQueue(event),
+    });
+  }
+
+  start(): void {
+    const { prng, scheduler } = this.world;
+    let at = 0;
+    for (let n = 1; n <= this.count; n += 1) {
+      const via = prng.chance(0.5) ? 'api' : 'sqs';
+      const roll = prng.next();
+      const kind = roll < 0.15 ? 'torrent' : 'http';
+      const url =
+        roll < 0.1
+          ? `magnet:?xt=urn:btih:${prng.hex(20)}&dn=show-${n}`
+          : roll < 0.15
+            ? `https://trackers.example.org/files/show-${n}.torrent`
+            : `https://streams.example.com/live/channel-${prng.int(1, 200)}?session=${n}`;
+      const poison = via === 'sqs' && prng.chance(POISON_RATE);
+      const job: Job = {
+        n,
+        via,
+        url: poison ? prng.pick(['ftp://files.example.com/x', 'not a url', 'javascript:alert(1)']) : url,
+        kind,
+        jobId: via === 'api' ? `rec-${n}` : prng.chance(0.5) ? `rec-sqs-${n}` : undefined,
+        poison,
+        attempts: 0,
+        done: false,
+        answers: [],
+      };
+      this.jobs.push(job);
+      at += prng.exponential(1 / JOBS_PER_SECOND);
+      if (via === 'api') scheduler.after(at, () => this.post(job));
+      else scheduler.after(at, () => void this.queue.send(JSON.stringify({ url: job.url, ...(job.jobId ? { job_id: job.jobId } : {}) })));
+      if (prng.chance(BAD_REQUEST_RATE)) scheduler.after(at, () => this.badRequest());
+    }
+  }
+
+  progress(): { done: number; total: number } {
+    return { done: this.finished + this.queueFinished(), total: this.count };
+  }
+
+  busy(): boolean {
+    return this.progress().done < this.count;
+  }
+
+  private queueFinished(): number {
+    const sqsJobs = this.jobs.filter((j) => j.via === 'sqs').length;
+    return sqsJobs - Math.min(sqsJobs, this.queue.outstanding);
+  }
+
+  private http(body: string, key: string | undefined): Promise<HttpResponse> {
+    this.requests += 1;
+    const event = httpApiEvent({
+      method: 'POST',
+      routeKey: 'POST /jobs',
+      path: '/jobs',
+      headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+      body,
+      requestId: `dispatch-${this.requests}`,
+      now: this.world.clock.now(),
+    });
+    return this.world.latency.time('dispatch-to-ecs (API)', async () => (await this.sys.dispatch(event)) as HttpResponse);
+  }
+
+  private async post(job: Job): Promise<void> {
+    const { prng, scheduler, faults } = this.world;
+    job.attempts += 1;
+    const response = await this.http(JSON.stringify({ url: job.url }), job.jobId);
+    job.answers.push(response.statusCode);
+    const retryAfter = Number(response.headers?.['retry-after'] ?? 5);
+    if (response.statusCode === 202 || response.statusCode === 200) {
+      if (job.attempts === 1 && prng.chance(faults.duplicate)) {
+        // The answer was lost: the client posts the same request again.
+        this.stats.lostAnswers += 1;
+        scheduler.after(prng.between(1, 10), () => this.post(job));
+      }
+      if (!job.done) {
+        job.done = true;
+        this.finished += 1;
+      }
+      return;
+    }
+    if ((response.statusCode === 503 || response.statusCode === 409) && job.attempts < CLIENT_ATTEMPTS) {
+      this.stats.clientRetries += 1;
+      scheduler.after(retryAfter, () => this.post(job));
+      return;
+    }
+    this.badAnswers.push(`${job.jobId}: answered ${response.statusCode} after ${job.attempts} attempts`);
+    if (!job.done) {
+      job.done = true;
+      this.finished += 1;
+    }
+  }
+
+  private async badRequest(): Promise<void> {
+    this.stats.badRequests += 1;
+    const body = this.world.prng.pick(['{"url": ""}', '{oops', '{"url": "file:///etc/passwd"}', '{"url": "https://ok.example.com", "job_id": "bad id with spaces"}']);
+    const response = await this.http(body, undefined);
+    if (response.statusCode !== 400) this.badAnswers.push(`bad request ${body} answered ${response.statusCode}`);
+  }
+
+  private async fromQueue(event: SQSEvent): Promise<readonly string[]> {
+    this.stats.sqsBatches += 1;
+    const response = (await this.world.latency.time('dispatch-to-ecs (SQS)', () => this.sys.dispatch(event))) as SQSBatchResponse;
+    const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+    return event.Records.map((r) => r.messageId).filter((id) => !failed.has(id));
+  }
+
+  async report(): Promise<SystemReport> {
+    const tasksByJob = new Map<string, string[]>();
+    for (const t of this.ecs.tasks) {
+      const id = t.launch.environment.JOB_ID ?? '?';
+      tasksByJob.set(id, [...(tasksByJob.get(id) ?? []), t.taskArn]);
+    }
+    // SQS jobs that named no job id were given their message id; find them by source URL.
+    const byUrl = new Map(this.ecs.tasks.map((t) => [t.launch.environment.SOURCE_URL, t.launch.environment.JOB_ID]));
+    const valid = this.jobs.filter((j) => !j.poison);
+    for (const j of valid) if (j.jobId === undefined) j.jobId = byUrl.get(j.url);
+    const stored = await Promise.all(valid.map(async (j) => ({ j, d: j.jobId ? (await this.sys.dispatches.find(j.jobId))._unsafeUnwrap() : undefined })));
+    const launched = stored.filter(({ d }) => d?.launch.taskArn !== undefined).length;
+    return {
+      system: this.system,
+      title: 'ECS dispatch (seed 004: API Gateway and SQS into one handler)',
+      submitted: this.jobs.length,
+      completed: launched,
+      failed: this.jobs.length - launched,
+      retried: this.stats.clientRetries + this.stats.lostAnswers + this.queue.stats.redeliveries,
+      duplicatesAbsorbed: this.stats.lostAnswers + this.queue.stats.duplicates,
+      details: {
+        'via API': this.jobs.filter((j) => j.via === 'api').length,
+        'via SQS': this.jobs.filter((j) => j.via === 'sqs').length,
+        'torrent/magnet': this.jobs.filter((j) => j.kind === 'torrent').length,
+        'ECS tasks started': this.ecs.tasks.length,
+        'capacity refusals': this.ecs.stats.capacityFailures,
+        'ECS unreachable': this.ecs.stats.unreachable,
+        'of them started anyway': this.ecs.stats.startedButUnanswered,
+        'SQS duplicates': this.queue.stats.duplicates,
+        'SQS redeliveries': this.queue.stats.redeliveries,
+        'poison messages': this.jobs.filter((j) => j.poison).length,
+        'dead-lettered': this.queue.stats.deadLettered,
+        'client retries': this.stats.clientRetries,
+        'bad requests': this.stats.badRequests,
+      },
+      invariants: this.invariants(tasksByJob, stored),
+    };
+  }
+
+  private invariants(tasksByJob: Map<string, string[]>, stored: readonly { j: Job; d: Dispatch | undefined }[]): InvariantResult[] {
+    const twice = [...tasksByJob.entries()].filter(([, arns]) => arns.length > 1).map(([id, arns]) => `${id}: ${arns.length} tasks`);
+    const notLaunched = stored
+      .filter(({ j, d }) => !d || d.launch.taskArn === undefined || !tasksByJob.get(j.jobId ?? '')?.includes(d.launch.taskArn))
+      .map(({ j, d }) => `${j.jobId ?? `job ${j.n}`} (${j.via}): ${d ? `${d.job.status}, task ${d.launch.taskArn ?? 'none'}` : 'never recorded'}`);
+    const wrongTarget = this.ecs.tasks
+      .filter((t) => {
+        const url = t.launch.environment.SOURCE_URL ?? '';
+        const torrent = url.startsWith('magnet:') || url.endsWith('.torrent');
+        return t.launch.taskDefinition !== (torrent ? TRANSMISSION_TASK_DEF : TASK_DEF);
+      })
+      .map((t) => `${t.launch.environment.JOB_ID}: ${t.launch.taskDefinition}`);
+    const env = this.ecs.tasks
+      .filter((t) => !t.launch.environment.JOB_ID || !t.launch.environment.SOURCE_URL || !t.launch.environment.S3_BUCKET)
+      .map((t) => `${t.taskArn}: environment ${JSON.stringify(t.launch.environment)}`);
+    const poison = new Set(this.jobs.filter((j) => j.poison).map((j) => j.url));
+    const dlq = this.queue.deadLetters.map((b) => (JSON.parse(b) as { url: string }).url);
+    const wrongDlq = [
+      ...dlq.filter((u) => !poison.has(u)).map((u) => `valid message dead-lettered: ${u}`),
+      ...[...poison].filter((u) => !dlq.includes(u)).map((u) => `poison message not dead-lettered: ${u}`),
+    ];
+    return [
+      invariant('every job started at most one ECS task', twice, `${this.ecs.tasks.length} tasks for ${tasksByJob.size} jobs`),
+      invariant('every valid job launched and recorded with its task', notLaunched, `${stored.length} jobs launched`),
+      invariant('torrent and magnet sources run on the Transmission task definition', wrongTarget, 'every task on the right definition'),
+      invariant('the container is told its job id, source URL and bucket', env, 'every task'),
+      invariant('only poison messages end in the dead-letter queue', wrongDlq, `${dlq.length} dead-lettered, all poison`),
+      invariant('bad requests answered 400; retries end in 200/202', this.badAnswers, `${this.stats.badRequests} bad requests`),
+    ];
+  }
+}
+
+export const ecsDispatch: ScenarioDefinition = {
+  name: 'ecs-dispatch',
+  title: 'ECS dispatch from API Gateway and SQS',
+  weight: 2,
+  create: (world, jobs) => new EcsDispatchScenario(world, jobs),
+};
