@@ -1,6 +1,6 @@
 import type { ResultAsync } from 'neverthrow';
 import type { CallbackNotFound, CallbackNotInStatus } from '../../application/ports/CallbackMappings.js';
-import type { CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
+import type { CallbackChannel, CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 import { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
 import { okAsync } from 'neverthrow';
@@ -15,8 +15,13 @@ export class IndexedCallbackMappings extends InMemoryCallbackMappings {
   /** Token → acceptedAt (ms) of every ACCEPTED mapping. */
   private readonly index = new Map<string, number>();
 
-  override accept(callbackToken: string, outcome: CallbackOutcome, at: Date): ResultAsync<CallbackMapping, CallbackNotFound | CallbackNotInStatus> {
-    return super.accept(callbackToken, outcome, at).map((m) => {
+  override accept(
+    callbackToken: string,
+    outcome: CallbackOutcome,
+    at: Date,
+    channel: CallbackChannel,
+  ): ResultAsync<CallbackMapping, CallbackNotFound | CallbackNotInStatus> {
+    return super.accept(callbackToken, outcome, at, channel).map((m) => {
       this.index.set(callbackToken, Date.parse(m.acceptedAt ?? at.toISOString()));
       return m;
     });

@@ -1,6 +1,6 @@
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import type { CallbackNotFound, CallbackNotInStatus } from '../../application/ports/CallbackMappings.js';
-import type { CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
+import type { CallbackChannel, CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 import { isoSeconds } from '../../domain/shared/time.js';
 import { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
@@ -15,8 +15,9 @@ export class UnconditionalClaims extends InMemoryCallbackMappings {
     callbackToken: string,
     outcome: CallbackOutcome,
     at: Date,
+    channel: CallbackChannel,
   ): ResultAsync<CallbackMapping, CallbackNotFound | CallbackNotInStatus> {
-    return super.accept(callbackToken, outcome, at).orElse((error) => {
+    return super.accept(callbackToken, outcome, at, channel).orElse((error) => {
       if (error.type !== 'CallbackNotInStatus') return errAsync(error);
       const current = error.current;
       return okAsync<CallbackMapping, CallbackNotFound | CallbackNotInStatus>({ ...current, status: 'ACCEPTED', outcome, acceptedAt: isoSeconds(at) });

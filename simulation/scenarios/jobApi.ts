@@ -57,7 +57,7 @@ export class JobApiScenario implements Scenario {
     this.jobQueue = new SimSqs(world, {
       name: 'sim-jobs',
       visibilityTimeoutSeconds: VISIBILITY_SECONDS,
-      maxReceiveCount: 5,
+      maxReceiveCount: 10,
       batchSize: 1,
       batchWindowSeconds: 0.2,
       consumer: (event) => this.process(event),
@@ -65,7 +65,7 @@ export class JobApiScenario implements Scenario {
     this.statusQueue = new SimSqs(world, {
       name: 'sim-job-status',
       visibilityTimeoutSeconds: 30,
-      maxReceiveCount: 5,
+      maxReceiveCount: 10,
       batchSize: 10,
       batchWindowSeconds: 1,
       consumer: (event) => this.applyStatus(event),

@@ -1,6 +1,7 @@
 import type { LaunchedInstance, SpotLaunchRequest } from '../../application/ports/SpotInstances.js';
 import { readWorkerEnvironment } from '../../domain/launch/userDataScript.js';
 import type { WorkerRole } from '../../domain/launch/WorkerRole.js';
+import { newJob } from '../../domain/jobs/Job.js';
 import { utcDay } from '../../domain/shared/time.js';
 import type { Worker } from '../../entrypoints/worker/Worker.js';
 import { SimSpotInstances } from '../cloud/SimSpotInstances.js';
@@ -77,7 +78,9 @@ export class MangaPipelineScenario implements Scenario {
     redriveResumed: 0,
     redriveCrashed: 0,
     incrementRetries: 0,
+    objectsDeleted: 0,
   };
+  private readonly handleErrorAnswers: string[] = [];
   private ended = 0;
   private active = 0;
   private redriving = false;
@@ -130,6 +133,8 @@ export class MangaPipelineScenario implements Scenario {
     const answer = await this.world.latency.time('reserve-quota', () => this.sys.reserveQuota({ job_id: e.jobId }));
     if (!answer.reserved) return this.finish(e, 'skipped');
     e.reserved = true;
+    // The user's fetch step records the run's job (handle-error reports failures against it).
+    await this.sys.jobs.create(newJob({ jobId: e.jobId, spec: { pipeline: 'manga', day: e.day }, now: this.world.clock.now() }));
     let set = this.reservedByDay.get(e.day);
     if (!set) this.reservedByDay.set(e.day, (set = new Set()));
     set.add(e.jobId);
@@ -148,6 +153,7 @@ export class MangaPipelineScenario implements Scenario {
         this.stats.userStepFailures += 1;
         return this.fail(e, USER_STEPS[index]!, prng.pick(USER_ERRORS));
       }
+      this.sys.artifacts.put(`runs/${e.jobId}/${USER_STEPS[index]}.json`, prng.int(1_000, 50_000));
       this.userStep(e, index + 1);
     });
   }
@@ -222,6 +228,9 @@ export class MangaPipelineScenario implements Scenario {
     }
     scheduler.after(seconds, async () => {
       const success = !prng.chance(faults.jobFailure);
+      if (success && run.role === 'renderer') {
+        for (let i = 1; i <= 3; i++) this.sys.artifacts.put(`runs/${run.execution.jobId}/render/part-${i}.mp4`, prng.int(10_000_000, 90_000_000));
+      }
       run.reported = success ? 'success' : 'failure';
       await this.deliverReport(run, worker, 1);
       if (prng.chance(faults.duplicate)) {
@@ -267,6 +276,8 @@ export class MangaPipelineScenario implements Scenario {
   }
 
   private async succeed(e: Execution): Promise<void> {
+    const swept = await this.world.latency.time('cleanup', () => this.sys.cleanup({ job_id: e.jobId }));
+    this.stats.objectsDeleted += swept.objects_deleted;
     const before = this.sys.counters.tally(e.day).count;
     const answer = await this.world.latency.time('increment-counter', () => this.sys.incrementCounter({ job_id: e.jobId }));
     if (this.world.prng.chance(this.world.faults.providerDown)) {
@@ -279,9 +290,17 @@ export class MangaPipelineScenario implements Scenario {
     this.finish(e, 'succeeded');
   }
 
+  /** Catch → handle-error, then cleanup (a failed run's artifacts must not stay behind either). */
   private async fail(e: Execution, state: string, error: string): Promise<void> {
     e.failedState = state;
     e.error = error;
+    const cause = JSON.stringify({ errorMessage: `${state} failed: ${error}`, errorType: error, stackTrace: [] });
+    const answer = await this.world.latency.time('handle-error', () =>
+      this.sys.handleError({ job_id: e.jobId, error: { Error: error, Cause: cause }, state, execution_id: `arn:aws:states:us-east-1:000000000000:execution:manga:${e.jobId}` }),
+    );
+    if (answer.status !== 'failed') this.handleErrorAnswers.push(`${e.jobId}: handle-error answered ${answer.status}`);
+    const swept = await this.world.latency.time('cleanup', () => this.sys.cleanup({ job_id: e.jobId }));
+    this.stats.objectsDeleted += swept.objects_deleted;
     this.finish(e, 'failed');
   }
 
@@ -322,7 +341,7 @@ export class MangaPipelineScenario implements Scenario {
     }
   }
 
-  report(): SystemReport {
+  async report(): Promise<SystemReport> {
     const all = [...this.executions.values()];
     const count = (end: Execution['end']) => all.filter((e) => e.end === end).length;
     return {
@@ -348,12 +367,14 @@ export class MangaPipelineScenario implements Scenario {
         'crashes before resume': this.sfn.stats.crashes,
         'resumed by redrive': this.stats.redriveResumed,
         'increment-counter retried': this.stats.incrementRetries,
+        'artifacts deleted by cleanup': this.stats.objectsDeleted,
+        'error alerts sent': this.sys.alerts.sent.length,
       },
-      invariants: this.invariants(all),
+      invariants: await this.invariants(all),
     };
   }
 
-  private invariants(all: Execution[]): InvariantResult[] {
+  private async invariants(all: Execution[]): Promise<InvariantResult[]> {
     const over = this.dayChecks.filter((d) => d.count > DAILY_QUOTA).map((d) => `${d.day}: ${d.count} > ${DAILY_QUOTA}`);
     for (const [day, set] of this.reservedByDay) if (set.size > DAILY_QUOTA) over.push(`${day}: ${set.size} executions got a slot`);
     const miscounted = this.dayChecks
@@ -383,12 +404,19 @@ export class MangaPipelineScenario implements Scenario {
       .filter((m) => m.status === 'ACCEPTED' || (m.status === 'PENDING' && !interruptedCallbacks.has(m.callbackToken)))
       .map((m) => `mapping of ${m.jobId} left ${m.status}`);
 
+    const failedRecords: string[] = [];
+    for (const e of all.filter((x) => x.end === 'failed')) {
+      const job = (await this.sys.jobs.get(e.jobId))._unsafeUnwrap();
+      if (job?.status !== 'failed') failedRecords.push(`${e.jobId}: job record ${job?.status ?? 'missing'}`);
+    }
     return [
       invariant('daily quota never exceeded', over, `${this.dayChecks.length} days, at most ${DAILY_QUOTA} jobs each, ${all.filter((e) => e.reserved).length} slots taken`),
       invariant('each job counted once per day (increment-counter retries add nothing)', [...miscounted, ...this.countChanges], 'check-quota agrees with the reservations every day'),
       invariant('every task token resumed exactly once (or timed out after a Spot interruption)', once, `${ledger.length} tokens`),
       invariant('every worker report reached Step Functions as reported', lostReports, `${this.runs.filter((r) => r.reported).length} reports`),
       invariant('nothing lost: every execution ended, no callback left ACCEPTED', [...hanging, ...open], `${all.length} executions ended`),
+      invariant('every failed run recorded failed by handle-error, with its state', [...this.handleErrorAnswers, ...failedRecords], `${all.filter((e) => e.end === 'failed').length} failed runs recorded`),
+      invariant('cleanup left no artifact behind', this.sys.artifacts.keys().slice(0, 5), `${this.stats.objectsDeleted} objects deleted`),
     ];
   }
 }

@@ -6,6 +6,13 @@ import type { WorkerRole } from '../../domain/launch/WorkerRole.js';
 import type { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
 import { IndexedCallbackMappings } from '../cloud/IndexedCallbackMappings.js';
 import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
+import { InMemoryErrorNotifications } from '../../adapters/memory/InMemoryErrorNotifications.js';
+import { InMemoryJobs } from '../../adapters/memory/InMemoryJobs.js';
+import { InMemoryRunArtifacts } from '../../adapters/memory/InMemoryRunArtifacts.js';
+import { Cleanup, cleanupPortsModule, cleanupUseCasesModule } from '../../entrypoints/container/cleanupModule.js';
+import { JobApi, jobPortsModule, jobUseCasesModule } from '../../entrypoints/container/jobsModule.js';
+import { cleanupHandler } from '../../entrypoints/handlers/cleanup.js';
+import { handleErrorHandler } from '../../entrypoints/handlers/handleError.js';
 import { InMemoryDailyCounters } from '../../adapters/memory/InMemoryDailyCounters.js';
 import { Callbacks, callbackPortsModule, callbackUseCasesModule } from '../../entrypoints/container/callbacksModule.js';
 import { Launch, launchWorkerModule, spotPortsModule } from '../../entrypoints/container/launchModule.js';
@@ -33,9 +40,16 @@ export interface PipelineSystem {
   readonly startRenderer: ReturnType<typeof launchWorkerHandler>;
   readonly startUploader: ReturnType<typeof launchWorkerHandler>;
   readonly redrive: ReturnType<typeof callbackRedriveHandler>;
+  readonly cleanup: ReturnType<typeof cleanupHandler>;
+  readonly handleError: ReturnType<typeof handleErrorHandler>;
   /** The worker library as a process on the instance builds it: its job id and callback token from user-data. */
   readonly worker: (jobId: string, role: WorkerRole, callbackToken: string) => Worker;
   readonly counters: InMemoryDailyCounters;
+  /** The jobs table handle-error writes to (the user's fetch step records each run's job). */
+  readonly jobs: InMemoryJobs;
+  /** The artifacts bucket: `runs/{job_id}/…`, written by the steps and workers, emptied by cleanup. */
+  readonly artifacts: InMemoryRunArtifacts;
+  readonly alerts: InMemoryErrorNotifications;
   readonly mappings: InMemoryCallbackMappings;
   readonly metrics: InMemoryMetrics;
 }
@@ -58,6 +72,9 @@ export function wirePipeline(world: World, taskTokens: TaskTokens, spot: SpotIns
   const counters = new InMemoryDailyCounters();
   const ids = new SeededIds(world.prng.fork());
   const metrics = new InMemoryMetrics();
+  const jobs = new InMemoryJobs();
+  const artifacts = new InMemoryRunArtifacts();
+  const alerts = new InMemoryErrorNotifications();
   const lambda = (...modules: ContainerModule[]) => {
     const container = newContainer();
     container.load(platformModule({ clock: world.clock, ids, log: world.log, metrics }), ...modules);
@@ -70,7 +87,14 @@ export function wirePipeline(world: World, taskTokens: TaskTokens, spot: SpotIns
     callbackPortsModule({ mappings, taskTokens }),
     callbackUseCasesModule({ redrive: { redriveAfterSeconds: 60, leaseSeconds: 30, pageSize: 100, maxPages: 20 } }),
   );
+  const errors = lambda(jobPortsModule({ jobs, errorNotifications: alerts }), jobUseCasesModule());
+  const cleanup = lambda(cleanupPortsModule({ artifacts }), cleanupUseCasesModule());
   return {
+    cleanup: cleanupHandler(cleanup.get(Cleanup.CleanupArtifacts)),
+    handleError: handleErrorHandler(errors.get(JobApi.HandlePipelineError)),
+    jobs,
+    artifacts,
+    alerts,
     checkQuota: checkQuotaHandler(quota.get(Quota.CheckQuota)),
     reserveQuota: reserveQuotaHandler(quota.get(Quota.ReserveQuota)),
     incrementCounter: incrementCounterHandler(quota.get(Quota.IncrementCounter)),

@@ -67,6 +67,19 @@ describe('the simulation', () => {
     expect(broken).toContain('runpod-callbacks: duplicates never reached Step Functions');
   });
 
+  it('catches a misdeployment: status reports on an unordered queue wedge a job', async () => {
+    const report = await runSimulation({
+      jobs: 1000,
+      seed: 42,
+      faults: DEFAULT_FAULTS,
+      scenarios: SCENARIOS.filter((s) => s.name === 'job-api'),
+      sabotage: 'unordered-status-queue',
+    });
+
+    expect(report.ok).toBe(false);
+    expect(report.invariants.filter((i) => !i.holds).map((i) => i.name)).toContain('job-api: every accepted job ended in exactly one terminal state');
+  });
+
   it('fails the run when any invariant fails', async () => {
     const report = await runSimulation({
       jobs: 50,
