@@ -113,7 +113,7 @@ async function callsPerPath(): Promise<void> {
     const h = callbackHarness();
     const token = h.ids.secretToken();
     const taskToken = h.sfn.startTask(timeoutSeconds === undefined ? {} : { timeoutSeconds });
-    void h.mappings.create(newCallbackMapping({ callbackToken: token, taskToken, now: h.clock.now() }));
+    void h.mappings.create(newCallbackMapping({ callbackToken: token, taskToken, channel: 'runpod', now: h.clock.now() }));
     h.mappings.calls.create = 0;
     return { h, token };
   };
@@ -172,7 +172,7 @@ async function throughput(): Promise<void> {
     const tokens = Array.from({ length: N }, (_, i) => i.toString(16).padStart(64, '0'));
     for (let i = 0; i < N; i += 100) {
       await Promise.all(
-        tokens.slice(i, i + 100).map((t) => mappings.create(newCallbackMapping({ callbackToken: t, taskToken: sfn.startTask(), now: clock.now() }))),
+        tokens.slice(i, i + 100).map((t) => mappings.create(newCallbackMapping({ callbackToken: t, taskToken: sfn.startTask(), channel: 'runpod', now: clock.now() }))),
       );
     }
     const run = async (work: (i: number) => Promise<unknown>) => {

@@ -15,7 +15,7 @@ import type {
   CallbackNotInStatus,
   CallbackTokenTaken,
 } from '../../application/ports/CallbackMappings.js';
-import type { CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
+import { reportableThrough, type CallbackChannel, type CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 import { isoSeconds } from '../../domain/shared/time.js';
 import { REDRIVE_INDEX } from './tables/callbacksTable.js';
@@ -83,18 +83,19 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
       .orElse(() => okAsync(undefined));
   }
 
-  accept(callbackToken: string, outcome: CallbackOutcome, at: Date): ResultAsync<CallbackMapping, Lost> {
+  accept(callbackToken: string, outcome: CallbackOutcome, at: Date, channel: CallbackChannel): ResultAsync<CallbackMapping, Lost> {
     return this.conditional(
       this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { callback_token: callbackToken },
           UpdateExpression: 'SET #status = :accepted, accepted_at = :at, #result = :result, redrive_pk = :redrive',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status', '#result': 'result' },
+          ConditionExpression: '#status = :pending AND (attribute_not_exists(#channel) OR #channel = :channel)',
+          ExpressionAttributeNames: { '#status': 'status', '#result': 'result', '#channel': 'channel' },
           ExpressionAttributeValues: {
             ':accepted': 'ACCEPTED',
             ':pending': 'PENDING',
+            ':channel': channel,
             ':at': isoSeconds(at),
             ':result': toResult(outcome),
             ':redrive': REDRIVE_PARTITION,
@@ -103,7 +104,10 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       ),
-      (current) => this.lost(callbackToken, current),
+      (current) =>
+        current && !reportableThrough(fromItem(current), channel)
+          ? ({ type: 'CallbackNotFound', callbackToken } as const)
+          : this.lost(callbackToken, current),
     ).map((output) => fromItem(output.Attributes as CallbackItem));
   }
 

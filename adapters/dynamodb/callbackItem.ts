@@ -1,4 +1,4 @@
-import type { CallbackMapping, CallbackStatus } from '../../domain/callbacks/CallbackMapping.js';
+import type { CallbackChannel, CallbackMapping, CallbackStatus } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 
 /** The callbacks table's item, attribute names as in seeds 000/001 plus Baton's own. */
@@ -8,6 +8,7 @@ export interface CallbackItem {
   job_id?: string;
   exec_id?: string;
   segment_filename?: string;
+  channel?: CallbackChannel;
   status: CallbackStatus;
   created_at: string;
   expires_at: string;
@@ -38,6 +39,7 @@ export function toItem(m: CallbackMapping): CallbackItem {
     job_id: m.jobId,
     exec_id: m.execId,
     segment_filename: m.segmentFilename,
+    channel: m.channel,
     status: m.status,
     created_at: m.createdAt,
     expires_at: m.expiresAt,
@@ -63,6 +65,7 @@ export function fromItem(item: CallbackItem): CallbackMapping {
     ...(item.job_id === undefined ? {} : { jobId: item.job_id }),
     ...(item.exec_id === undefined ? {} : { execId: item.exec_id }),
     ...(item.segment_filename === undefined ? {} : { segmentFilename: item.segment_filename }),
+    ...(item.channel === undefined ? {} : { channel: item.channel }),
     status: item.status,
     createdAt: item.created_at,
     expiresAt: item.expires_at,

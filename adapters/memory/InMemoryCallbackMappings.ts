@@ -5,7 +5,12 @@ import type {
   CallbackNotInStatus,
   CallbackTokenTaken,
 } from '../../application/ports/CallbackMappings.js';
-import { accept, type CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
+import {
+  accept,
+  reportableThrough,
+  type CallbackChannel,
+  type CallbackMapping,
+} from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 
 /**
@@ -45,10 +50,11 @@ export class InMemoryCallbackMappings implements CallbackMappings {
     callbackToken: string,
     outcome: CallbackOutcome,
     at: Date,
+    channel: CallbackChannel,
   ): ResultAsync<CallbackMapping, CallbackNotFound | CallbackNotInStatus> {
     this.calls.accept += 1;
     const current = this.items.get(callbackToken);
-    if (!current) return errAsync({ type: 'CallbackNotFound', callbackToken });
+    if (!current || !reportableThrough(current, channel)) return errAsync({ type: 'CallbackNotFound', callbackToken });
     const next = accept(current, outcome, at);
     if (next.isErr()) return errAsync({ type: 'CallbackNotInStatus', current });
     this.items.set(callbackToken, next.value);

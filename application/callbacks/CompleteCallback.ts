@@ -1,5 +1,5 @@
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
-import { classifyRepeat, type CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
+import { classifyRepeat, type CallbackChannel, type CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 import type { CallbackMappings, CallbackNotFound } from '../ports/CallbackMappings.js';
 import type { Clock } from '../ports/Clock.js';
@@ -10,6 +10,8 @@ import type { ResumeCallback } from './ResumeCallback.js';
 export interface CompleteCallbackInput {
   readonly callbackToken: string;
   readonly outcome: CallbackOutcome;
+  /** How the report arrived; a mapping made for another channel is not found. */
+  readonly channel: CallbackChannel;
 }
 
 export type CompleteCallbackAnswer =
@@ -34,7 +36,7 @@ export type CompleteCallbackError = CallbackNotFound | CallbackGone;
  * Step Functions. A repeat costs exactly that one write and resumes nothing.
  *
  * @example
- * const answer = await completeCallback.execute({ callbackToken, outcome: successOutcome({ output }) });
+ * const answer = await completeCallback.execute({ callbackToken, outcome: successOutcome({ output }), channel: 'worker' });
  */
 export class CompleteCallback {
   constructor(
@@ -48,7 +50,7 @@ export class CompleteCallback {
   execute(input: CompleteCallbackInput): ResultAsync<CompleteCallbackAnswer, CompleteCallbackError> {
     const { callbackToken } = input;
     return this.mappings
-      .accept(callbackToken, input.outcome, this.clock.now())
+      .accept(callbackToken, input.outcome, this.clock.now(), input.channel)
       .andThen((accepted) => {
         this.metrics.count('CallbacksAccepted');
         return this.resume.execute(accepted).andThen((result) => {

@@ -139,7 +139,7 @@ export class LaunchWorker {
   private async credential(jobId: string, taskToken: string): Promise<WorkerCredential> {
     if (this.channel.kind === 'taskTokenInUserData') return { kind: 'taskToken', taskToken };
     const callbackToken = this.ids.secretToken();
-    const created = await this.channel.mappings.create(newCallbackMapping({ callbackToken, taskToken, jobId, now: this.clock.now() }));
+    const created = await this.channel.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'worker', jobId, now: this.clock.now() }));
     // 256 random bits do not collide; a taken token means the Ids port is broken.
     if (created.isErr()) throw new Error('a fresh callback token was already taken');
     return { kind: 'callback', callbackToken, callbackTableName: this.channel.tableName };

@@ -1,5 +1,5 @@
 import type { ResultAsync } from 'neverthrow';
-import type { CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
+import type { CallbackChannel, CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 
 export interface CallbackNotFound {
@@ -36,11 +36,14 @@ export interface CallbackMappings {
   /**
    * The claim: PENDING → ACCEPTED storing `outcome`, in one conditional write. Returns the
    * accepted mapping (task token included). Exactly one of any number of concurrent claims wins.
+   * A mapping that does not take reports through `channel` is answered as not found, so the
+   * public webhook does not even confirm that a worker's token exists.
    */
   accept(
     callbackToken: string,
     outcome: CallbackOutcome,
     at: Date,
+    channel: CallbackChannel,
   ): ResultAsync<CallbackMapping, CallbackNotFound | CallbackNotInStatus>;
 
   /**

@@ -43,7 +43,7 @@ export class HandleRunPodWebhook {
       status: body.value.status,
       callback_token: callbackToken,
     });
-    return this.complete.execute({ callbackToken, outcome: outcomeOf(body.value) });
+    return this.complete.execute({ callbackToken, outcome: outcomeOf(body.value), channel: 'runpod' });
   }
 }
 

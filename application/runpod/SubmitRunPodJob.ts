@@ -81,6 +81,7 @@ export class SubmitRunPodJob {
         const mapping = newCallbackMapping({
           callbackToken,
           taskToken: input.task_token,
+          channel: 'runpod',
           execId: input.exec_id,
           segmentFilename: input.segment.filename,
           now: this.clock.now(),

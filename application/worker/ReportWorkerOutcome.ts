@@ -46,7 +46,7 @@ export class ReportWorkerOutcome {
     const link = this.link;
     if (link.kind === 'callback') {
       return link.complete
-        .execute({ callbackToken: link.callbackToken, outcome })
+        .execute({ callbackToken: link.callbackToken, outcome, channel: 'worker' })
         .map((answer): WorkerReportAnswer => {
           switch (answer.type) {
             case 'Resumed':

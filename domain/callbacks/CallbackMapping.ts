@@ -28,6 +28,13 @@ export const FINAL_STATUSES: readonly CallbackStatus[] = ['COMPLETED', 'FAILED',
 
 export const CALLBACK_TTL_DAYS = 7;
 
+/**
+ * Who may report the outcome: RunPod through the public webhook, or a Spot worker with its
+ * instance role. A worker's callback token travels in user-data (readable by anyone with
+ * `ec2:DescribeInstanceAttribute`), so the public webhook must not accept it.
+ */
+export type CallbackChannel = 'runpod' | 'worker';
+
 /** The mapping from a callback token (given to the work) to a Step Functions task token (kept here). */
 export interface CallbackMapping {
   readonly callbackToken: string;
@@ -36,6 +43,8 @@ export interface CallbackMapping {
   readonly jobId?: string;
   readonly execId?: string;
   readonly segmentFilename?: string;
+  /** Absent on items written by other tools (seed 001's `aws dynamodb put-item`): any channel may report. */
+  readonly channel?: CallbackChannel;
   readonly status: CallbackStatus;
   readonly createdAt: string;
   readonly expiresAt: string;
@@ -51,6 +60,7 @@ export interface CallbackMapping {
 export interface NewCallbackMapping {
   readonly callbackToken: string;
   readonly taskToken: string;
+  readonly channel: CallbackChannel;
   readonly jobId?: string;
   readonly execId?: string;
   readonly segmentFilename?: string;
@@ -65,11 +75,17 @@ export function newCallbackMapping(input: NewCallbackMapping): CallbackMapping {
     ...(input.jobId === undefined ? {} : { jobId: input.jobId }),
     ...(input.execId === undefined ? {} : { execId: input.execId }),
     ...(input.segmentFilename === undefined ? {} : { segmentFilename: input.segmentFilename }),
+    channel: input.channel,
     status: 'PENDING',
     createdAt: isoSeconds(input.now),
     expiresAt: isoSeconds(expires),
     ttl: epochSeconds(expires),
   };
+}
+
+/** Whether a report arriving through `channel` may claim this mapping. */
+export function reportableThrough(mapping: CallbackMapping, channel: CallbackChannel): boolean {
+  return mapping.channel === undefined || mapping.channel === channel;
 }
 
 export type CallbackTransitionError = IllegalTransition<CallbackStatus, CallbackEvent>;

@@ -83,7 +83,7 @@ describe('CallbackMapping transitions', () => {
   it('a new mapping is PENDING and expires in exactly 7 days (ttl in epoch seconds)', () => {
     fc.assert(
       fc.property(fc.date({ min: new Date('2020-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }), (now) => {
-        const m = newCallbackMapping({ callbackToken: 'a'.repeat(64), taskToken: 't', now });
+        const m = newCallbackMapping({ callbackToken: 'a'.repeat(64), taskToken: 't', channel: 'runpod', now });
         expect(m.status).toBe('PENDING');
         expect(m.ttl - Math.floor(now.getTime() / 1000)).toBe(7 * 86_400);
         expect(Date.parse(m.expiresAt) - Date.parse(m.createdAt)).toBe(7 * 86_400_000);

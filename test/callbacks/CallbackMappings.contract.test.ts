@@ -53,7 +53,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     const mapping = aMapping();
     await mappings.create(mapping);
 
-    const accepted = (await mappings.accept(mapping.callbackToken, aSuccess(), at(30)))._unsafeUnwrap();
+    const accepted = (await mappings.accept(mapping.callbackToken, aSuccess(), at(30), 'runpod'))._unsafeUnwrap();
 
     expect(accepted).toEqual({ ...mapping, status: 'ACCEPTED', acceptedAt: '2036-01-06T12:00:30Z', outcome: aSuccess() });
     expect((await mappings.find(mapping.callbackToken))._unsafeUnwrap()).toEqual(accepted);
@@ -62,16 +62,34 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
   it('refuses a second claim, returning the mapping as it now is', async () => {
     const mapping = aMapping();
     await mappings.create(mapping);
-    const first = (await mappings.accept(mapping.callbackToken, aSuccess(), at(30)))._unsafeUnwrap();
+    const first = (await mappings.accept(mapping.callbackToken, aSuccess(), at(30), 'runpod'))._unsafeUnwrap();
 
-    const second = await mappings.accept(mapping.callbackToken, aFailure(), at(31));
+    const second = await mappings.accept(mapping.callbackToken, aFailure(), at(31), 'runpod');
 
     expect(second).toEqual(err({ type: 'CallbackNotInStatus', current: first }));
   });
 
   it('reports an unknown token on claim', async () => {
     const token = aCallbackToken();
-    expect(await mappings.accept(token, aSuccess(), at(1))).toEqual(err({ type: 'CallbackNotFound', callbackToken: token }));
+    expect(await mappings.accept(token, aSuccess(), at(1), 'runpod')).toEqual(err({ type: 'CallbackNotFound', callbackToken: token }));
+  });
+
+  it("answers not found to a claim through another channel (a worker's token on the public webhook)", async () => {
+    const workerMapping = aMapping({ channel: 'worker' });
+    await mappings.create(workerMapping);
+
+    const viaWebhook = await mappings.accept(workerMapping.callbackToken, aSuccess(), at(5), 'runpod');
+    const viaWorker = await mappings.accept(workerMapping.callbackToken, aSuccess(), at(6), 'worker');
+
+    expect(viaWebhook).toEqual(err({ type: 'CallbackNotFound', callbackToken: workerMapping.callbackToken }));
+    expect(viaWorker.isOk()).toBe(true);
+  });
+
+  it('lets any channel claim a mapping written without one (seed 001 test records)', async () => {
+    const { channel: _none, ...legacy } = aMapping();
+    await mappings.create(legacy);
+
+    expect((await mappings.accept(legacy.callbackToken, aSuccess(), at(5), 'runpod')).isOk()).toBe(true);
   });
 
   it('lets exactly one of 50 concurrent claims win', async () => {
@@ -79,7 +97,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     await mappings.create(mapping);
 
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => mappings.accept(mapping.callbackToken, aSuccess({ i }), at(i))),
+      Array.from({ length: 50 }, (_, i) => mappings.accept(mapping.callbackToken, aSuccess({ i }), at(i), 'runpod')),
     );
 
     expect(results.filter((r) => r.isOk())).toHaveLength(1);
@@ -92,7 +110,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
   it('finishes an ACCEPTED mapping once, and takes it out of the redrive set', async () => {
     const mapping = aMapping();
     await mappings.create(mapping);
-    const accepted = (await mappings.accept(mapping.callbackToken, aSuccess(), at(10)))._unsafeUnwrap();
+    const accepted = (await mappings.accept(mapping.callbackToken, aSuccess(), at(10), 'runpod'))._unsafeUnwrap();
     const completed = resumed(accepted, at(11))._unsafeUnwrap();
 
     expect((await mappings.finish(completed)).isOk()).toBe(true);
@@ -104,7 +122,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
   it('records why a token is gone', async () => {
     const mapping = aMapping();
     await mappings.create(mapping);
-    const accepted = (await mappings.accept(mapping.callbackToken, aFailure(), at(10)))._unsafeUnwrap();
+    const accepted = (await mappings.accept(mapping.callbackToken, aFailure(), at(10), 'runpod'))._unsafeUnwrap();
     const expired = tokenGone(accepted, 'TaskTimedOut', at(12))._unsafeUnwrap();
 
     await mappings.finish(expired);
@@ -116,9 +134,9 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     const base = 100_000;
     const [a, b, c, d] = [aMapping(), aMapping(), aMapping(), aMapping()];
     for (const m of [a, b, c, d]) await mappings.create(m!);
-    await mappings.accept(b!.callbackToken, aSuccess(), at(base + 2));
-    await mappings.accept(a!.callbackToken, aSuccess(), at(base + 1));
-    await mappings.accept(c!.callbackToken, aSuccess(), at(base + 50));
+    await mappings.accept(b!.callbackToken, aSuccess(), at(base + 2), 'runpod');
+    await mappings.accept(a!.callbackToken, aSuccess(), at(base + 1), 'runpod');
+    await mappings.accept(c!.callbackToken, aSuccess(), at(base + 50), 'runpod');
 
     const due = (await mappings.acceptedBefore(at(base + 10), 100))._unsafeUnwrap();
     const firstOnly = (await mappings.acceptedBefore(at(base + 10), 1))._unsafeUnwrap();
@@ -131,7 +149,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
   it('grants one lease at a time, and again once it has run out', async () => {
     const mapping = aMapping();
     await mappings.create(mapping);
-    await mappings.accept(mapping.callbackToken, aSuccess(), at(10));
+    await mappings.accept(mapping.callbackToken, aSuccess(), at(10), 'runpod');
 
     const first = await mappings.lease(mapping.callbackToken, at(100), at(160));
     const whileHeld = await mappings.lease(mapping.callbackToken, at(120), at(180));
@@ -155,7 +173,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     const [pending, accepted] = [aMapping(), aMapping()];
     await mappings.create(pending);
     await mappings.create(accepted);
-    await mappings.accept(accepted.callbackToken, aSuccess(), at(1));
+    await mappings.accept(accepted.callbackToken, aSuccess(), at(1), 'runpod');
 
     await mappings.discardPending(pending.callbackToken);
     await mappings.discardPending(accepted.callbackToken);
@@ -168,7 +186,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
   it('records the provider job id whatever the status', async () => {
     const mapping = aMapping();
     await mappings.create(mapping);
-    await mappings.accept(mapping.callbackToken, aSuccess(), at(1));
+    await mappings.accept(mapping.callbackToken, aSuccess(), at(1), 'runpod');
 
     await mappings.recordJobId(mapping.callbackToken, 'runpod-job-abc123');
 

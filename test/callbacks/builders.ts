@@ -19,6 +19,7 @@ export function aMapping(overrides: Partial<Parameters<typeof newCallbackMapping
     taskToken: `AQCEAAAAKgAAAA-${randomBytes(24).toString('base64url')}`,
     execId: 'execution-123',
     segmentFilename: 'seg_0001.mp4',
+    channel: 'runpod',
     now: T0,
     ...overrides,
   });

@@ -33,7 +33,7 @@ describe('runpod-webhook handler under arbitrary input', () => {
   );
 
   it('always answers with a 2xx/4xx response', async () => {
-    await h.mappings.create(newCallbackMapping({ callbackToken: known, taskToken, now: h.clock.now() }));
+    await h.mappings.create(newCallbackMapping({ callbackToken: known, taskToken, channel: 'runpod', now: h.clock.now() }));
     await fc.assert(
       fc.asyncProperty(event, async (e) => {
         const response = await handler(e);

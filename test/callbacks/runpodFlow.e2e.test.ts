@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbCallbackMappings } from '../../adapters/dynamodb/DynamoDbCallbackMappings.js';
 import { callbacksTable } from '../../adapters/dynamodb/tables/callbacksTable.js';
+import { newCallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import { webhookEvent } from '../support/apiGatewayEvents.js';
 import { startFakeRunPod, type FakeRunPod } from '../support/fakeRunPod.js';
 import { startFakeStepFunctions, type FakeStepFunctions } from '../support/fakeStepFunctions.js';
@@ -182,6 +183,17 @@ describe('RunPod flow on the bundles', () => {
     expect((await deliver(callbackToken, { id: 'job-1', status: 'IN_PROGRESS' })).statusCode).toBe(400);
     expect((await deliver(callbackToken, [])).statusCode).toBe(400);
     expect((await mappings.find(callbackToken))._unsafeUnwrap()?.status).toBe('PENDING');
+  });
+
+  it("answers 404 to a Spot worker's callback token: user-data is not a credential for the public webhook", async () => {
+    const taskToken = sfn.engine.startTask();
+    const workerToken = 'ab'.repeat(32);
+    await mappings.create(newCallbackMapping({ callbackToken: workerToken, taskToken, channel: 'worker', now: new Date() }));
+
+    const response = await deliver(workerToken, completed);
+
+    expect(response.statusCode).toBe(404);
+    expect(sfn.engine.task(taskToken)!.state).toBe('waiting');
   });
 
   it('answers 410 when the task token has timed out, and marks the mapping EXPIRED', async () => {
