@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callbackRoutes } from '../../simulation/devserver/callbackRoutes.js';
+import { dispatchRoutes } from '../../simulation/devserver/dispatchRoutes.js';
+import { jobRoutes } from '../../simulation/devserver/jobRoutes.js';
 import { PortInUse, startDevServer, type RunningDevServer } from '../../simulation/devserver/startDevServer.js';
 
 let server: RunningDevServer;
@@ -12,7 +14,7 @@ beforeAll(async () => {
     port: 0,
     write: (line) => lines.push(line),
     tickSeconds: 0,
-    groups: [(ctx) => callbackRoutes(ctx, { redriveAfterSeconds: 0 })],
+    groups: [(ctx) => callbackRoutes(ctx, { redriveAfterSeconds: 0 }), (ctx) => jobRoutes(ctx), (ctx) => dispatchRoutes(ctx)],
   });
 });
 
@@ -122,6 +124,42 @@ describe('dev server: the callback flow over real HTTP', () => {
 
     expect(all).toContain('POST /webhook/fp:');
     expect(all).not.toMatch(/[0-9a-f]{64}/);
+  });
+});
+
+describe('dev server: the job API over real HTTP', () => {
+  const spec = { jobInfo: { projectId: 'example', title: 'Demo' }, output: { filename: 'video.mp4' } };
+
+  it('submits, reports progress through update-job-status, and never moves a job backwards', async () => {
+    const submitted = await post('/jobs', spec);
+    expect(submitted.status).toBe(202);
+    const { jobId } = (await submitted.json()) as { jobId: string };
+    const status = async () => (await (await fetch(`${server.url}/jobs/${jobId}`)).json()) as { status: string; output: { url: string | null } };
+    expect(await status()).toMatchObject({ status: 'submitted' });
+
+    await post(`/dev/jobs/${jobId}/status`, { status: 'processing' });
+    await post(`/dev/jobs/${jobId}/status`, { status: 'completed', output: { s3Uri: 's3://dev-output/videos/video.mp4', duration: 12 } });
+    const stale = await post(`/dev/jobs/${jobId}/status`, { status: 'processing' });
+
+    expect(await stale.json()).toMatchObject({ applied: false, status: 'completed' });
+    const done = await status();
+    expect(done.status).toBe('completed');
+    expect(done.output.url).toContain('videos/video.mp4');
+  });
+
+  it('answers a bad spec with field-level details', async () => {
+    const response = await post('/jobs', { jobInfo: {} });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'ValidationError', details: expect.any(Array) } });
+  });
+
+  it("serves seed 004's LocalStack curl as written (host replaced) through dispatch-to-ecs", async () => {
+    const response = await post('/restapis/abc123/test/_user_request_/jobs', { url: 'https://example.com/stream' });
+
+    expect(response.status).toBe(202);
+    const tasks = (await (await fetch(`${server.url}/dev/ecs-tasks`)).json()) as { tasks: { environment: Record<string, string> }[] };
+    expect(tasks.tasks.at(-1)?.environment).toMatchObject({ SOURCE_URL: 'https://example.com/stream' });
   });
 });
 
