@@ -17,6 +17,10 @@ describe('public library entry', () => {
     expect(existsSync(join(ROOT, 'dist/lib/index.d.ts'))).toBe(true);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { import: string; types: string }> };
     expect(pkg.exports['.']).toEqual({ types: './dist/lib/index.d.ts', import: './dist/lib/index.js' });
+    for (const entry of Object.values(pkg.exports)) {
+      expect(existsSync(join(ROOT, entry.import))).toBe(true);
+      expect(existsSync(join(ROOT, entry.types))).toBe(true);
+    }
   });
 
   // Node's loader and third-party packages (Powertools, the SDK) read a few flags of their own at
