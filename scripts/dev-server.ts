@@ -1,10 +1,13 @@
 /**
  * `npm run dev`: the webhook and the job API on http://127.0.0.1:3000, served by the real
  * handlers through API Gateway-shaped events, on in-memory adapters.
- * Flags: --port N (or PORT=N), --host H, --quiet (warnings and errors only).
+ * Flags: --port N (or PORT=N), --host H, --quiet (warnings and errors only), --dynamodb (the
+ * callbacks and jobs tables on a DynamoDB Local the server starts, through the real DynamoDB adapters).
  */
 import { parseArgs } from 'node:util';
-import { devServerGroups } from '../simulation/devserver/devServerGroups.js';
+import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../test/support/dynamoDbLocal.js';
+import { devServerGroups, type DevStores } from '../simulation/devserver/devServerGroups.js';
+import { dynamoDbBackend, type DynamoDbBackend } from '../simulation/devserver/dynamoDbBackend.js';
 import { PortInUse, startDevServer } from '../simulation/devserver/startDevServer.js';
 
 async function main(): Promise<number> {
@@ -16,6 +19,7 @@ async function main(): Promise<number> {
         port: { type: 'string' },
         host: { type: 'string', default: '127.0.0.1' },
         quiet: { type: 'boolean', default: false },
+        dynamodb: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -24,7 +28,7 @@ async function main(): Promise<number> {
     return 2;
   }
   if (values.help) {
-    process.stdout.write('Usage: npm run dev -- [--port N] [--host 127.0.0.1] [--quiet]\n');
+    process.stdout.write('Usage: npm run dev -- [--port N] [--host 127.0.0.1] [--quiet] [--dynamodb]\n');
     return 0;
   }
   const rawPort = values.port ?? process.env.PORT ?? '3000';
@@ -33,16 +37,29 @@ async function main(): Promise<number> {
     process.stderr.write(`invalid port "${rawPort}": expected an integer 0–65535\n`);
     return 2;
   }
+  let dynamo: RunningDynamoDbLocal | undefined;
+  let backend: DynamoDbBackend | undefined;
+  let stores: DevStores = {};
+  if (values.dynamodb) {
+    process.stdout.write('Starting DynamoDB Local…\n');
+    dynamo = await startDynamoDbLocal();
+    backend = await dynamoDbBackend(dynamo.endpoint);
+    stores = { mappings: backend.mappings, jobs: backend.jobs };
+  }
+  const shutdown = async () => {
+    backend?.close();
+    await dynamo?.stop();
+  };
   try {
     const server = await startDevServer({
       port,
       host: values.host,
       logLevel: values.quiet ? 'warn' : 'info',
-      groups: devServerGroups(),
+      groups: devServerGroups(stores),
     });
     process.stdout.write(
       [
-        `Baton dev server on ${server.url} (in-memory adapters)`,
+        `Baton dev server on ${server.url} (${dynamo && backend ? `DynamoDB Local at ${dynamo.endpoint}, tables ${backend.tables.callbacks} and ${backend.tables.jobs}` : 'in-memory adapters'})`,
         ...server.routes.map((r) => `  ${r}`),
         '',
         `Try: curl -X POST ${server.url}/dev/runpod-jobs   then   curl ${server.url}/dev/executions`,
@@ -50,12 +67,13 @@ async function main(): Promise<number> {
       ].join('\n'),
     );
     const stop = () => {
-      void server.close().then(() => process.exit(0));
+      void server.close().then(shutdown).then(() => process.exit(0));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     return -1;
   } catch (error) {
+    await shutdown();
     if (error instanceof PortInUse) {
       process.stderr.write(`${error.message}\n`);
       return 1;
