@@ -1,12 +1,14 @@
 import type { Clock } from '../application/ports/Clock.js';
-import { InMemoryMetrics } from '../adapters/memory/InMemoryMetrics.js';
 import { CountingLog } from './CountingLog.js';
 import type { FaultRates } from './FaultRates.js';
 import { LatencyRecorder } from './LatencyRecorder.js';
 import { Prng } from './Prng.js';
 import { Scheduler } from './Scheduler.js';
 
-/** What every simulated system shares: virtual time, the seeded generator, the fault rates, the measurements. */
+/**
+ * What every simulated system shares: virtual time, the seeded generator, the fault rates, the
+ * measurements. Each system keeps its own metrics, so one system's counters never blur another's.
+ */
 export interface World {
   readonly scheduler: Scheduler;
   readonly clock: Clock;
@@ -14,7 +16,6 @@ export interface World {
   readonly faults: FaultRates;
   readonly latency: LatencyRecorder;
   readonly log: CountingLog;
-  readonly metrics: InMemoryMetrics;
   /** A deliberate bug to plant (`--sabotage`), proving the invariants can fail. */
   readonly sabotage: Sabotage | undefined;
 }
@@ -32,7 +33,6 @@ export function createWorld(seed: number, faults: FaultRates, sabotage?: Sabotag
     faults,
     latency: new LatencyRecorder(),
     log: new CountingLog(),
-    metrics: new InMemoryMetrics(),
     sabotage,
   };
 }

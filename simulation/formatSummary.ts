@@ -22,10 +22,8 @@ export function formatSummary(report: SimulationReport): string {
   ]);
   lines.push(...table(header, rows), '');
   for (const s of report.systems) {
-    const details = Object.entries(s.details)
-      .map(([k, v]) => `${k} ${fmt(v)}`)
-      .join(', ');
-    lines.push(`${s.title}${details ? `: ${details}` : ''}`);
+    lines.push(`${s.title}:`);
+    lines.push(...wrap(Object.entries(s.details).map(([k, v]) => `${k} ${fmt(v)}`), 96).map((l) => `  ${l}`));
   }
   lines.push('', 'Invariants:');
   for (const i of report.invariants) lines.push(`  ${i.holds ? 'PASS' : 'FAIL'}  ${i.name} (${i.detail})`);
@@ -52,6 +50,23 @@ export function formatSummary(report: SimulationReport): string {
       : `BROKEN: ${failed} of ${report.invariants.length} invariants do not hold`,
   );
   return lines.join('\n');
+}
+
+/** Joins items with ", " into lines of at most `width` characters. */
+function wrap(items: string[], width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const item of items) {
+    const next = current ? `${current}, ${item}` : item;
+    if (next.length > width && current) {
+      lines.push(`${current},`);
+      current = item;
+    } else {
+      current = next;
+    }
+  }
+  if (current) lines.push(current);
+  return lines;
 }
 
 function table(header: string[], rows: string[][]): string[] {
