@@ -8,6 +8,7 @@ import { startFakeStepFunctions, type FakeStepFunctions } from '../support/fakeS
 import { lambdaContext, loadBundle, type BundledHandler } from '../support/loadBundle.js';
 import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
 import { useLocalAws } from '../support/localAwsEnv.js';
+import { captureHandlerLogs } from '../support/captureHandlerLogs.js';
 
 /**
  * The RunPod flow on the built bundles, with their own bundled SDK, against DynamoDB Local,
@@ -21,8 +22,7 @@ let mappings: DynamoDbCallbackMappings;
 let submit: BundledHandler;
 let webhook: BundledHandler;
 let redrive: BundledHandler;
-const logs: string[] = [];
-const originalWrite = process.stdout.write.bind(process.stdout);
+let logs: ReturnType<typeof captureHandlerLogs>;
 
 beforeAll(async () => {
   sfn = await startFakeStepFunctions();
@@ -39,10 +39,7 @@ beforeAll(async () => {
     REDRIVE_AFTER_SECONDS: '1',
     LOG_LEVEL: 'INFO',
   });
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    logs.push(String(chunk));
-    return originalWrite(chunk as string, ...(rest as []));
-  }) as typeof process.stdout.write;
+  logs = captureHandlerLogs();
   [submit, webhook, redrive] = await Promise.all([
     loadBundle('submit-runpod-job'),
     loadBundle('runpod-webhook'),
@@ -51,7 +48,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  process.stdout.write = originalWrite;
+  logs.restore();
   await Promise.all([sfn.close(), runpod.close()]);
 });
 
@@ -232,7 +229,7 @@ describe('RunPod flow on the bundles', () => {
     const { taskToken, callbackToken } = await submitted();
     await deliver(callbackToken, completed);
 
-    const all = logs.join('');
+    const all = logs.text();
     expect(all).toContain('RunPod job submitted successfully');
     expect(all).toContain('Sent TaskSuccess for job');
     expect(all).not.toContain(taskToken);

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbDispatches } from '../../adapters/dynamodb/DynamoDbDispatches.js';
 import { jobsTable } from '../../adapters/dynamodb/tables/jobsTable.js';
 import { httpApiEvent, restApiEvent } from '../support/apiGatewayEvents.js';
 import { lambdaContext, loadBundle, type BundledHandler } from '../support/loadBundle.js';
 import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
+import { useLocalAws } from '../support/localAwsEnv.js';
+import { captureHandlerLogs } from '../support/captureHandlerLogs.js';
 import { startFakeEcs, type FakeEcs } from './fakeEcs.js';
 import { MAGNET_URL } from './builders.js';
 
@@ -18,8 +20,7 @@ type BatchAnswer = { batchItemFailures: { itemIdentifier: string }[] };
 let ecs: FakeEcs;
 let dispatches: DynamoDbDispatches;
 let handler: BundledHandler;
-const stdout: string[] = [];
-const originalWrite = process.stdout.write.bind(process.stdout);
+let logs: ReturnType<typeof captureHandlerLogs>;
 
 const ENV = {
   ECS_CLUSTER: 'recorders',
@@ -35,25 +36,13 @@ beforeAll(async () => {
   const client = localDynamoDbClient();
   const table = await createLocalTable(client, jobsTable);
   dispatches = new DynamoDbDispatches(client, table);
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
-    AWS_ENDPOINT_URL_ECS: ecs.endpoint,
-    DDB_TABLE: table,
-    LOG_LEVEL: 'INFO',
-    ...ENV,
-  });
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    stdout.push(String(chunk));
-    return originalWrite(chunk as string, ...(rest as []));
-  }) as typeof process.stdout.write;
+  useLocalAws({ ECS: ecs.endpoint }, { DDB_TABLE: table, LOG_LEVEL: 'INFO', ...ENV });
+  logs = captureHandlerLogs();
   handler = await loadBundle('dispatch-to-ecs');
 });
 
 afterAll(async () => {
-  process.stdout.write = originalWrite;
+  logs.restore();
   await ecs.close();
 });
 
@@ -259,11 +248,11 @@ describe('dispatch-to-ecs bundle: SQS', () => {
 
   it('counts launches and failures as EMF metrics and logs JSON with the job id', async () => {
     const message = sqsRecord({ url: url() });
-    stdout.length = 0;
+    logs.clear();
 
     await sqs(message);
 
-    const records = stdout.flatMap((chunk) => chunk.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const emf = records.find((r) => r['_aws'] !== undefined);
     expect(emf).toMatchObject({ EcsTaskLaunched: 1, JobsReceived: 1 });
     expect(records.find((r) => r['message'] === 'ECS task launched')).toMatchObject({ job_id: message.messageId });

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobsTable } from '../../adapters/dynamodb/tables/jobsTable.js';
 import { DynamoDbJobs } from '../../adapters/dynamodb/DynamoDbJobs.js';
 import { httpApiEvent, restApiEvent } from '../support/apiGatewayEvents.js';
 import { lambdaContext, loadBundle, type BundledHandler } from '../support/loadBundle.js';
 import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
+import { useLocalAws } from '../support/localAwsEnv.js';
 import { aSpec } from './builders.js';
 import { startFakeSqs, type FakeSqs } from './support/fakeSqs.js';
 
@@ -29,17 +30,10 @@ beforeAll(async () => {
   const client = localDynamoDbClient();
   const table = await createLocalTable(client, jobsTable);
   jobs = new DynamoDbJobs(client, table);
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
-    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-    DYNAMODB_JOBS_TABLE: table,
-    SQS_JOB_QUEUE_URL: queueUrl,
-    S3_BUCKET_NAME: 'video-outputs',
-    LOG_LEVEL: 'ERROR',
-  });
+  useLocalAws(
+    { SQS: sqs.endpoint },
+    { DYNAMODB_JOBS_TABLE: table, SQS_JOB_QUEUE_URL: queueUrl, S3_BUCKET_NAME: 'video-outputs', LOG_LEVEL: 'ERROR' },
+  );
   // The bundles log JSON to stdout; keep the test output readable.
   process.stdout.write = (() => true) as typeof process.stdout.write;
   [submit, status, update] = await Promise.all([

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbJobs } from '../../adapters/dynamodb/DynamoDbJobs.js';
 import { jobsTable } from '../../adapters/dynamodb/tables/jobsTable.js';
 import { moved, aJob, start, complete } from '../jobs/builders.js';
 import { lambdaContext, loadBundle, type BundledHandler } from '../support/loadBundle.js';
 import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
+import { useLocalAws } from '../support/localAwsEnv.js';
 import { anErrorEvent } from './world.js';
 import { startFakeSns, type FakeSns } from './support/fakeSns.js';
 
@@ -22,16 +23,7 @@ beforeAll(async () => {
   const client = localDynamoDbClient();
   const table = await createLocalTable(client, jobsTable);
   jobs = new DynamoDbJobs(client, table);
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
-    AWS_ENDPOINT_URL_SNS: sns.endpoint,
-    DYNAMODB_JOBS_TABLE: table,
-    ERROR_NOTIFICATION_TOPIC_ARN: TOPIC,
-    LOG_LEVEL: 'INFO',
-  });
+  useLocalAws({ SNS: sns.endpoint }, { DYNAMODB_JOBS_TABLE: table, ERROR_NOTIFICATION_TOPIC_ARN: TOPIC, LOG_LEVEL: 'INFO' });
   // Powertools writes INFO to stdout and ERROR to stderr; the test reads both.
   const capture = ((chunk: string | Uint8Array) => {
     logs.push(String(chunk));

@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countersTable } from '../../adapters/dynamodb/tables/countersTable.js';
 import { utcDay } from '../../domain/shared/time.js';
 import { lambdaContext, loadBundle } from '../support/loadBundle.js';
 import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
+import { useLocalAws } from '../support/localAwsEnv.js';
 
 /** check-quota, increment-counter and reserve-quota as deployed: the built bundles on DynamoDB Local. */
 const saved = { ...process.env };
 const client = localDynamoDbClient();
 
 beforeAll(() => {
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
-    LOG_LEVEL: 'ERROR',
-  });
+  useLocalAws({}, { LOG_LEVEL: 'ERROR' });
 });
 
 afterAll(() => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbCallbackMappings } from '../../adapters/dynamodb/DynamoDbCallbackMappings.js';
 import { callbacksTable } from '../../adapters/dynamodb/tables/callbacksTable.js';
 import { readWorkerEnvironment } from '../../domain/launch/userDataScript.js';
@@ -8,6 +8,7 @@ import { startFakeEc2, type FakeEc2 } from '../launch/fakeEc2.js';
 import { startFakeStepFunctions, type FakeStepFunctions } from '../support/fakeStepFunctions.js';
 import { lambdaContext, loadBundle, type BundledHandler } from '../support/loadBundle.js';
 import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
+import { useLocalAws } from '../support/localAwsEnv.js';
 
 /**
  * start-renderer / start-uploader as built bundles (their own bundled SDK) against an EC2
@@ -35,16 +36,7 @@ beforeAll(async () => {
   const client = localDynamoDbClient();
   table = await createLocalTable(client, callbacksTable);
   mappings = new DynamoDbCallbackMappings(client, table);
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
-    AWS_ENDPOINT_URL_SFN: sfn.endpoint,
-    AWS_ENDPOINT_URL_EC2: ec2.endpoint,
-    CALLBACK_TABLE_NAME: table,
-    ...workerEnv,
-  });
+  useLocalAws({ SFN: sfn.endpoint, EC2: ec2.endpoint }, { CALLBACK_TABLE_NAME: table, ...workerEnv });
   renderer = await loadBundle('start-renderer');
 });
 
