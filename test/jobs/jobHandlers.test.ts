@@ -6,7 +6,6 @@ import type { Jobs } from '../../application/ports/Jobs.js';
 import { InMemoryJobQueue } from '../../adapters/memory/InMemoryJobQueue.js';
 import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
 import { ManualClock } from '../../adapters/memory/ManualClock.js';
-import { RecordingLog } from '../../adapters/memory/RecordingLog.js';
 import { SequentialIds } from '../../adapters/memory/SequentialIds.js';
 import { getJobStatusHandler } from '../../entrypoints/handlers/getJobStatus.js';
 import { submitJobHandler } from '../../entrypoints/handlers/submitJob.js';
