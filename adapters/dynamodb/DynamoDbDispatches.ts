@@ -11,7 +11,7 @@ import type {
 import type { Log } from '../../application/ports/Log.js';
 import type { Metrics } from '../../application/ports/Metrics.js';
 import type { Dispatch } from '../../domain/dispatch/Dispatch.js';
-import { DEFAULT_RETRY_POLICY, REAL_RETRY_CLOCK, retryTransient, type RetryClock, type RetryPolicy } from '../ecs/retryTransient.js';
+import { DEFAULT_RETRY_POLICY, REAL_RETRY_CLOCK, retryTransient, type RetryClock, type RetryPolicy } from '../shared/retryTransient.js';
 import { fromDispatchItem, toDispatchItem, type DispatchItem } from './DynamoDbDispatchItem.js';
 
 export interface DynamoDbDispatchesOptions {

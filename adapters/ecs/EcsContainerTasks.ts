@@ -16,7 +16,7 @@ import type {
 } from '../../application/ports/ContainerTasks.js';
 import type { Log } from '../../application/ports/Log.js';
 import type { Metrics } from '../../application/ports/Metrics.js';
-import { DEFAULT_RETRY_POLICY, REAL_RETRY_CLOCK, retryTransient, type RetryClock, type RetryPolicy } from './retryTransient.js';
+import { DEFAULT_RETRY_POLICY, REAL_RETRY_CLOCK, retryTransient, type RetryClock, type RetryPolicy } from '../shared/retryTransient.js';
 import { classifyRunTaskFault, placementFailure } from './runTaskFailures.js';
 
 export interface EcsContainerTasksOptions {

@@ -1,5 +1,6 @@
 import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import type { GpuJobRejected, GpuJobRequest, GpuJobs } from '../../application/ports/GpuJobs.js';
+import { REAL_RETRY_CLOCK, retryTransient, type RetryClock, type RetryPolicy } from '../shared/retryTransient.js';
 
 export interface RunPodClientOptions {
   /** `https://api.runpod.ai/v2/{endpoint-id}/run` */
@@ -7,17 +8,18 @@ export interface RunPodClientOptions {
   /** Resolved per call, so a key from Secrets Manager can be cached and rotated. */
   readonly apiKey: () => Promise<string>;
   readonly timeoutMs?: number;
-  readonly maxAttempts?: number;
-  readonly baseDelayMs?: number;
+  readonly retry?: RetryPolicy;
+  readonly clock?: RetryClock;
   readonly fetch?: typeof fetch;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly random?: () => number;
 }
 
 /** RunPod kept failing in a way that may pass (429, 5xx, timeouts, network) after every attempt. */
 export class RunPodUnavailableError extends Error {
   override readonly name = 'RunPodUnavailableError';
 }
+
+/** One attempt's answer that another attempt may improve on. */
+class PassingFailure extends Error {}
 
 const RETRYABLE = (status: number) => status === 408 || status === 429 || status >= 500;
 
@@ -28,54 +30,48 @@ const RETRYABLE = (status: number) => status === 408 || status === 429 || status
  */
 export class RunPodClient implements GpuJobs {
   private readonly timeoutMs: number;
-  private readonly maxAttempts: number;
-  private readonly baseDelayMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly clock: RetryClock;
   private readonly fetch: typeof fetch;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
 
   constructor(private readonly options: RunPodClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.maxAttempts = options.maxAttempts ?? 3;
-    this.baseDelayMs = options.baseDelayMs ?? 250;
+    this.retry = options.retry ?? { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 4_000 };
+    this.clock = options.clock ?? REAL_RETRY_CLOCK;
     this.fetch = options.fetch ?? globalThis.fetch;
-    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.random = options.random ?? Math.random;
   }
 
   submit(request: GpuJobRequest): ResultAsync<{ readonly id: string }, GpuJobRejected> {
-    return new ResultAsync(this.submitWithRetries(request));
+    const body = JSON.stringify(request);
+    const attempts = retryTransient(() => this.attempt(body), (e) => e instanceof PassingFailure, this.retry, this.clock).catch(
+      (fault: unknown) => {
+        if (!(fault instanceof PassingFailure)) throw fault;
+        throw new RunPodUnavailableError(`RunPod unavailable after ${this.retry.maxAttempts} attempts: ${fault.message}`);
+      },
+    );
+    return new ResultAsync(attempts);
   }
 
-  private async submitWithRetries(request: GpuJobRequest): Promise<Result<{ id: string }, GpuJobRejected>> {
-    const body = JSON.stringify(request);
-    let last = '';
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
-      if (attempt > 1) await this.sleep(this.random() * this.baseDelayMs * 2 ** (attempt - 1));
-      let response: Response;
-      try {
-        response = await this.fetch(this.options.endpointUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.options.apiKey()}` },
-          body,
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
-      } catch (fault) {
-        last = fault instanceof Error ? `${fault.name}: ${fault.message}` : String(fault);
-        continue;
-      }
-      const text = await response.text();
-      if (response.ok) {
-        const id = jobId(text);
-        if (id === undefined) throw new RunPodUnavailableError(`RunPod answered ${response.status} without a job id`);
-        return ok({ id });
-      }
-      if (!RETRYABLE(response.status)) {
-        return err({ type: 'GpuJobRejected', status: response.status, detail: text.slice(0, 500) });
-      }
-      last = `HTTP ${response.status}: ${text.slice(0, 200)}`;
+  private async attempt(body: string): Promise<Result<{ id: string }, GpuJobRejected>> {
+    let response: Response;
+    try {
+      response = await this.fetch(this.options.endpointUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.options.apiKey()}` },
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (fault) {
+      throw new PassingFailure(fault instanceof Error ? `${fault.name}: ${fault.message}` : String(fault));
     }
-    throw new RunPodUnavailableError(`RunPod unavailable after ${this.maxAttempts} attempts: ${last}`);
+    const text = await response.text();
+    if (response.ok) {
+      const id = jobId(text);
+      if (id === undefined) throw new RunPodUnavailableError(`RunPod answered ${response.status} without a job id`);
+      return ok({ id });
+    }
+    if (RETRYABLE(response.status)) throw new PassingFailure(`HTTP ${response.status}: ${text.slice(0, 200)}`);
+    return err({ type: 'GpuJobRejected', status: response.status, detail: text.slice(0, 500) });
   }
 }
 

@@ -6,7 +6,7 @@ import type { PresignedUrls } from '../../application/ports/PresignedUrls.js';
 import { LambdaPresignedUrls } from '../../adapters/lambda/LambdaPresignedUrls.js';
 import { InMemoryPresignedUrls } from '../../adapters/memory/InMemoryPresignedUrls.js';
 import { S3PresignedUrls } from '../../adapters/s3/S3PresignedUrls.js';
-import { startS3rver, type RunningS3rver } from '../cleanup/s3rverLocal.js';
+import { startS3rver, type RunningS3rver } from '../support/s3rverLocal.js';
 
 const segment = { bucket: 'media', inputKey: 'runs/e1/raw/seg_0001.mp4', outputKey: 'runs/e1/upscaled/seg_0001.mp4', expiresSecs: 900 };
 

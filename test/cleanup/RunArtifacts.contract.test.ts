@@ -4,7 +4,7 @@ import { runPrefix } from '../../application/cleanup/runPrefix.js';
 import type { ArtifactPrefix, RunArtifacts } from '../../application/ports/RunArtifacts.js';
 import { InMemoryRunArtifacts } from '../../adapters/memory/InMemoryRunArtifacts.js';
 import { S3RunArtifacts } from '../../adapters/s3/S3RunArtifacts.js';
-import { startS3rver, type RunningS3rver } from './s3rverLocal.js';
+import { startS3rver, type RunningS3rver } from '../support/s3rverLocal.js';
 
 /** A bucket the suite can fill and inspect, behind the port under test. */
 interface Bucket {

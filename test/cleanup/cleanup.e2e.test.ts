@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaContext, loadBundle } from '../support/loadBundle.js';
-import { S3RVER_CREDENTIALS, startS3rver, type RunningS3rver } from './s3rverLocal.js';
+import { S3RVER_CREDENTIALS, startS3rver, type RunningS3rver } from '../support/s3rverLocal.js';
 
 /** The cleanup bundle as deployed, with its own bundled SDK, against s3rver. */
 const saved = { ...process.env };

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { err, ok } from 'neverthrow';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { clientToken, EcsContainerTasks } from '../../adapters/ecs/EcsContainerTasks.js';
-import { backoffDelay, type RetryClock } from '../../adapters/ecs/retryTransient.js';
+import { backoffDelay, type RetryClock } from '../../adapters/shared/retryTransient.js';
 import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
 import type { TaskLaunch } from '../../application/ports/ContainerTasks.js';
 

@@ -3,7 +3,7 @@ import { ok } from 'neverthrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryOutputUrls } from '../../adapters/memory/InMemoryOutputUrls.js';
 import { outputKey, S3OutputUrls } from '../../adapters/s3/S3OutputUrls.js';
-import { startS3rver, type RunningS3rver } from '../cleanup/s3rverLocal.js';
+import { startS3rver, type RunningS3rver } from '../support/s3rverLocal.js';
 
 describe('outputKey', () => {
   it.each([

@@ -17,6 +17,8 @@ const request: GpuJobRequest = {
   policy: { executionTimeout: 600_000, ttl: 3_600_000 },
 };
 
+const noWait = { sleep: async () => {}, random: () => 0.5 };
+
 let runpod: FakeRunPod;
 beforeAll(async () => {
   runpod = await startFakeRunPod();
@@ -36,7 +38,7 @@ const harnesses: [string, () => Harness][] = [
     () => {
       const start = runpod.received.length;
       return {
-        jobs: new RunPodClient({ endpointUrl: runpod.url, apiKey: async () => 'rp-key', sleep: async () => {} }),
+        jobs: new RunPodClient({ endpointUrl: runpod.url, apiKey: async () => 'rp-key', clock: noWait }),
         received: () => runpod.received.slice(start).map((r) => r.body),
         rejectNext: (status, detail) => runpod.queue({ status, body: detail }),
       };
@@ -64,7 +66,7 @@ describe.each(harnesses)('GpuJobs contract: %s', (_name, make) => {
 
 describe('RunPodClient', () => {
   const client = (extra: Partial<ConstructorParameters<typeof RunPodClient>[0]> = {}) =>
-    new RunPodClient({ endpointUrl: runpod.url, apiKey: async () => 'rp-secret-key', sleep: async () => {}, ...extra });
+    new RunPodClient({ endpointUrl: runpod.url, apiKey: async () => 'rp-secret-key', clock: noWait, ...extra });
 
   it('authenticates with the API key as a bearer token', async () => {
     const start = runpod.received.length;
@@ -88,9 +90,12 @@ describe('RunPodClient', () => {
     const waits: number[] = [];
     runpod.queue({ status: 500 }, { status: 500 });
 
-    await client({ sleep: async (ms) => void waits.push(ms), random: () => 0.5, baseDelayMs: 100 }).submit(request);
+    await client({
+      clock: { sleep: async (ms) => void waits.push(ms), random: () => 0.5 },
+      retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 },
+    }).submit(request);
 
-    expect(waits).toEqual([100, 200]);
+    expect(waits).toEqual([50, 100]);
   });
 
   it('throws RunPodUnavailableError when every attempt fails', async () => {
