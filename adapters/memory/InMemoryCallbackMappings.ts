@@ -16,10 +16,14 @@ import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js'
 /**
  * Callback mappings in a Map, with the same conditional-write semantics as the DynamoDB
  * adapter (the contract suite runs both). Every call is atomic, as one DynamoDB write is.
+ * The redrive's sparse index is kept as DynamoDB keeps the GSI — only ACCEPTED mappings are
+ * in it — so `acceptedBefore` costs what is due, not the size of the table.
  */
 export class InMemoryCallbackMappings implements CallbackMappings {
   private readonly items = new Map<string, CallbackMapping>();
   private readonly leases = new Map<string, number>();
+  /** Token → acceptedAt (ms) of every ACCEPTED mapping: the `redrive` index. */
+  private readonly redriveIndex = new Map<string, number>();
   /** Calls made, by method: the simulation and tests count storage round trips. */
   readonly calls = { create: 0, recordJobId: 0, discardPending: 0, accept: 0, finish: 0, find: 0, acceptedBefore: 0, lease: 0 };
 
@@ -58,6 +62,7 @@ export class InMemoryCallbackMappings implements CallbackMappings {
     const next = accept(current, outcome, at);
     if (next.isErr()) return errAsync({ type: 'CallbackNotInStatus', current });
     this.items.set(callbackToken, next.value);
+    this.redriveIndex.set(callbackToken, at.getTime() - (at.getTime() % 1000));
     return okAsync(next.value);
   }
 
@@ -68,6 +73,7 @@ export class InMemoryCallbackMappings implements CallbackMappings {
     if (current.status !== 'ACCEPTED') return errAsync({ type: 'CallbackNotInStatus', current });
     this.items.set(mapping.callbackToken, { ...current, ...mapping });
     this.leases.delete(mapping.callbackToken);
+    this.redriveIndex.delete(mapping.callbackToken);
     return okAsync(undefined);
   }
 
@@ -79,11 +85,11 @@ export class InMemoryCallbackMappings implements CallbackMappings {
   acceptedBefore(acceptedBy: Date, limit: number): ResultAsync<readonly string[], never> {
     this.calls.acceptedBefore += 1;
     const cutoff = acceptedBy.getTime();
-    const due = [...this.items.values()]
-      .filter((m) => m.status === 'ACCEPTED' && m.acceptedAt !== undefined && Date.parse(m.acceptedAt) <= cutoff)
-      .sort((a, b) => (a.acceptedAt! < b.acceptedAt! ? -1 : a.acceptedAt! > b.acceptedAt! ? 1 : 0))
+    const due = [...this.redriveIndex.entries()]
+      .filter(([, at]) => at <= cutoff)
+      .sort(([ta, a], [tb, b]) => a - b || (ta < tb ? -1 : 1))
       .slice(0, limit)
-      .map((m) => m.callbackToken);
+      .map(([token]) => token);
     return okAsync(due);
   }
 

@@ -23,6 +23,13 @@ export interface RedriveReport {
   readonly gone: number;
   /** Held by another run, or finished since the query. */
   readonly skipped: number;
+  /** Failed with an infrastructure fault (logged); still ACCEPTED, so the next run tries again. */
+  readonly faulted: number;
+}
+
+/** Thrown after a run in which some mappings hit an infrastructure fault, so the invocation counts as failed. */
+export class RedriveFaults extends Error {
+  override readonly name = 'RedriveFaults';
 }
 
 /**
@@ -48,7 +55,7 @@ export class RedriveCallbacks {
   }
 
   private async run(): Promise<RedriveReport> {
-    const report = { found: 0, resumed: 0, deferred: 0, gone: 0, skipped: 0 };
+    const report = { found: 0, resumed: 0, deferred: 0, gone: 0, skipped: 0, faulted: 0 };
     const seen = new Set<string>();
     for (let page = 0; page < this.settings.maxPages; page += 1) {
       const now = this.clock.now();
@@ -58,8 +65,15 @@ export class RedriveCallbacks {
       if (fresh.length === 0) break;
       fresh.forEach((t) => seen.add(t));
       report.found += fresh.length;
-      const results = await Promise.all(fresh.map((token) => this.redriveOne(token, now)));
-      for (const r of results) {
+      // One faulting mapping must not abandon the rest of the page.
+      const settled = await Promise.allSettled(fresh.map((token) => this.redriveOne(token, now)));
+      for (const outcome of settled) {
+        if (outcome.status === 'rejected') {
+          report.faulted += 1;
+          this.log.error('Redrive of a callback failed', { error: String(outcome.reason) });
+          continue;
+        }
+        const r = outcome.value;
         if (r === undefined) report.skipped += 1;
         else if (r.type === 'Resumed') report.resumed += 1;
         else if (r.type === 'Deferred') report.deferred += 1;
@@ -70,6 +84,7 @@ export class RedriveCallbacks {
     }
     this.metrics.count('CallbacksRedriven', report.resumed);
     this.log.info('Redrive run finished', { ...report });
+    if (report.faulted > 0) throw new RedriveFaults(`${report.faulted} of ${report.found} callbacks hit a fault; the next run retries them`);
     return report;
   }
 

@@ -2,8 +2,7 @@ import type { RedriveReport } from '../../application/callbacks/RedriveCallbacks
 import type { GpuJobs } from '../../application/ports/GpuJobs.js';
 import type { TaskTokens } from '../../application/ports/TaskTokens.js';
 import type { SubmitRunPodJobOutput } from '../../application/runpod/SubmitRunPodJob.js';
-import type { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
-import { IndexedCallbackMappings } from '../cloud/IndexedCallbackMappings.js';
+import { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
 import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
 import { InMemoryPresignedUrls } from '../../adapters/memory/InMemoryPresignedUrls.js';
 import { Callbacks, callbackPortsModule, callbackUseCasesModule } from '../../entrypoints/container/callbacksModule.js';
@@ -36,7 +35,7 @@ export interface CallbackSystem {
  * and handler factories — with in-memory adapters and the world's clock, ids and log.
  */
 export function wireCallbacks(world: World, taskTokens: TaskTokens, gpuJobs: GpuJobs): CallbackSystem {
-  const mappings = world.sabotage === 'unconditional-claim' ? new UnconditionalClaims() : new IndexedCallbackMappings();
+  const mappings = world.sabotage === 'unconditional-claim' ? new UnconditionalClaims() : new InMemoryCallbackMappings();
   const metrics = new InMemoryMetrics();
   const container = newContainer();
   container.load(

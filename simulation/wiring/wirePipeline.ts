@@ -3,8 +3,7 @@ import type { SpotInstances } from '../../application/ports/SpotInstances.js';
 import type { TaskTokens } from '../../application/ports/TaskTokens.js';
 import type { WorkerLaunchSettings } from '../../domain/launch/RenderLaunch.js';
 import type { WorkerRole } from '../../domain/launch/WorkerRole.js';
-import type { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
-import { IndexedCallbackMappings } from '../cloud/IndexedCallbackMappings.js';
+import { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
 import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
 import { InMemoryErrorNotifications } from '../../adapters/memory/InMemoryErrorNotifications.js';
 import { InMemoryJobs } from '../../adapters/memory/InMemoryJobs.js';
@@ -68,7 +67,7 @@ function settings(role: WorkerRole): WorkerLaunchSettings {
 }
 
 export function wirePipeline(world: World, taskTokens: TaskTokens, spot: SpotInstances): PipelineSystem {
-  const mappings = new IndexedCallbackMappings();
+  const mappings = new InMemoryCallbackMappings();
   const counters = new InMemoryDailyCounters();
   const ids = new SeededIds(world.prng.fork());
   const metrics = new InMemoryMetrics();
