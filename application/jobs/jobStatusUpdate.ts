@@ -12,10 +12,11 @@ const jobError = v.object(
 );
 const metadata = v.optional(v.record(v.string(), v.unknown(), 'metadata must be an object'));
 const jobId = v.pipe(v.string('jobId must be a string'), v.regex(JOB_API_ID_PATTERN, 'jobId is not a job id'));
+const attempt = v.optional(v.pipe(v.number('attempt must be a number'), v.integer('attempt must be an integer'), v.minValue(1, 'attempt must be at least 1')));
 
 /**
  * A processor's status report as a message (the `update-job-status` SQS handler's body):
- * `{ jobId, status, output?, error?, metadata? }`.
+ * `{ jobId, status, output?, error?, metadata?, attempt? }`.
  */
 export const JobStatusUpdateSchema = v.variant('status', [
   v.object({ jobId, status: v.literal('processing'), metadata }),
@@ -33,9 +34,10 @@ export const JobStatusUpdateSchema = v.variant('status', [
       ),
     ),
     metadata,
+    attempt,
   }),
-  v.object({ jobId, status: v.literal('retrying'), error: v.optional(jobError), metadata }),
-  v.object({ jobId, status: v.literal('failed'), error: jobError, metadata }),
+  v.object({ jobId, status: v.literal('retrying'), error: v.optional(jobError), metadata, attempt }),
+  v.object({ jobId, status: v.literal('failed'), error: jobError, metadata, attempt }),
 ], 'status must be processing, completed, retrying or failed');
 
 /** The use-case input a valid report means. */

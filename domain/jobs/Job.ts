@@ -119,15 +119,26 @@ export function newJob(input: NewJob): Job {
 
 /**
  * A requested change, named by the status the caller wants (processors speak in statuses).
- * `metadata` is merged into the job's metadata (later keys win).
+ * `metadata` is merged into the job's metadata (later keys win). `attempt` is the attempt the
+ * report is about (the job's `attempts` after that processor's `processing`): with it, a late
+ * or duplicated report of an earlier attempt is refused instead of, say, putting a job that
+ * a newer attempt is processing back into `retrying`. Without it, reports are judged on
+ * status alone — then deliver them in order (a FIFO queue grouped by job id).
  */
 export type JobChange =
   | { readonly status: 'processing'; readonly metadata?: JobMetadata }
-  | { readonly status: 'completed'; readonly output?: JobOutput; readonly metadata?: JobMetadata }
-  | { readonly status: 'retrying'; readonly error?: JobError; readonly metadata?: JobMetadata }
-  | { readonly status: 'failed'; readonly error: JobError; readonly metadata?: JobMetadata };
+  | { readonly status: 'completed'; readonly output?: JobOutput; readonly metadata?: JobMetadata; readonly attempt?: number }
+  | { readonly status: 'retrying'; readonly error?: JobError; readonly metadata?: JobMetadata; readonly attempt?: number }
+  | { readonly status: 'failed'; readonly error: JobError; readonly metadata?: JobMetadata; readonly attempt?: number };
 
-export type JobTransitionError = IllegalTransition<JobStatus, JobEvent>;
+/** The report is about an attempt older than the job's current one. */
+export interface StaleAttempt {
+  readonly type: 'StaleAttempt';
+  readonly attempt: number;
+  readonly current: number;
+}
+
+export type JobTransitionError = IllegalTransition<JobStatus, JobEvent> | StaleAttempt;
 
 /** The event a change means for this job: a retry with no attempts left is an exhaustion. */
 export function eventFor(job: Job, change: JobChange): JobEvent {
@@ -152,6 +163,9 @@ export function eventFor(job: Job, change: JobChange): JobEvent {
  * if (next.isErr()) // { type: 'IllegalTransition', from: 'completed', event: 'start' }
  */
 export function transition(job: Job, change: JobChange, now: Date): Result<Job, JobTransitionError> {
+  if (change.status !== 'processing' && change.attempt !== undefined && change.attempt < job.attempts) {
+    return err({ type: 'StaleAttempt', attempt: change.attempt, current: job.attempts });
+  }
   const event = eventFor(job, change);
   const to = nextStatus(JOB_TRANSITIONS, job.status, event);
   if (isIllegal(to)) return err(to);
