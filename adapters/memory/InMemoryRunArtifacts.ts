@@ -39,8 +39,8 @@ export class InMemoryRunArtifacts implements RunArtifacts {
     let objectsDeleted = 0;
     let bytesFreed = 0;
     const failures: ArtifactNotDeleted[] = [];
-    for (const [key, size] of [...this.objects].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (!key.startsWith(prefix)) continue;
+    const under = [...this.objects].filter(([key]) => key.startsWith(prefix));
+    for (const [key, size] of under.sort(([a], [b]) => (a < b ? -1 : 1))) {
       const refusal = this.refusals.get(key);
       if (refusal) {
         failures.push({ key, ...refusal });

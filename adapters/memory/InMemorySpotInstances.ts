@@ -27,6 +27,7 @@ export class InMemorySpotInstances implements SpotInstances {
   /** Every launch call, refused or not, in order: `c5.2xlarge@subnet-a`. */
   readonly attempts: string[] = [];
   private readonly refusals: Refusal[] = [];
+  private readonly byClientToken = new Map<string, SpotInstance>();
   private fault: Error | undefined;
   private readonly listeners: ((launched: SpotInstance) => void)[] = [];
 
@@ -60,7 +61,7 @@ export class InMemorySpotInstances implements SpotInstances {
     if (refusal) {
       return errAsync({ type: 'SpotCapacityUnavailable', code: refusal.code, message: `${refusal.code} (in memory)` });
     }
-    const repeat = this.instances.find((i) => i.request.clientToken === request.clientToken);
+    const repeat = this.byClientToken.get(request.clientToken);
     if (repeat) return okAsync(repeat.instance);
     const n = this.instances.length + 1;
     const launched: SpotInstance = {
@@ -72,6 +73,7 @@ export class InMemorySpotInstances implements SpotInstances {
       },
     };
     this.instances.push(launched);
+    this.byClientToken.set(request.clientToken, launched);
     for (const listener of this.listeners) listener(launched);
     return okAsync(launched.instance);
   }
