@@ -34,6 +34,7 @@ export class ResumeCallback {
     if (mapping.status !== 'ACCEPTED' || outcome === undefined) {
       throw new Error(`ResumeCallback needs an ACCEPTED mapping with an outcome, got ${mapping.status}`);
     }
+    // From ACCEPTED both `resumed` and `tokenGone` are legal moves, so their Results are unwrapped below.
     const log = this.log.with({ job_id: mapping.jobId, exec_id: mapping.execId, callback_token: mapping.callbackToken });
     const sent =
       outcome.kind === 'success'
