@@ -9,7 +9,7 @@ export class InMemoryOutputUrls implements OutputUrls {
   presign(s3Uri: string, expiresInSeconds: number): ResultAsync<string | undefined, never> {
     const key = outputKey(this.bucket, s3Uri);
     return okAsync(
-      key === undefined ? undefined : `https://${this.bucket}.s3.local/${encodeURI(key)}?expires=${expiresInSeconds}`,
+      key === undefined ? undefined : `https://${this.bucket}.s3.local/${key.split('/').map(encodeURIComponent).join('/')}?expires=${expiresInSeconds}`,
     );
   }
 }

@@ -6,18 +6,30 @@ export interface FakeSns {
   readonly endpoint: string;
   /** Every Publish that reached the server. */
   readonly published: { TopicArn: string; Subject: string; Message: string }[];
+  /** Refuses the next `count` Publish calls as SNS does a caller without sns:Publish (403 AuthorizationError). */
+  failNext(count?: number): void;
   close(): Promise<void>;
 }
 
 /** SNS Publish over its wire protocol (awsQuery: form-encoded in, XML out), for e2e tests of bundles. */
 export async function startFakeSns(): Promise<FakeSns> {
   const published: FakeSns['published'] = [];
+  let failures = 0;
   const server: Server = createServer(async (req, res) => {
     let text = '';
     for await (const chunk of req) text += chunk;
     const form = new URLSearchParams(text);
     if (form.get('Action') !== 'Publish') {
       res.writeHead(400, { 'content-type': 'text/xml' }).end('<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>');
+      return;
+    }
+    if (failures > 0) {
+      failures -= 1;
+      res
+        .writeHead(403, { 'content-type': 'text/xml' })
+        .end(
+          `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>AuthorizationError</Code><Message>not authorized to perform: SNS:Publish</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+        );
       return;
     }
     published.push({ TopicArn: form.get('TopicArn') ?? '', Subject: form.get('Subject') ?? '', Message: form.get('Message') ?? '' });
@@ -32,6 +44,9 @@ export async function startFakeSns(): Promise<FakeSns> {
   return {
     endpoint: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
     published,
+    failNext: (count = 1) => {
+      failures += count;
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
