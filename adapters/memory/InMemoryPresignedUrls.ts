@@ -7,8 +7,10 @@ export class InMemoryPresignedUrls implements PresignedUrls {
 
   forSegment(objects: SegmentObjects): ResultAsync<{ inputUrl: string; outputUrl: string }, never> {
     this.requests.push(objects);
+    // Each path segment encoded, as S3 presigned URLs are: a key with `#` or `?` stays one key.
+    const path = (key: string) => key.split('/').map(encodeURIComponent).join('/');
     const url = (key: string, method: string) =>
-      `https://${objects.bucket}.s3.local/${key}?X-Method=${method}&X-Amz-Expires=${objects.expiresSecs}`;
+      `https://${objects.bucket}.s3.local/${path(key)}?X-Method=${method}&X-Amz-Expires=${objects.expiresSecs}`;
     return okAsync({ inputUrl: url(objects.inputKey, 'GET'), outputUrl: url(objects.outputKey, 'PUT') });
   }
 }

@@ -43,7 +43,25 @@ const adapters: [string, () => PresignedUrls][] = [
   ],
 ];
 
-describe.each(adapters)('PresignedUrls contract: %s', (_name, make) => {
+describe.each(adapters)('PresignedUrls contract: %s', (name, make) => {
+  it('keeps a key with reserved characters one path, never a query or fragment', async () => {
+    const awkward = { ...segment, inputKey: 'runs/e1/raw/take #2?.mp4', outputKey: 'runs/e1/up scaled/a&b=c.mp4' };
+    const adapter = make();
+    if (name.startsWith('Lambda')) {
+      lambdaAnswering({
+        input_url: 'https://media.s3.amazonaws.com/runs/e1/raw/take%20%232%3F.mp4?X-Amz-Expires=900',
+        output_url: 'https://media.s3.amazonaws.com/runs/e1/up%20scaled/a%26b%3Dc.mp4?X-Amz-Expires=900',
+      });
+    }
+
+    const urls = (await adapter.forSegment(awkward))._unsafeUnwrap();
+
+    const key = (url: string) => decodeURIComponent(new URL(url).pathname).replace(/^\/(media\/)?/, '');
+    expect(key(urls.inputUrl)).toBe(awkward.inputKey);
+    expect(key(urls.outputUrl)).toBe(awkward.outputKey);
+    expect(new URL(urls.inputUrl).hash).toBe('');
+  });
+
   it('gives one URL for the input key and one for the output key, carrying the expiry', async () => {
     const urls = (await make().forSegment(segment))._unsafeUnwrap();
 
