@@ -34,12 +34,13 @@ export class InMemoryContainerTasks implements ContainerTasks {
 
   launch(request: TaskLaunch): ResultAsync<StartedTask, TaskLaunchError> {
     this.calls.push(request);
-    const scripted = this.scripted.shift();
     // An unreachable ECS answers nothing; a reachable one answers a known token with its task
-    // before it tries to place anything, so placement failures never hide a started task.
-    if (scripted?.type === 'ContainerTasksUnavailable') return errAsync(scripted);
+    // before it tries to place anything, so placement failures never hide a started task (and a
+    // scripted placement failure waits for the next launch that places one).
+    if (this.scripted[0]?.type === 'ContainerTasksUnavailable') return errAsync(this.scripted.shift()!);
     const existing = this.byKey.get(request.idempotencyKey);
     if (existing) return okAsync({ taskArn: existing.taskArn });
+    const scripted = this.scripted.shift();
     if (scripted) return errAsync(scripted);
     if (this.capacity <= 0) {
       return errAsync({ type: 'CapacityUnavailable', failures: [{ reason: 'RESOURCE:MEMORY', kind: 'capacity' }] });

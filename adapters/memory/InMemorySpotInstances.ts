@@ -55,14 +55,16 @@ export class InMemorySpotInstances implements SpotInstances {
       this.fault = undefined;
       return new ResultAsync(Promise.reject(fault));
     }
+    // EC2 answers a repeated client token with the instance it launched, whatever the pool's
+    // capacity is now.
+    const repeat = this.byClientToken.get(request.clientToken);
+    if (repeat) return okAsync(repeat.instance);
     const refusal = this.refusals.find(
       (r) => (r.instanceType ?? request.instanceType) === request.instanceType && (r.subnetId ?? request.subnetId) === request.subnetId,
     );
     if (refusal) {
       return errAsync({ type: 'SpotCapacityUnavailable', code: refusal.code, message: `${refusal.code} (in memory)` });
     }
-    const repeat = this.byClientToken.get(request.clientToken);
-    if (repeat) return okAsync(repeat.instance);
     const n = this.instances.length + 1;
     const launched: SpotInstance = {
       request,
