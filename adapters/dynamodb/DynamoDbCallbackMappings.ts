@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -7,7 +7,6 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import type {
   CallbackMappings,
@@ -19,6 +18,7 @@ import { reportableThrough, type CallbackChannel, type CallbackMapping } from '.
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 import { isoSeconds } from '../../domain/shared/time.js';
 import { REDRIVE_INDEX } from './tables/callbacksTable.js';
+import { conditionalWrite } from './conditionalWrite.js';
 import { fromItem, REDRIVE_PARTITION, toItem, toResult, type CallbackItem } from './callbackItem.js';
 
 type Lost = CallbackNotFound | CallbackNotInStatus;
@@ -181,24 +181,8 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
       : { type: 'CallbackNotInStatus', current: fromItem(current) };
   }
 
-  /**
-   * Runs a conditional write: a failed condition becomes the port error built from the item
-   * DynamoDB returned; anything else is an infrastructure fault and rejects.
-   */
-  private conditional<T, E>(
-    write: Promise<T>,
-    onLost: (current: CallbackItem | undefined) => E,
-  ): ResultAsync<T, E> {
-    return ResultAsync.fromSafePromise(
-      write.then(
-        (value) => ({ won: true as const, value }),
-        (error: unknown) => {
-          if (error instanceof ConditionalCheckFailedException) {
-            return { won: false as const, current: error.Item && (unmarshall(error.Item) as CallbackItem) };
-          }
-          throw error;
-        },
-      ),
-    ).andThen((r) => (r.won ? okAsync(r.value) : errAsync(onLost(r.current))));
+  /** A conditional write whose lost condition becomes the port error built from the item as it was. */
+  private conditional<T, E>(write: Promise<T>, onLost: (current: CallbackItem | undefined) => E): ResultAsync<T, E> {
+    return conditionalWrite<T, CallbackItem>(write).andThen((r) => (r.won ? okAsync(r.value) : errAsync(onLost(r.current))));
   }
 }

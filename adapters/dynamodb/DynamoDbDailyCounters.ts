@@ -1,11 +1,11 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand, type UpdateCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import type { DailyCounters } from '../../application/ports/DailyCounters.js';
 import { isValidLimit } from '../../domain/quota/DailyQuota.js';
 import type { JobCount, QuotaExhausted, SlotRelease } from '../../domain/quota/DayTally.js';
 import { isoSeconds } from '../../domain/shared/time.js';
+import { conditionalWrite } from './conditionalWrite.js';
 
 /** The day's item: seed 003's `date`, `count`, `updated_at`, plus the jobs that made the count. */
 interface DayItem {
@@ -81,29 +81,24 @@ export class DynamoDbDailyCounters implements DailyCounters {
   }
 
   release(day: string, jobId: string, at: Date): ResultAsync<SlotRelease, never> {
-    return ResultAsync.fromSafePromise(
-      this.db
-        .send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { date: day },
-            UpdateExpression: 'DELETE job_ids :job ADD #count :minus_one SET updated_at = :now',
-            ConditionExpression: 'contains(job_ids, :job_id)',
-            ExpressionAttributeNames: { '#count': 'count' },
-            ExpressionAttributeValues: { ':job': new Set([jobId]), ':job_id': jobId, ':minus_one': -1, ':now': isoSeconds(at) },
-            ReturnValues: 'UPDATED_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        )
-        .then(
-          (output): SlotRelease => ({ count: countOf(output.Attributes as DayItem | undefined), released: true }),
-          (error: unknown): SlotRelease => {
-            if (error instanceof ConditionalCheckFailedException) {
-              return { count: countOf(error.Item && (unmarshall(error.Item) as DayItem)), released: false };
-            }
-            throw error;
-          },
-        ),
+    return conditionalWrite<UpdateCommandOutput, DayItem>(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { date: day },
+          UpdateExpression: 'DELETE job_ids :job ADD #count :minus_one SET updated_at = :now',
+          ConditionExpression: 'contains(job_ids, :job_id)',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':job': new Set([jobId]), ':job_id': jobId, ':minus_one': -1, ':now': isoSeconds(at) },
+          ReturnValues: 'UPDATED_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+    ).map(
+      (r): SlotRelease =>
+        r.won
+          ? { count: countOf(r.value.Attributes as DayItem | undefined), released: true }
+          : { count: countOf(r.current), released: false },
     );
   }
 
@@ -115,36 +110,28 @@ export class DynamoDbDailyCounters implements DailyCounters {
     condition: string,
     values: Record<string, unknown>,
   ): ResultAsync<JobCount, DayItem | undefined> {
-    return ResultAsync.fromSafePromise(
-      this.db
-        .send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { date: day },
-            UpdateExpression: COUNT_JOB,
-            ConditionExpression: condition,
-            ExpressionAttributeNames: { '#count': 'count' },
-            ExpressionAttributeValues: {
-              ':one': 1,
-              ':job': new Set([jobId]),
-              ':job_id': jobId,
-              ':now': isoSeconds(at),
-              ...values,
-            },
-            ReturnValues: 'UPDATED_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        )
-        .then(
-          (output) => ({ won: true as const, count: countOf(output.Attributes as DayItem | undefined) }),
-          (error: unknown) => {
-            if (error instanceof ConditionalCheckFailedException) {
-              return { won: false as const, old: error.Item && (unmarshall(error.Item) as DayItem) };
-            }
-            throw error;
+    return conditionalWrite<UpdateCommandOutput, DayItem>(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { date: day },
+          UpdateExpression: COUNT_JOB,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':job': new Set([jobId]),
+            ':job_id': jobId,
+            ':now': isoSeconds(at),
+            ...values,
           },
-        ),
-    ).andThen((r) => (r.won ? okAsync({ count: r.count, fresh: true }) : errAsync(r.old)));
+          ReturnValues: 'UPDATED_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+    ).andThen((r) =>
+      r.won ? okAsync({ count: countOf(r.value.Attributes as DayItem | undefined), fresh: true }) : errAsync(r.current),
+    );
   }
 }
 

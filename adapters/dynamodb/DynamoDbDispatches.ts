@@ -1,6 +1,5 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import type {
   DispatchChanged,
@@ -12,6 +11,7 @@ import type { Log } from '../../application/ports/Log.js';
 import type { Metrics } from '../../application/ports/Metrics.js';
 import type { Dispatch } from '../../domain/dispatch/Dispatch.js';
 import { DEFAULT_RETRY_POLICY, REAL_RETRY_CLOCK, retryTransient, type RetryClock, type RetryPolicy } from '../shared/retryTransient.js';
+import { conditionalWrite, type WriteOutcome } from './conditionalWrite.js';
 import { fromDispatchItem, toDispatchItem, type DispatchItem } from './DynamoDbDispatchItem.js';
 
 export interface DynamoDbDispatchesOptions {
@@ -73,20 +73,9 @@ export class DynamoDbDispatches implements Dispatches {
 
   replace(previous: Dispatch, next: Dispatch): ResultAsync<void, DispatchChanged | DispatchNotFound> {
     const update = () => this.db.send(new UpdateCommand({ TableName: this.tableName, ...updateOf(previous, next) }));
-    return ResultAsync.fromSafePromise(
-      this.withRetries(update).then(
-        () => ({ won: true as const }),
-        (error: unknown) => {
-          if (error instanceof ConditionalCheckFailedException) {
-            return { won: false as const, current: error.Item && (unmarshall(error.Item) as DispatchItem) };
-          }
-          throw error;
-        },
-      ),
-    ).andThen((r) => {
-      if (r.won) return okAsync(undefined);
-      return this.lostTo(previous.job.jobId, r.current, next);
-    });
+    return conditionalWrite<unknown, DispatchItem>(this.withRetries(update)).andThen((r) =>
+      r.won ? okAsync(undefined) : this.lostTo(previous.job.jobId, r.current, next),
+    );
   }
 
   /** Tells "changed" from "gone"; reads the item if DynamoDB did not return it with the failure. */
@@ -112,7 +101,7 @@ export class DynamoDbDispatches implements Dispatches {
     ).map((output) => (output.Item ? fromDispatchItem(output.Item as DispatchItem) : undefined));
   }
 
-  private conditionalPut(dispatch: Dispatch): ResultAsync<{ won: boolean; current?: DispatchItem }, never> {
+  private conditionalPut(dispatch: Dispatch): ResultAsync<WriteOutcome<unknown, DispatchItem>, never> {
     const put = () =>
       this.db.send(
         new PutCommand({
@@ -122,17 +111,7 @@ export class DynamoDbDispatches implements Dispatches {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-    return ResultAsync.fromSafePromise(
-      this.withRetries(put).then(
-        () => ({ won: true }),
-        (error: unknown) => {
-          if (error instanceof ConditionalCheckFailedException) {
-            return { won: false, current: error.Item && (unmarshall(error.Item) as DispatchItem) };
-          }
-          throw error;
-        },
-      ),
-    );
+    return conditionalWrite<unknown, DispatchItem>(this.withRetries(put));
   }
 
   private withRetries<T>(call: () => Promise<T>): Promise<T> {

@@ -1,8 +1,4 @@
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -30,8 +26,8 @@ import {
   type IdempotencyItem,
   type JobItem,
 } from './DynamoDbJobsItem.js';
+import { conditionalWrite } from './conditionalWrite.js';
 
-type Lost = { lost: true; current: Record<string, unknown> | undefined };
 
 /**
  * Jobs in DynamoDB (key `job_id`). Creation is a PutItem on `attribute_not_exists`, or a
@@ -57,7 +53,7 @@ export class DynamoDbJobs implements Jobs {
   create(job: Job, options: CreateJobOptions = {}): ResultAsync<void, JobIdTaken | IdempotencyKeyTaken> {
     const key = options.idempotencyKey;
     if (key === undefined) {
-      return conditional(
+      return conditionalWrite<unknown, JobItem>(
         this.db.send(
           new PutCommand({
             TableName: this.tableName,
@@ -65,7 +61,7 @@ export class DynamoDbJobs implements Jobs {
             ConditionExpression: 'attribute_not_exists(job_id)',
           }),
         ),
-      ).andThen((r) => (isLost(r) ? errAsync<void, JobIdTaken>({ type: 'JobIdTaken', jobId: job.jobId }) : okAsync(undefined)));
+      ).andThen((r) => (r.won ? okAsync(undefined) : errAsync<void, JobIdTaken>({ type: 'JobIdTaken', jobId: job.jobId })));
     }
     const keyItem: IdempotencyItem = {
       job_id: IDEMPOTENCY_PREFIX + key,
@@ -136,7 +132,7 @@ export class DynamoDbJobs implements Jobs {
     for (const attribute of removes) names[`#${attribute}`] = attribute;
     const expression =
       `SET ${sets.join(', ')}` + (removes.length ? ` REMOVE ${removes.map((a) => `#${a}`).join(', ')}` : '');
-    return conditional(
+    return conditionalWrite<unknown, JobItem>(
       this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -149,14 +145,14 @@ export class DynamoDbJobs implements Jobs {
         }),
       ),
     ).andThen((r) => {
-      if (!isLost(r)) return okAsync(next);
+      if (r.won) return okAsync(next);
       if (r.current === undefined) return errAsync<Job, JobNotFound>({ type: 'JobNotFound', jobId: previous.jobId });
-      return errAsync<Job, JobChanged>({ type: 'JobChanged', current: fromJobItem(r.current as unknown as JobItem) });
+      return errAsync<Job, JobChanged>({ type: 'JobChanged', current: fromJobItem(r.current) });
     });
   }
 
   releaseIdempotencyKey(idempotencyKey: string, jobId: string): ResultAsync<void, never> {
-    return conditional(
+    return conditionalWrite<unknown, JobItem>(
       this.db.send(
         new DeleteCommand({
           TableName: this.tableName,
@@ -180,23 +176,4 @@ export class DynamoDbJobs implements Jobs {
       ),
     ).map((output) => String(output.Item?.['target_job_id'] ?? ''));
   }
-}
-
-function isLost<T>(r: T | Lost): r is Lost {
-  return typeof r === 'object' && r !== null && (r as Lost).lost === true;
-}
-
-/** A failed condition becomes a value carrying the item DynamoDB returned; any other fault rejects. */
-function conditional<T>(write: Promise<T>): ResultAsync<T | Lost, never> {
-  return ResultAsync.fromSafePromise(
-    write.then(
-      (value): T | Lost => value,
-      (error: unknown): Lost => {
-        if (error instanceof ConditionalCheckFailedException) {
-          return { lost: true, current: error.Item && unmarshall(error.Item) };
-        }
-        throw error;
-      },
-    ),
-  );
 }
