@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main as jobApiInMemory } from '../../examples/jobApiInMemory.js';
 import { main as runpodInMemory } from '../../examples/runpodInMemory.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -10,9 +11,22 @@ describe('examples (README snippets are these files, compiled and run)', () => {
     expect(await runpodInMemory()).toEqual({ first: 'Resumed', again: 'AlreadyFinished', task: 'succeeded', resumeCalls: 1 });
   });
 
-  it('README shows the example exactly as it is compiled', () => {
+  it('jobApiInMemory: submitted, completed, a late report refused, a link to the output', async () => {
+    const result = await jobApiInMemory();
+
+    expect(result).toEqual({
+      jobId: expect.any(String),
+      submitted: 'submitted',
+      done: 'completed',
+      late: 'JobStatusRefused',
+      status: 'completed',
+      url: expect.stringContaining(`${result.jobId}.mp4`),
+    });
+  });
+
+  it.each(['runpodInMemory', 'jobApiInMemory'])('README shows examples/%s.ts exactly as it is compiled', (name) => {
     const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
-    const source = readFileSync(resolve(ROOT, 'examples/runpodInMemory.ts'), 'utf8').replaceAll("'../index.js'", "'baton'");
+    const source = readFileSync(resolve(ROOT, `examples/${name}.ts`), 'utf8').replaceAll("'../index.js'", "'baton'");
     expect(readme).toContain(source.trim());
   });
 });

@@ -1,0 +1,48 @@
+// The job API on in-memory adapters: submit, a processor's reports, the status a client polls.
+// A late report can never move the job backwards.
+import {
+  GetJobStatus,
+  InMemoryJobQueue,
+  InMemoryJobs,
+  InMemoryMetrics,
+  InMemoryOutputUrls,
+  ManualClock,
+  RecordingLog,
+  SequentialIds,
+  SubmitJob,
+  UpdateJobStatus,
+} from '../index.js';
+
+export async function main() {
+  const jobs = new InMemoryJobs();
+  const queue = new InMemoryJobQueue();
+  const clock = new ManualClock();
+  const [log, metrics] = [new RecordingLog(), new InMemoryMetrics()];
+  const submitJob = new SubmitJob(jobs, queue, new SequentialIds(), clock, log, metrics);
+  const updateJobStatus = new UpdateJobStatus(jobs, clock, log, metrics);
+  const getJobStatus = new GetJobStatus(jobs, new InMemoryOutputUrls('video-outputs'), clock);
+
+  const submitted = await submitJob.execute({
+    spec: { jobInfo: { projectId: 'example' }, output: { filename: 'video.mp4' } },
+    idempotencyKey: 'order-42',
+  });
+  const { jobId } = queue.take()!; // what a processor receives
+
+  const started = await updateJobStatus.execute({ jobId, change: { status: 'processing' } });
+  const attempt = started._unsafeUnwrap().attempts; // name it in later reports
+  const done = await updateJobStatus.execute({
+    jobId,
+    change: { status: 'completed', attempt, output: { s3Uri: `s3://video-outputs/${jobId}.mp4`, duration: 42, size: 1_000_000 } },
+  });
+  const late = await updateJobStatus.execute({ jobId, change: { status: 'processing' } });
+  const view = (await getJobStatus.execute({ jobId }))._unsafeUnwrap();
+
+  return {
+    jobId,
+    submitted: submitted._unsafeUnwrap().job.status, // 'submitted'
+    done: done._unsafeUnwrap().status, // 'completed'
+    late: late.isErr() ? late.error.type : 'applied', // 'JobStatusRefused': never backwards
+    status: view.status, // 'completed'
+    url: view.output.url, // a presigned GET of s3://video-outputs/<jobId>.mp4
+  };
+}
