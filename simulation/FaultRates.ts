@@ -47,3 +47,30 @@ export const NO_FAULTS: FaultRates = {
   interruption: 0,
   redelivery: 0,
 };
+
+/**
+ * The documented range of each rate: up to these, every invariant is a guarantee (the property
+ * test draws only from here). Past them the simulated *clients* stop being realistic — an API
+ * client retrying a 503 a dozen times, a processor crashing on most deliveries — and give up,
+ * which no server-side design can prevent. The simulation still runs above them; the summary
+ * then says which rates are out of range.
+ */
+export const FAULT_LIMITS: FaultRates = {
+  duplicate: 0.2,
+  late: 0.2,
+  lost: 0.2,
+  jobFailure: 0.2,
+  // Outages are spread over the busy period: a third of the time down still ends.
+  sfnOutage: 0.3,
+  crash: 0.2,
+  providerDown: 0.2,
+  // Spot launches fall back over pools, ECS clients and queues retry: half of all placements may fail.
+  capacity: 0.5,
+  interruption: 0.2,
+  redelivery: 0.2,
+};
+
+/** The rates above their documented limit (see FAULT_LIMITS), by name. */
+export function ratesBeyondLimits(faults: FaultRates): (keyof FaultRates)[] {
+  return (Object.keys(FAULT_LIMITS) as (keyof FaultRates)[]).filter((k) => faults[k] > FAULT_LIMITS[k]);
+}

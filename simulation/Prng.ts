@@ -27,6 +27,13 @@ export class Prng {
     this.d = split();
   }
 
+  /** A generator for one part of a run: `seed` and `name` (FNV-1a) pick its stream. */
+  static named(seed: number, name: string): Prng {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < name.length; i += 1) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+    return new Prng((seed ^ h) >>> 0);
+  }
+
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;

@@ -1,6 +1,19 @@
 import { ManualClock } from '../adapters/memory/ManualClock.js';
 import { MinHeap } from './MinHeap.js';
 
+/** Where a run must end even if events keep coming: a stalled system is a finding, not a hang. */
+export interface RunLimits {
+  /** Events processed at most. */
+  readonly maxEvents: number;
+  /** Virtual time from the first run() at most, in ms. */
+  readonly maxSimulatedMs: number;
+}
+
+/** Why `run()` returned: no event left, `stop()`, or a limit reached with events still queued. */
+export type RunEnd = { readonly type: 'drained' } | { readonly type: 'stopped' } | { readonly type: 'stalled'; readonly reason: string };
+
+const UNLIMITED: RunLimits = { maxEvents: Number.POSITIVE_INFINITY, maxSimulatedMs: Number.POSITIVE_INFINITY };
+
 interface ScheduledEvent {
   readonly at: number;
   /** Insertion order breaks ties, so equal times run in a reproducible order. */
@@ -65,14 +78,24 @@ export class Scheduler {
   }
 
   /**
-   * Runs events in time order until none is left (or `stop()`), moving the clock to each.
-   * `onEvent` is called after each event (progress reporting).
+   * Runs events in time order until none is left, `stop()`, or a limit is reached (the events
+   * still queued then stay queued), moving the clock to each. `onEvent` is called after each
+   * event (progress reporting).
    */
-  async run(onEvent?: (processed: number) => void): Promise<void> {
+  async run(onEvent?: (processed: number) => void, limits: RunLimits = UNLIMITED): Promise<RunEnd> {
+    const startMs = this.nowMs();
+    const firstEvent = this.processed;
     for (;;) {
-      if (this.stopped) return;
-      const next = this.queue.pop();
-      if (!next) return;
+      if (this.stopped) return { type: 'stopped' };
+      const next = this.queue.peek();
+      if (!next) return { type: 'drained' };
+      if (this.processed - firstEvent >= limits.maxEvents) {
+        return { type: 'stalled', reason: `${limits.maxEvents} events processed and ${this.queue.size} still queued` };
+      }
+      if (next.at - startMs > limits.maxSimulatedMs) {
+        return { type: 'stalled', reason: `events still queued past ${Math.round(limits.maxSimulatedMs / 86_400_000)} simulated days` };
+      }
+      this.queue.pop();
       if (next.at > this.nowMs()) this.clock.set(new Date(next.at));
       await next.run();
       this.processed += 1;

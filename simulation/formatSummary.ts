@@ -1,5 +1,9 @@
 import { duration, fmt } from './ProgressBar.js';
+import { FAULT_LIMITS, ratesBeyondLimits } from './FaultRates.js';
+import { replayCommand } from './parseSimulationArgs.js';
+import { SCENARIOS } from './scenarios/catalog.js';
 import type { SimulationReport } from './SimulationReport.js';
+import type { Sabotage } from './World.js';
 
 /** The human summary printed at the end of `npm start`. */
 export function formatSummary(report: SimulationReport): string {
@@ -42,6 +46,18 @@ export function formatSummary(report: SimulationReport): string {
     ).map((l) => `  ${l}`),
   );
   const failed = report.invariants.filter((i) => !i.holds).length;
+  const beyond = ratesBeyondLimits(report.faults);
+  if (beyond.length > 0) {
+    lines.push(
+      '',
+      `Past the documented limits: ${beyond.map((k) => `${k} ${report.faults[k]} > ${FAULT_LIMITS[k]}`).join(', ')}; ` +
+        'simulated clients give up there, so invariants about them may fail.',
+    );
+  }
+  if (!report.ok) {
+    const all = report.scenarios.length === SCENARIOS.length;
+    lines.push('', `replay: ${replayCommand({ ...report, scenarios: all ? 'all' : report.scenarios, sabotage: report.sabotage as Sabotage | undefined })}`);
+  }
   lines.push(
     '',
     `fingerprint ${report.fingerprint.slice(0, 16)} (same seed and flags → same fingerprint)`,

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_FAULTS, NO_FAULTS, type FaultRates } from './FaultRates.js';
+import { DEFAULT_FAULTS, FAULT_LIMITS, NO_FAULTS, type FaultRates } from './FaultRates.js';
 import { SABOTAGES, type Sabotage } from './World.js';
 
 export interface SimulationArgs {
@@ -39,7 +39,7 @@ seeded faults), checks the guarantees, and exits 1 if any is broken.
   --quiet               no progress bar
   --no-faults           every fault rate 0
 ${Object.entries(FAULT_FLAGS)
-  .map(([flag, field]) => `  --${flag.padEnd(20)}probability in [0,1] (default ${DEFAULT_FAULTS[field]})`)
+  .map(([flag, field]) => `  --${flag.padEnd(20)}probability in [0,1] (default ${DEFAULT_FAULTS[field]}, guaranteed up to ${FAULT_LIMITS[field]})`)
   .join('\n')}
   --sabotage BUG        plant a known bug to watch the invariants catch it: ${SABOTAGES.join(', ')}
   --help                this text`;
@@ -97,4 +97,19 @@ function rate(flag: string, raw: string): number {
   const n = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new Error(`--${flag} must be a probability in [0, 1], got "${raw}"`);
   return n;
+}
+
+/**
+ * The `npm start` line that replays a run: same jobs, seed, scenarios and every fault rate.
+ * Rates print in full (`String(n)` round-trips a double), so the replay is the same run.
+ *
+ * @example
+ * replayCommand({ jobs: 80, seed: 7, faults: NO_FAULTS, scenarios: 'all' }) // 'npm start -- --jobs 80 --seed 7 --duplicate-rate 0 …'
+ */
+export function replayCommand(run: Pick<SimulationArgs, 'jobs' | 'seed' | 'faults' | 'scenarios'> & { readonly sabotage?: Sabotage | undefined }): string {
+  const flags = [`--jobs ${run.jobs}`, `--seed ${run.seed}`];
+  if (run.scenarios !== 'all') flags.push(`--scenario ${run.scenarios.join(',')}`);
+  for (const [flag, field] of Object.entries(FAULT_FLAGS)) flags.push(`--${flag} ${String(run.faults[field])}`);
+  if (run.sabotage) flags.push(`--sabotage ${run.sabotage}`);
+  return `npm start -- ${flags.join(' ')}`;
 }

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { FaultRates } from './FaultRates.js';
+import { invariant } from './Invariant.js';
+import { Prng } from './Prng.js';
+import type { RunLimits } from './Scheduler.js';
 import type { ScenarioDefinition } from './ScenarioDefinition.js';
 import type { SimulationReport } from './SimulationReport.js';
 import type { Scenario, SystemReport } from './SystemReport.js';
@@ -17,6 +20,16 @@ export interface SimulationOptions {
   readonly sabotage?: Sabotage;
   /** Tests use this to break a guarantee on purpose and see the checker catch it. */
   readonly tamper?: (systems: SystemReport[]) => SystemReport[];
+  /** Where a run that never drains is cut off (default: `defaultLimits(jobs)`). */
+  readonly limits?: RunLimits;
+}
+
+/**
+ * Generous bounds: a normal run needs under 10 events per job and about a simulated week
+ * (late webhooks arrive days later). A run past them has a system that keeps itself busy.
+ */
+export function defaultLimits(jobs: number): RunLimits {
+  return { maxEvents: 100_000 + 1_000 * jobs, maxSimulatedMs: 30 * 86_400_000 };
 }
 
 /**
@@ -32,7 +45,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const world = createWorld(options.seed, options.faults, options.sabotage);
   const startMs = world.scheduler.nowMs();
   const shares = allocate(options.jobs, options.scenarios);
-  const scenarios: Scenario[] = options.scenarios.map((d, i) => d.create(world, shares[i]!));
+  // Each scenario draws from its own stream, named by the seed and the scenario: a change to one
+  // system's scenario does not reshuffle another's run, and a scenario run alone replays as it
+  // ran among the others.
+  const scenarios: Scenario[] = options.scenarios.map((d, i) => d.create({ ...world, prng: Prng.named(options.seed, d.name) }, shares[i]!));
   for (const s of scenarios) s.start();
 
   const progress = (): void => {
@@ -45,15 +61,20 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     }
     options.onProgress?.(done, total, world.scheduler.nowMs() - startMs);
   };
-  await world.scheduler.run((n) => {
+  const end = await world.scheduler.run((n) => {
     if (n % 2000 === 0) progress();
-  });
+  }, options.limits ?? defaultLimits(options.jobs));
   progress();
+  // Read before the reports: a stalled system is named by what it still had to do.
+  const stuck = scenarios.filter((s) => s.busy()).map((s) => `${s.system} still busy`);
 
   let systems: SystemReport[] = [];
   for (const s of scenarios) systems.push(await s.report());
   if (options.tamper) systems = options.tamper(systems);
-  const invariants = systems.flatMap((s) => s.invariants.map((i) => ({ ...i, name: `${s.system}: ${i.name}` })));
+  const invariants = [
+    invariant('simulation: the run finished (no system kept it going)', end.type === 'stalled' ? [`stopped: ${end.reason}`, ...stuck] : [], `${world.scheduler.eventsProcessed} events, queue drained`),
+    ...systems.flatMap((s) => s.invariants.map((i) => ({ ...i, name: `${s.system}: ${i.name}` }))),
+  ];
   const simulatedSeconds = Math.round((world.scheduler.nowMs() - startMs) / 1000);
   const events = world.scheduler.eventsProcessed;
   const fingerprint = createHash('sha256')

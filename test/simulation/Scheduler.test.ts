@@ -64,4 +64,35 @@ describe('Scheduler', () => {
 
     expect(ticks).toBe(3);
   });
+
+  it('says it drained when no event is left', async () => {
+    const scheduler = new Scheduler();
+    scheduler.after(1, () => undefined);
+
+    expect(await scheduler.run()).toEqual({ type: 'drained' });
+  });
+
+  it('ends a run that never drains at its event limit, leaving the rest queued', async () => {
+    const scheduler = new Scheduler();
+    const forever = (): void => scheduler.after(1, forever);
+    scheduler.after(1, forever);
+
+    const end = await scheduler.run(undefined, { maxEvents: 50, maxSimulatedMs: Number.POSITIVE_INFINITY });
+
+    expect(end).toEqual({ type: 'stalled', reason: '50 events processed and 1 still queued' });
+    expect(scheduler.eventsProcessed).toBe(50);
+    expect(scheduler.pending).toBe(1);
+  });
+
+  it('ends a run at its time limit without running the event past it', async () => {
+    const scheduler = new Scheduler();
+    const seen: number[] = [];
+    scheduler.after(10, () => void seen.push(10));
+    scheduler.after(3 * 86_400, () => void seen.push(3 * 86_400));
+
+    const end = await scheduler.run(undefined, { maxEvents: 1_000, maxSimulatedMs: 2 * 86_400_000 });
+
+    expect(end).toEqual({ type: 'stalled', reason: 'events still queued past 2 simulated days' });
+    expect(seen).toEqual([10]);
+  });
 });

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseSimulationArgs } from '../../simulation/parseSimulationArgs.js';
+import { parseSimulationArgs, replayCommand } from '../../simulation/parseSimulationArgs.js';
 import type { SimulationReport } from '../../simulation/SimulationReport.js';
 
 const simulate = (...args: string[]) =>
@@ -52,5 +52,22 @@ describe('parseSimulationArgs', () => {
 
   it('refuses a non-integer job count', () => {
     expect(() => parseSimulationArgs(['--jobs', '1e3'])).toThrow('--jobs must be an integer ≥ 1, got "1e3"');
+  });
+});
+
+describe('replayCommand', () => {
+  it('prints the flags that parse back to the same run, rates to the last digit', () => {
+    const run = {
+      jobs: 80,
+      seed: 776350313,
+      scenarios: ['ecs-dispatch', 'job-api'],
+      faults: { duplicate: 1.6301253774669792e-56, late: 0.1999999999999998, lost: 0, jobFailure: 5e-324, sfnOutage: 0.3, crash: 0.02, providerDown: 0.2, capacity: 0.49999999999999956, interruption: 0, redelivery: 1 },
+    };
+
+    const line = replayCommand(run);
+    const parsed = parseSimulationArgs(line.replace(/^npm start -- /, '').split(' '));
+
+    expect(line.startsWith('npm start -- --jobs 80 --seed 776350313 --scenario ecs-dispatch,job-api ')).toBe(true);
+    expect(parsed).toMatchObject(run);
   });
 });
