@@ -13,13 +13,16 @@ import type {
   CallbackNotFound,
   CallbackNotInStatus,
   CallbackTokenTaken,
+  PageCursor,
+  TokenPage,
 } from '../../application/ports/CallbackMappings.js';
 import { reportableThrough, type CallbackChannel, type CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 import { isoSeconds } from '../../domain/shared/time.js';
-import { REDRIVE_INDEX } from './tables/callbacksTable.js';
+import { RECONCILE_INDEX, REDRIVE_INDEX } from './tables/callbacksTable.js';
 import { conditionalWrite } from './conditionalWrite.js';
-import { fromItem, REDRIVE_PARTITION, toItem, toResult, type CallbackItem } from './callbackItem.js';
+import { fromItem, RECONCILE_PARTITIONS, REDRIVE_PARTITION, toItem, toResult, type CallbackItem } from './callbackItem.js';
+import { decodeCursor, encodeCursor } from './indexCursor.js';
 
 type Lost = CallbackNotFound | CallbackNotInStatus;
 
@@ -89,7 +92,8 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { callback_token: callbackToken },
-          UpdateExpression: 'SET #status = :accepted, accepted_at = :at, #result = :result, redrive_pk = :redrive',
+          UpdateExpression:
+            'SET #status = :accepted, accepted_at = :at, #result = :result, redrive_pk = :redrive REMOVE reconcile_pk',
           ConditionExpression: '#status = :pending AND (attribute_not_exists(#channel) OR #channel = :channel)',
           ExpressionAttributeNames: { '#status': 'status', '#result': 'result', '#channel': 'channel' },
           ExpressionAttributeValues: {
@@ -112,20 +116,31 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
   }
 
   finish(mapping: CallbackMapping): ResultAsync<void, Lost> {
+    return this.leave(mapping, 'ACCEPTED', 'redrive_pk, lease_until');
+  }
+
+  abandon(mapping: CallbackMapping): ResultAsync<void, Lost> {
+    return this.leave(mapping, 'PENDING', 'reconcile_pk');
+  }
+
+  /** `from` → `mapping.status` with its completion fields, conditioned on `from`, leaving the index `from` kept it in. */
+  private leave(mapping: CallbackMapping, from: 'PENDING' | 'ACCEPTED', remove: string): ResultAsync<void, Lost> {
     const goneReason = mapping.goneReason === undefined ? '' : ', gone_reason = :reason';
+    const refusal = mapping.refusal === undefined ? '' : ', refusal = :refusal';
     return this.conditional(
       this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { callback_token: mapping.callbackToken },
-          UpdateExpression: `SET #status = :final, completed_at = :at${goneReason} REMOVE redrive_pk, lease_until`,
-          ConditionExpression: '#status = :accepted',
+          UpdateExpression: `SET #status = :final, completed_at = :at${goneReason}${refusal} REMOVE ${remove}`,
+          ConditionExpression: '#status = :from',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':final': mapping.status,
-            ':accepted': 'ACCEPTED',
+            ':from': from,
             ':at': mapping.completedAt,
             ...(mapping.goneReason === undefined ? {} : { ':reason': mapping.goneReason }),
+            ...(mapping.refusal === undefined ? {} : { ':refusal': mapping.refusal }),
           },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -142,19 +157,50 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
     ).map((output) => (output.Item ? fromItem(output.Item as CallbackItem) : undefined));
   }
 
-  acceptedBefore(acceptedBy: Date, limit: number): ResultAsync<readonly string[], never> {
+  acceptedBefore(acceptedBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+    return this.page(REDRIVE_INDEX, 'redrive_pk', 'accepted_at', [REDRIVE_PARTITION], acceptedBy, limit, after);
+  }
+
+  pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+    return this.page(RECONCILE_INDEX, 'reconcile_pk', 'created_at', RECONCILE_PARTITIONS, createdBy, limit, after);
+  }
+
+  /**
+   * One page of a sparse index, partition by partition, each read from where the last page
+   * stopped (`ExclusiveStartKey`): an item that stays in the index never hides the ones behind it.
+   */
+  private page(
+    indexName: string,
+    partitionKey: string,
+    sortKey: string,
+    partitions: readonly string[],
+    cutoff: Date,
+    limit: number,
+    after: PageCursor | undefined,
+  ): ResultAsync<TokenPage, never> {
+    const at = decodeCursor(after);
+    const partition = partitions[at.partition];
+    if (partition === undefined) return okAsync({ tokens: [] });
     return ResultAsync.fromSafePromise(
       this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: REDRIVE_INDEX,
-          KeyConditionExpression: 'redrive_pk = :p AND accepted_at <= :cutoff',
-          ExpressionAttributeValues: { ':p': REDRIVE_PARTITION, ':cutoff': isoSeconds(acceptedBy) },
+          IndexName: indexName,
+          KeyConditionExpression: '#pk = :p AND #sk <= :cutoff',
+          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+          ExpressionAttributeValues: { ':p': partition, ':cutoff': isoSeconds(cutoff) },
           ScanIndexForward: true,
           Limit: limit,
+          ...(at.key === undefined ? {} : { ExclusiveStartKey: at.key }),
         }),
       ),
-    ).map((output) => (output.Items ?? []).map((item) => String(item['callback_token'])));
+    ).map((output): TokenPage => {
+      const tokens = (output.Items ?? []).map((item) => String(item['callback_token']));
+      if (output.LastEvaluatedKey !== undefined) {
+        return { tokens, next: encodeCursor({ partition: at.partition, key: output.LastEvaluatedKey }) };
+      }
+      return at.partition + 1 < partitions.length ? { tokens, next: encodeCursor({ partition: at.partition + 1 }) } : { tokens };
+    });
   }
 
   lease(callbackToken: string, now: Date, until: Date): ResultAsync<CallbackMapping, Lost> {

@@ -18,13 +18,35 @@ export interface CallbackItem {
   /** The outcome reported by the work (seed 001's `result`). */
   result?: { outcome: 'success'; output: string } | { outcome: 'failure'; error: string; cause: string };
   gone_reason?: string;
+  /** Step Functions' permanent refusal of the resume, when REFUSED. */
+  refusal?: string;
+  execution_arn?: string;
+  instance_id?: string;
   /** Present only while ACCEPTED: puts the item in the sparse `redrive` index. */
   redrive_pk?: string;
+  /** Present only while PENDING on the RunPod channel: puts the item in the sparse `reconcile` index. */
+  reconcile_pk?: string;
   /** Epoch milliseconds until which a redrive run holds the right to resume. */
   lease_until?: number;
 }
 
 export const REDRIVE_PARTITION = 'ACCEPTED';
+
+/**
+ * The `reconcile` index's partition for a new PENDING RunPod mapping. One value today; a
+ * sharded scheme returns `PENDING#n` from the token here and lists every shard below.
+ */
+export function reconcilePartition(_callbackToken: string): string {
+  return 'PENDING';
+}
+
+/** Every partition a reconcile run reads, in order. */
+export const RECONCILE_PARTITIONS: readonly string[] = ['PENDING'];
+
+/** Whether a mapping belongs in the `reconcile` index when written as it is. */
+export function reconciles(m: CallbackMapping): boolean {
+  return m.status === 'PENDING' && m.channel === 'runpod';
+}
 
 export function toResult(outcome: CallbackOutcome): NonNullable<CallbackItem['result']> {
   return outcome.kind === 'success'
@@ -48,6 +70,10 @@ export function toItem(m: CallbackMapping): CallbackItem {
     completed_at: m.completedAt,
     result: m.outcome && toResult(m.outcome),
     gone_reason: m.goneReason,
+    refusal: m.refusal,
+    execution_arn: m.executionArn,
+    instance_id: m.instanceId,
+    reconcile_pk: reconciles(m) ? reconcilePartition(m.callbackToken) : undefined,
   };
 }
 
@@ -74,5 +100,8 @@ export function fromItem(item: CallbackItem): CallbackMapping {
     ...(item.completed_at === undefined ? {} : { completedAt: item.completed_at }),
     ...(outcome === undefined ? {} : { outcome }),
     ...(item.gone_reason === undefined ? {} : { goneReason: item.gone_reason }),
+    ...(item.refusal === undefined ? {} : { refusal: item.refusal }),
+    ...(item.execution_arn === undefined ? {} : { executionArn: item.execution_arn }),
+    ...(item.instance_id === undefined ? {} : { instanceId: item.instance_id }),
   };
 }

@@ -4,6 +4,8 @@ import type {
   CallbackNotFound,
   CallbackNotInStatus,
   CallbackTokenTaken,
+  PageCursor,
+  TokenPage,
 } from '../../application/ports/CallbackMappings.js';
 import {
   accept,
@@ -13,19 +15,35 @@ import {
 } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 
+type Lost = CallbackNotFound | CallbackNotInStatus;
+
 /**
  * Callback mappings in a Map, with the same conditional-write semantics as the DynamoDB
  * adapter (the contract suite runs both). Every call is atomic, as one DynamoDB write is.
- * The redrive's sparse index is kept as DynamoDB keeps the GSI — only ACCEPTED mappings are
- * in it — so `acceptedBefore` costs what is due, not the size of the table.
+ * The sparse indexes are kept as DynamoDB keeps its GSIs — `redrive` holds only ACCEPTED
+ * mappings, `reconcile` only PENDING RunPod ones — so a query costs what is due, not the
+ * size of the table, and pages resume after the last key as `ExclusiveStartKey` does.
  */
 export class InMemoryCallbackMappings implements CallbackMappings {
   private readonly items = new Map<string, CallbackMapping>();
   private readonly leases = new Map<string, number>();
-  /** Token → acceptedAt (ms) of every ACCEPTED mapping: the `redrive` index. */
+  /** Token → acceptedAt (ms, whole seconds) of every ACCEPTED mapping: the `redrive` index. */
   private readonly redriveIndex = new Map<string, number>();
+  /** Token → createdAt (ms) of every PENDING RunPod mapping: the `reconcile` index. */
+  private readonly reconcileIndex = new Map<string, number>();
   /** Calls made, by method: the simulation and tests count storage round trips. */
-  readonly calls = { create: 0, recordJobId: 0, discardPending: 0, accept: 0, finish: 0, find: 0, acceptedBefore: 0, lease: 0 };
+  readonly calls = {
+    create: 0,
+    recordJobId: 0,
+    discardPending: 0,
+    accept: 0,
+    finish: 0,
+    abandon: 0,
+    find: 0,
+    acceptedBefore: 0,
+    pendingRunPodBefore: 0,
+    lease: 0,
+  };
 
   create(mapping: CallbackMapping): ResultAsync<void, CallbackTokenTaken> {
     this.calls.create += 1;
@@ -33,6 +51,9 @@ export class InMemoryCallbackMappings implements CallbackMappings {
       return errAsync({ type: 'CallbackTokenTaken', callbackToken: mapping.callbackToken });
     }
     this.items.set(mapping.callbackToken, mapping);
+    if (mapping.status === 'PENDING' && mapping.channel === 'runpod') {
+      this.reconcileIndex.set(mapping.callbackToken, Date.parse(mapping.createdAt));
+    }
     return okAsync(undefined);
   }
 
@@ -46,34 +67,53 @@ export class InMemoryCallbackMappings implements CallbackMappings {
 
   discardPending(callbackToken: string): ResultAsync<void, never> {
     this.calls.discardPending += 1;
-    if (this.items.get(callbackToken)?.status === 'PENDING') this.items.delete(callbackToken);
+    if (this.items.get(callbackToken)?.status === 'PENDING') {
+      this.items.delete(callbackToken);
+      this.reconcileIndex.delete(callbackToken);
+    }
     return okAsync(undefined);
   }
 
-  accept(
-    callbackToken: string,
-    outcome: CallbackOutcome,
-    at: Date,
-    channel: CallbackChannel,
-  ): ResultAsync<CallbackMapping, CallbackNotFound | CallbackNotInStatus> {
+  accept(callbackToken: string, outcome: CallbackOutcome, at: Date, channel: CallbackChannel): ResultAsync<CallbackMapping, Lost> {
     this.calls.accept += 1;
     const current = this.items.get(callbackToken);
     if (!current || !reportableThrough(current, channel)) return errAsync({ type: 'CallbackNotFound', callbackToken });
     const next = accept(current, outcome, at);
     if (next.isErr()) return errAsync({ type: 'CallbackNotInStatus', current });
     this.items.set(callbackToken, next.value);
+    this.reconcileIndex.delete(callbackToken);
     this.redriveIndex.set(callbackToken, at.getTime() - (at.getTime() % 1000));
     return okAsync(next.value);
   }
 
-  finish(mapping: CallbackMapping): ResultAsync<void, CallbackNotFound | CallbackNotInStatus> {
+  finish(mapping: CallbackMapping): ResultAsync<void, Lost> {
     this.calls.finish += 1;
+    return this.leave(mapping, 'ACCEPTED').map(() => {
+      this.leases.delete(mapping.callbackToken);
+      this.redriveIndex.delete(mapping.callbackToken);
+    });
+  }
+
+  abandon(mapping: CallbackMapping): ResultAsync<void, Lost> {
+    this.calls.abandon += 1;
+    return this.leave(mapping, 'PENDING').map(() => {
+      this.reconcileIndex.delete(mapping.callbackToken);
+    });
+  }
+
+  private leave(mapping: CallbackMapping, from: 'PENDING' | 'ACCEPTED'): ResultAsync<void, Lost> {
     const current = this.items.get(mapping.callbackToken);
     if (!current) return errAsync({ type: 'CallbackNotFound', callbackToken: mapping.callbackToken });
-    if (current.status !== 'ACCEPTED') return errAsync({ type: 'CallbackNotInStatus', current });
-    this.items.set(mapping.callbackToken, { ...current, ...mapping });
-    this.leases.delete(mapping.callbackToken);
-    this.redriveIndex.delete(mapping.callbackToken);
+    if (current.status !== from) return errAsync({ type: 'CallbackNotInStatus', current });
+    // Only the fields the DynamoDB write sets: anything else on the stored item (a job id recorded since) stays.
+    const { status, completedAt, goneReason, refusal } = mapping;
+    this.items.set(mapping.callbackToken, {
+      ...current,
+      status,
+      ...(completedAt === undefined ? {} : { completedAt }),
+      ...(goneReason === undefined ? {} : { goneReason }),
+      ...(refusal === undefined ? {} : { refusal }),
+    });
     return okAsync(undefined);
   }
 
@@ -82,27 +122,23 @@ export class InMemoryCallbackMappings implements CallbackMappings {
     return okAsync(this.items.get(callbackToken));
   }
 
-  acceptedBefore(acceptedBy: Date, limit: number): ResultAsync<readonly string[], never> {
+  acceptedBefore(acceptedBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
     this.calls.acceptedBefore += 1;
-    const cutoff = acceptedBy.getTime();
-    const due = [...this.redriveIndex.entries()]
-      .filter(([, at]) => at <= cutoff)
-      .sort(([ta, a], [tb, b]) => a - b || (ta < tb ? -1 : 1))
-      .slice(0, limit)
-      .map(([token]) => token);
-    return okAsync(due);
+    return okAsync(page(this.redriveIndex, acceptedBy, limit, after));
   }
 
-  lease(
-    callbackToken: string,
-    now: Date,
-    until: Date,
-  ): ResultAsync<CallbackMapping, CallbackNotFound | CallbackNotInStatus> {
+  pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+    this.calls.pendingRunPodBefore += 1;
+    return okAsync(page(this.reconcileIndex, createdBy, limit, after));
+  }
+
+  lease(callbackToken: string, now: Date, until: Date): ResultAsync<CallbackMapping, Lost> {
     this.calls.lease += 1;
     const current = this.items.get(callbackToken);
     if (!current) return errAsync({ type: 'CallbackNotFound', callbackToken });
     const held = this.leases.get(callbackToken);
-    if (current.status !== 'ACCEPTED' || (held !== undefined && held > now.getTime())) {
+    // Held up to and including `until`, as the DynamoDB condition `lease_until < :now` reads it.
+    if (current.status !== 'ACCEPTED' || (held !== undefined && held >= now.getTime())) {
       return errAsync({ type: 'CallbackNotInStatus', current });
     }
     this.leases.set(callbackToken, until.getTime());
@@ -113,4 +149,22 @@ export class InMemoryCallbackMappings implements CallbackMappings {
   all(): CallbackMapping[] {
     return [...this.items.values()];
   }
+}
+
+type Key = readonly [at: number, token: string];
+
+const before = (a: Key, b: Key) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+
+/** A page of an index (token → time) in (time, token) order, after the cursor's key; a full page has a `next`. */
+function page(index: ReadonlyMap<string, number>, by: Date, limit: number, after: PageCursor | undefined): TokenPage {
+  const cutoff = by.getTime();
+  const start = after === undefined ? undefined : (JSON.parse(after) as Key);
+  const keys = [...index.entries()]
+    .map(([token, at]): Key => [at, token])
+    .filter((key) => key[0] <= cutoff && (start === undefined || before(start, key)))
+    .sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0))
+    .slice(0, limit);
+  const last = keys.at(-1);
+  const tokens = keys.map((key) => key[1]);
+  return keys.length === limit && last ? { tokens, next: JSON.stringify(last) as PageCursor } : { tokens };
 }

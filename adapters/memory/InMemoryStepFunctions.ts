@@ -3,7 +3,7 @@ import type { Clock } from '../../application/ports/Clock.js';
 import type { TaskTokenError, TaskTokens } from '../../application/ports/TaskTokens.js';
 import { MAX_OUTPUT_BYTES, utf8Length } from '../../domain/callbacks/stepFunctionsLimits.js';
 
-export type TaskState = 'waiting' | 'succeeded' | 'failed' | 'timedOut';
+export type TaskState = 'waiting' | 'succeeded' | 'failed' | 'timedOut' | 'aborted';
 
 export interface Task {
   readonly token: string;
@@ -30,6 +30,7 @@ export class InMemoryStepFunctions implements TaskTokens {
   private issued = 0;
   private unavailableCalls = 0;
   private down = false;
+  private refusal_: string | undefined;
   /** Every SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat call, including refused ones. */
   readonly calls = { succeed: 0, fail: 0, heartbeat: 0 };
 
@@ -55,6 +56,21 @@ export class InMemoryStepFunctions implements TaskTokens {
   /** The next `count` calls fail as if Step Functions were unavailable. */
   failNext(count: number): void {
     this.unavailableCalls = count;
+  }
+
+  /**
+   * Every call is refused for good with `refusal` (e.g. `AccessDeniedException: …`, a missing
+   * IAM permission) until called with `undefined`.
+   */
+  refuseWith(refusal: string | undefined): void {
+    this.refusal_ = refusal;
+  }
+
+  /** The execution is stopped (StopExecution, or it failed elsewhere): its waiting tasks no longer wait. */
+  abortExecution(execution: string): void {
+    for (const task of this.tasks.values()) {
+      if (task.execution === execution && task.state === 'waiting') task.state = 'aborted';
+    }
   }
 
   /** Every call fails as unavailable until `setAvailable(true)`. */
@@ -104,7 +120,7 @@ export class InMemoryStepFunctions implements TaskTokens {
 
   private resume(taskToken: string, apply: (task: Task) => void): ResultAsync<void, TaskTokenError> {
     const known = this.tasks.get(taskToken);
-    if (known && !this.isUnavailable()) known.resumeCalls += 1;
+    if (known && !this.isUnavailable() && this.refusal_ === undefined) known.resumeCalls += 1;
     const refused = this.refusal(taskToken);
     if (refused) return errAsync(refused);
     apply(this.tasks.get(taskToken)!);
@@ -121,6 +137,7 @@ export class InMemoryStepFunctions implements TaskTokens {
       this.unavailableCalls -= 1;
       return { type: 'TaskTokensUnavailable', cause: new Error('ServiceUnavailable') };
     }
+    if (this.refusal_ !== undefined) return { type: 'TaskTokensRefused', refusal: this.refusal_ };
     this.expire(taskToken);
     const task = this.tasks.get(taskToken);
     if (!task) return { type: 'TaskTokenGone', reason: 'InvalidToken' };

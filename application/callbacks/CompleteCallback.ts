@@ -58,6 +58,9 @@ export class CompleteCallback {
             case 'Resumed':
               return okAsync<CompleteCallbackAnswer, CompleteCallbackError>({ type: 'Resumed', mapping: result.mapping });
             case 'Deferred':
+            // Refused: the outcome is held (REFUSED, visible and counted) for an operator; the
+            // reporter can do nothing better than stop retrying.
+            case 'Refused':
               return okAsync<CompleteCallbackAnswer, CompleteCallbackError>({ type: 'Deferred', mapping: result.mapping });
             case 'Gone':
               return errAsync<CompleteCallbackAnswer, CompleteCallbackError>({ type: 'CallbackGone', mapping: result.mapping });

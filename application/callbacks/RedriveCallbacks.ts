@@ -1,6 +1,6 @@
 import { ResultAsync } from 'neverthrow';
 import { addSeconds } from '../../domain/shared/time.js';
-import type { CallbackMappings } from '../ports/CallbackMappings.js';
+import type { CallbackMappings, PageCursor } from '../ports/CallbackMappings.js';
 import type { Clock } from '../ports/Clock.js';
 import type { Log } from '../ports/Log.js';
 import type { Metrics } from '../ports/Metrics.js';
@@ -21,6 +21,8 @@ export interface RedriveReport {
   readonly resumed: number;
   readonly deferred: number;
   readonly gone: number;
+  /** Refused for good by Step Functions (AccessDenied, validation): REFUSED, out of the redrive. */
+  readonly refused: number;
   /** Held by another run, or finished since the query. */
   readonly skipped: number;
   /** Failed with an infrastructure fault (logged); still ACCEPTED, so the next run tries again. */
@@ -35,10 +37,12 @@ export class RedriveFaults extends Error {
 /**
  * Resumes outcomes that were accepted but never handed to Step Functions (it was down, or
  * the webhook crashed between claim and resume). Found through the sparse `redrive` index,
- * never a scan; each is leased first so overlapping runs resume it once.
+ * never a scan, page after page from where the last one stopped, so items that stay (held by
+ * another run, deferred) never hide the ones behind them; each is leased first so
+ * overlapping runs resume it once.
  *
  * @example
- * const report = await redrive.execute(); // ok({ found: 3, resumed: 3, deferred: 0, gone: 0, skipped: 0 })
+ * const report = await redrive.execute(); // ok({ found: 3, resumed: 3, deferred: 0, gone: 0, refused: 0, skipped: 0, faulted: 0 })
  */
 export class RedriveCallbacks {
   constructor(
@@ -55,18 +59,20 @@ export class RedriveCallbacks {
   }
 
   private async run(): Promise<RedriveReport> {
-    const report = { found: 0, resumed: 0, deferred: 0, gone: 0, skipped: 0, faulted: 0 };
-    const seen = new Set<string>();
+    const report = { found: 0, resumed: 0, deferred: 0, gone: 0, refused: 0, skipped: 0, faulted: 0 };
+    const cutoff = addSeconds(this.clock.now(), -this.settings.redriveAfterSeconds);
+    let after: PageCursor | undefined;
     for (let page = 0; page < this.settings.maxPages; page += 1) {
+      const { tokens, next } = (await this.mappings.acceptedBefore(cutoff, this.settings.pageSize, after)).match(
+        (found) => found,
+        (never) => never,
+      );
+      report.found += tokens.length;
       const now = this.clock.now();
-      const cutoff = addSeconds(now, -this.settings.redriveAfterSeconds);
-      const tokens = (await this.mappings.acceptedBefore(cutoff, this.settings.pageSize))._unsafeUnwrap();
-      const fresh = tokens.filter((t) => !seen.has(t));
-      if (fresh.length === 0) break;
-      fresh.forEach((t) => seen.add(t));
-      report.found += fresh.length;
       // One faulting mapping must not abandon the rest of the page.
-      const settled = await Promise.allSettled(fresh.map((token) => this.redriveOne(token, now)));
+      const settled = await Promise.allSettled(tokens.map((token) => this.redriveOne(token, now)));
+      let resumedHere = 0;
+      let deferredHere = 0;
       for (const outcome of settled) {
         if (outcome.status === 'rejected') {
           report.faulted += 1;
@@ -75,12 +81,17 @@ export class RedriveCallbacks {
         }
         const r = outcome.value;
         if (r === undefined) report.skipped += 1;
-        else if (r.type === 'Resumed') report.resumed += 1;
-        else if (r.type === 'Deferred') report.deferred += 1;
+        else if (r.type === 'Resumed') resumedHere += 1;
+        else if (r.type === 'Deferred') deferredHere += 1;
+        else if (r.type === 'Refused') report.refused += 1;
         else report.gone += 1;
       }
-      // Deferred ones stay in the index: stop rather than spin on an outage.
-      if (tokens.length < this.settings.pageSize || report.deferred > 0) break;
+      report.resumed += resumedHere;
+      report.deferred += deferredHere;
+      // A page on which Step Functions took nothing and deferred something: it is down. Stop
+      // rather than spin through every page of an outage; the next run starts over.
+      if (next === undefined || (deferredHere > 0 && resumedHere === 0)) break;
+      after = next;
     }
     this.metrics.count('CallbacksRedriven', report.resumed);
     this.log.info('Redrive run finished', { ...report });
@@ -91,6 +102,7 @@ export class RedriveCallbacks {
   private async redriveOne(token: string, now: Date): Promise<ResumeResult | undefined> {
     const leased = await this.mappings.lease(token, now, addSeconds(now, this.settings.leaseSeconds));
     if (leased.isErr()) return undefined;
-    return (await this.resume.execute(leased.value))._unsafeUnwrap();
+    const result = await this.resume.execute(leased.value);
+    return result.isOk() ? result.value : undefined;
   }
 }

@@ -1,5 +1,11 @@
-import { okAsync, type ResultAsync } from 'neverthrow';
-import { resumed, tokenGone, type CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
+import { okAsync, type Result, type ResultAsync } from 'neverthrow';
+import {
+  resumed,
+  resumeRefused,
+  tokenGone,
+  type CallbackMapping,
+  type CallbackTransitionError,
+} from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackMappings } from '../ports/CallbackMappings.js';
 import type { Clock } from '../ports/Clock.js';
 import type { Log } from '../ports/Log.js';
@@ -13,12 +19,17 @@ export type ResumeResult =
   /** Step Functions refused the token for good; the mapping is EXPIRED. */
   | { readonly type: 'Gone'; readonly mapping: CallbackMapping; readonly reason: string }
   /** Step Functions is unavailable; the mapping stays ACCEPTED and the redrive will try again. */
-  | { readonly type: 'Deferred'; readonly mapping: CallbackMapping };
+  | { readonly type: 'Deferred'; readonly mapping: CallbackMapping }
+  /**
+   * Step Functions refused the call for a reason retrying cannot fix (AccessDenied, validation):
+   * the mapping is REFUSED, the outcome and the refusal kept, out of the redrive.
+   */
+  | { readonly type: 'Refused'; readonly mapping: CallbackMapping; readonly refusal: string };
 
 /**
  * Sends an ACCEPTED mapping's stored outcome to Step Functions and records what happened.
- * Shared by the webhook (inline, right after the claim), the worker library and the redrive,
- * so all three resume in exactly the same way.
+ * Shared by the webhook (inline, right after the claim), the worker library, the redrive and
+ * the reconciler, so all of them resume in exactly the same way.
  */
 export class ResumeCallback {
   constructor(
@@ -34,7 +45,6 @@ export class ResumeCallback {
     if (mapping.status !== 'ACCEPTED' || outcome === undefined) {
       throw new Error(`ResumeCallback needs an ACCEPTED mapping with an outcome, got ${mapping.status}`);
     }
-    // From ACCEPTED both `resumed` and `tokenGone` are legal moves, so their Results are unwrapped below.
     const log = this.log.with({ job_id: mapping.jobId, exec_id: mapping.execId, callback_token: mapping.callbackToken });
     const sent =
       outcome.kind === 'success'
@@ -46,21 +56,29 @@ export class ResumeCallback {
         if (outcome.kind === 'success') log.info('Sent TaskSuccess for job', { job_id: mapping.jobId });
         else log.info('Sent TaskFailure for job', { job_id: mapping.jobId, error: outcome.error });
         this.metrics.count('CallbacksResumed');
-        return this.record(resumed(mapping, this.clock.now())._unsafeUnwrap()).map(
-          (final): ResumeResult => ({ type: 'Resumed', mapping: final }),
-        );
+        return this.record(resumed(mapping, this.clock.now())).map((final): ResumeResult => ({ type: 'Resumed', mapping: final }));
       })
       .orElse((error: TaskTokenError) => {
-        if (error.type === 'TaskTokensUnavailable') {
-          log.warn('Step Functions unavailable; outcome kept for redrive', { error: describe(error.cause) });
-          this.metrics.count('CallbacksDeferred');
-          return okAsync<ResumeResult, never>({ type: 'Deferred', mapping });
+        switch (error.type) {
+          case 'TaskTokensUnavailable':
+            log.warn('Step Functions unavailable; outcome kept for redrive', { error: describe(error.cause) });
+            this.metrics.count('CallbacksDeferred');
+            return okAsync<ResumeResult, never>({ type: 'Deferred', mapping });
+          case 'TaskTokensRefused':
+            // Not the token, not passing: our permissions or our request. Retrying every minute
+            // for days would change nothing and hide it; keep the outcome, say so loudly.
+            log.error('Step Functions refused the resume; outcome kept, redrive stopped', { refusal: error.refusal });
+            this.metrics.count('CallbacksRefused');
+            return this.record(resumeRefused(mapping, error.refusal, this.clock.now())).map(
+              (final): ResumeResult => ({ type: 'Refused', mapping: final, refusal: error.refusal }),
+            );
+          case 'TaskTokenGone':
+            log.warn('Task token expired for callback', { callback_token: mapping.callbackToken, reason: error.reason });
+            this.metrics.count('CallbacksGone');
+            return this.record(tokenGone(mapping, error.reason, this.clock.now())).map(
+              (final): ResumeResult => ({ type: 'Gone', mapping: final, reason: error.reason }),
+            );
         }
-        log.warn('Task token expired for callback', { callback_token: mapping.callbackToken, reason: error.reason });
-        this.metrics.count('CallbacksGone');
-        return this.record(tokenGone(mapping, error.reason, this.clock.now())._unsafeUnwrap()).map(
-          (final): ResumeResult => ({ type: 'Gone', mapping: final, reason: error.reason }),
-        );
       });
   }
 
@@ -68,16 +86,20 @@ export class ResumeCallback {
    * Records the final status. Losing this write is harmless: another resumer finished it
    * first, or TTL removed it; either way Step Functions has already answered.
    */
-  private record(final: CallbackMapping): ResultAsync<CallbackMapping, never> {
-    return this.mappings.finish(final).map(
-      () => final,
-    ).orElse((error) => {
-      this.log.warn('Callback final state already recorded elsewhere', {
-        callback_token: final.callbackToken,
-        found: error.type === 'CallbackNotInStatus' ? error.current.status : 'missing',
+  private record(next: Result<CallbackMapping, CallbackTransitionError>): ResultAsync<CallbackMapping, never> {
+    // Every move recorded here leaves ACCEPTED, which the guard above checked.
+    if (next.isErr()) throw new Error(`illegal callback transition ${next.error.event} from ${next.error.from}`);
+    const final = next.value;
+    return this.mappings
+      .finish(final)
+      .map(() => final)
+      .orElse((error) => {
+        this.log.warn('Callback final state already recorded elsewhere', {
+          callback_token: final.callbackToken,
+          found: error.type === 'CallbackNotInStatus' ? error.current.status : 'missing',
+        });
+        return okAsync(error.type === 'CallbackNotInStatus' ? error.current : final);
       });
-      return okAsync(error.type === 'CallbackNotInStatus' ? error.current : final);
-    });
   }
 }
 

@@ -13,6 +13,15 @@ export interface CallbackNotInStatus {
   readonly current: CallbackMapping;
 }
 
+/** Where the next page of an index query starts; opaque to callers (the adapter's own key). */
+export type PageCursor = string & { readonly __brand: 'PageCursor' };
+
+/** One page of callback tokens from a sparse index, oldest first; `next` when more may follow. */
+export interface TokenPage {
+  readonly tokens: readonly string[];
+  readonly next?: PageCursor;
+}
+
 export interface CallbackTokenTaken {
   readonly type: 'CallbackTokenTaken';
   readonly callbackToken: string;
@@ -47,15 +56,30 @@ export interface CallbackMappings {
   ): ResultAsync<CallbackMapping, CallbackNotFound | CallbackNotInStatus>;
 
   /**
-   * ACCEPTED → `mapping.status` (COMPLETED, FAILED or EXPIRED), conditioned on ACCEPTED;
-   * the mapping leaves the redrive index.
+   * ACCEPTED → `mapping.status` (COMPLETED, FAILED, EXPIRED or REFUSED), conditioned on
+   * ACCEPTED; the mapping leaves the redrive index.
    */
   finish(mapping: CallbackMapping): ResultAsync<void, CallbackNotFound | CallbackNotInStatus>;
 
+  /**
+   * PENDING → ABANDONED (`mapping` as `abandon()` made it), conditioned on PENDING, so it
+   * races a late report and exactly one of them wins; the mapping leaves the reconcile index.
+   */
+  abandon(mapping: CallbackMapping): ResultAsync<void, CallbackNotFound | CallbackNotInStatus>;
+
   find(callbackToken: string): ResultAsync<CallbackMapping | undefined, never>;
 
-  /** Tokens of ACCEPTED mappings accepted at or before `acceptedBy`, oldest first (sparse index, no scan). */
-  acceptedBefore(acceptedBy: Date, limit: number): ResultAsync<readonly string[], never>;
+  /**
+   * Tokens of ACCEPTED mappings accepted at or before `acceptedBy`, oldest first (sparse
+   * `redrive` index, no scan), `limit` per page, the page after `after`.
+   */
+  acceptedBefore(acceptedBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never>;
+
+  /**
+   * Tokens of PENDING mappings of the RunPod channel created at or before `createdBy`, oldest
+   * first (sparse `reconcile` index: worker mappings are never in it), paged as `acceptedBefore`.
+   */
+  pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never>;
 
   /**
    * Takes the right to resume an ACCEPTED mapping until `until`, if nobody holds it now.

@@ -16,7 +16,18 @@ export interface TaskTokensUnavailable {
   readonly cause?: unknown;
 }
 
-export type TaskTokenError = TaskTokenGone | TaskTokensUnavailable;
+/**
+ * Step Functions refused the call for a reason retrying will not fix: our permissions
+ * (AccessDenied, KMS), our request (validation, output too large). Someone must act.
+ */
+export interface TaskTokensRefused {
+  readonly type: 'TaskTokensRefused';
+  /** `AccessDeniedException: User … is not authorized to perform: states:SendTaskSuccess …` */
+  readonly refusal: string;
+  readonly cause?: unknown;
+}
+
+export type TaskTokenError = TaskTokenGone | TaskTokensUnavailable | TaskTokensRefused;
 
 /**
  * Resumes Step Functions tasks that wait with `.waitForTaskToken`.

@@ -1,5 +1,5 @@
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
-import { FINAL_STATUSES } from '../../domain/callbacks/CallbackMapping.js';
+import { FINAL_STATUSES, reportableThrough } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackNotFound } from '../ports/CallbackMappings.js';
 import type { Log } from '../ports/Log.js';
 import type { TaskTokens } from '../ports/TaskTokens.js';
@@ -35,8 +35,14 @@ export class SendWorkerHeartbeat {
     const link = this.link;
     if (link.kind === 'taskToken') return this.beat(link.taskToken);
     return link.mappings.find(link.callbackToken).andThen((mapping) => {
-      if (mapping === undefined) {
+      // A RunPod mapping's token must not keep a task alive through the worker's path: to the
+      // worker library it does not exist, as a worker's token does not on the public webhook.
+      if (mapping === undefined || !reportableThrough(mapping, 'worker')) {
         return errAsync<HeartbeatAnswer, SendWorkerHeartbeatError>({ type: 'CallbackNotFound', callbackToken: link.callbackToken });
+      }
+      // Given up (the execution ended, or its task was found gone): stop working, not just beating.
+      if (mapping.status === 'ABANDONED') {
+        return errAsync<HeartbeatAnswer, SendWorkerHeartbeatError>({ type: 'WorkflowGone', reason: mapping.goneReason ?? 'ABANDONED' });
       }
       // ACCEPTED still beats: the outcome is stored but Step Functions not yet resumed (it was
       // unreachable), and the task must not time out before the redrive hands it over.
@@ -50,11 +56,17 @@ export class SendWorkerHeartbeat {
       .heartbeat(taskToken)
       .map((): HeartbeatAnswer => 'Sent')
       .orElse((error) => {
-        if (error.type === 'TaskTokensUnavailable') {
-          this.log.warn('Heartbeat not delivered; will try again', { error: String(error.cause) });
-          return okAsync<HeartbeatAnswer, SendWorkerHeartbeatError>('Missed');
+        switch (error.type) {
+          case 'TaskTokensUnavailable':
+            this.log.warn('Heartbeat not delivered; will try again', { error: String(error.cause) });
+            return okAsync<HeartbeatAnswer, SendWorkerHeartbeatError>('Missed');
+          case 'TaskTokensRefused':
+            // Our permissions, not the task: the work goes on, someone must fix the role.
+            this.log.error('Heartbeat refused by Step Functions', { refusal: error.refusal });
+            return okAsync<HeartbeatAnswer, SendWorkerHeartbeatError>('Missed');
+          case 'TaskTokenGone':
+            return errAsync<HeartbeatAnswer, SendWorkerHeartbeatError>({ type: 'WorkflowGone', reason: error.reason });
         }
-        return errAsync<HeartbeatAnswer, SendWorkerHeartbeatError>({ type: 'WorkflowGone', reason: error.reason });
       });
   }
 }

@@ -8,23 +8,30 @@ import type { CallbackOutcome } from './CallbackOutcome.js';
  * ACCEPTED  the outcome is stored durably (the claim); Step Functions not yet resumed.
  * COMPLETED / FAILED  Step Functions resumed with success / failure. Final.
  * EXPIRED   Step Functions refused the token (timed out, invalid, gone). Final.
+ * ABANDONED the task was found gone while the work still ran (reconciler, execution stopped):
+ *           the work was cancelled / its instance stopped; no outcome will be taken. Final.
+ * REFUSED   Step Functions refused the resume for a reason retrying cannot fix (AccessDenied,
+ *           validation): the outcome stays stored with the refusal, out of the redrive. Final
+ *           until an operator fixes the cause and puts it back (see ARCHITECTURE.md).
  */
-export type CallbackStatus = 'PENDING' | 'ACCEPTED' | 'COMPLETED' | 'FAILED' | 'EXPIRED';
-export type CallbackEvent = 'accept' | 'resumeSucceeded' | 'resumeFailed' | 'tokenGone';
+export type CallbackStatus = 'PENDING' | 'ACCEPTED' | 'COMPLETED' | 'FAILED' | 'EXPIRED' | 'ABANDONED' | 'REFUSED';
+export type CallbackEvent = 'accept' | 'abandon' | 'resumeSucceeded' | 'resumeFailed' | 'tokenGone' | 'resumeRefused';
 
 /**
  * The whole status machine. `resumeSucceeded` / `resumeFailed` name which SendTask call
  * went through (success or failure outcome), not whether the call worked.
  */
 export const CALLBACK_TRANSITIONS: TransitionTable<CallbackStatus, CallbackEvent> = {
-  PENDING: { accept: 'ACCEPTED' },
-  ACCEPTED: { resumeSucceeded: 'COMPLETED', resumeFailed: 'FAILED', tokenGone: 'EXPIRED' },
+  PENDING: { accept: 'ACCEPTED', abandon: 'ABANDONED' },
+  ACCEPTED: { resumeSucceeded: 'COMPLETED', resumeFailed: 'FAILED', tokenGone: 'EXPIRED', resumeRefused: 'REFUSED' },
   COMPLETED: {},
   FAILED: {},
   EXPIRED: {},
+  ABANDONED: {},
+  REFUSED: {},
 };
 
-export const FINAL_STATUSES: readonly CallbackStatus[] = ['COMPLETED', 'FAILED', 'EXPIRED'];
+export const FINAL_STATUSES: readonly CallbackStatus[] = ['COMPLETED', 'FAILED', 'EXPIRED', 'ABANDONED', 'REFUSED'];
 
 export const CALLBACK_TTL_DAYS = 7;
 
@@ -53,8 +60,17 @@ export interface CallbackMapping {
   readonly acceptedAt?: string;
   readonly completedAt?: string;
   readonly outcome?: CallbackOutcome;
-  /** Why the token was refused, when EXPIRED. */
+  /** Why the token was refused, when EXPIRED; why the work was given up, when ABANDONED. */
   readonly goneReason?: string;
+  /** Step Functions' permanent refusal (`AccessDeniedException: …`), when REFUSED. */
+  readonly refusal?: string;
+  /**
+   * The Step Functions execution waiting on this mapping (`$$.Execution.Id`), when the task
+   * input named it: how an execution's end finds the work to stop.
+   */
+  readonly executionArn?: string;
+  /** The EC2 instance running a worker mapping's job, once launched. */
+  readonly instanceId?: string;
 }
 
 export interface NewCallbackMapping {
@@ -64,6 +80,7 @@ export interface NewCallbackMapping {
   readonly jobId?: string;
   readonly execId?: string;
   readonly segmentFilename?: string;
+  readonly executionArn?: string;
   readonly now: Date;
 }
 
@@ -75,6 +92,7 @@ export function newCallbackMapping(input: NewCallbackMapping): CallbackMapping {
     ...(input.jobId === undefined ? {} : { jobId: input.jobId }),
     ...(input.execId === undefined ? {} : { execId: input.execId }),
     ...(input.segmentFilename === undefined ? {} : { segmentFilename: input.segmentFilename }),
+    ...(input.executionArn === undefined ? {} : { executionArn: input.executionArn }),
     channel: input.channel,
     status: 'PENDING',
     createdAt: isoSeconds(input.now),
@@ -125,6 +143,19 @@ export function tokenGone(
 }
 
 /**
+ * The work is given up before it reported: its task is gone (the reconciler saw it) or its
+ * execution ended. Conditioned on PENDING, so it races a late report and exactly one wins.
+ */
+export function abandon(mapping: CallbackMapping, reason: string, now: Date): Result<CallbackMapping, CallbackTransitionError> {
+  return move(mapping, 'abandon', { completedAt: isoSeconds(now), goneReason: reason });
+}
+
+/** Step Functions refused the resume for good (not the token: our permissions or request). */
+export function resumeRefused(mapping: CallbackMapping, refusal: string, now: Date): Result<CallbackMapping, CallbackTransitionError> {
+  return move(mapping, 'resumeRefused', { completedAt: isoSeconds(now), refusal });
+}
+
+/**
  * What a repeated report about a mapping that is no longer PENDING means to the reporter.
  * finished: the workflow was resumed (200). inProgress: the outcome is stored and will be
  * resumed (202). gone: the workflow cannot be resumed any more (410).
@@ -134,11 +165,15 @@ export type RepeatedReport = 'finished' | 'inProgress' | 'gone';
 export function classifyRepeat(status: Exclude<CallbackStatus, 'PENDING'>): RepeatedReport {
   switch (status) {
     case 'ACCEPTED':
+    // The outcome is held; an operator resumes it once the refusal is fixed. The reporter has
+    // nothing better to do than stop retrying.
+    case 'REFUSED':
       return 'inProgress';
     case 'COMPLETED':
     case 'FAILED':
       return 'finished';
     case 'EXPIRED':
+    case 'ABANDONED':
       return 'gone';
   }
 }

@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  abandon,
   accept,
   CALLBACK_TRANSITIONS,
   classifyRepeat,
   FINAL_STATUSES,
   newCallbackMapping,
   resumed,
+  resumeRefused,
   tokenGone,
   type CallbackEvent,
   type CallbackMapping,
@@ -18,7 +20,7 @@ import { nextStatus } from '../../domain/shared/transitions.js';
 import { aFailure, aMapping, aSuccess, T0 } from './builders.js';
 
 const STATUSES = Object.keys(CALLBACK_TRANSITIONS) as CallbackStatus[];
-const EVENTS: CallbackEvent[] = ['accept', 'resumeSucceeded', 'resumeFailed', 'tokenGone'];
+const EVENTS: CallbackEvent[] = ['accept', 'abandon', 'resumeSucceeded', 'resumeFailed', 'tokenGone', 'resumeRefused'];
 const status = fc.constantFrom(...STATUSES);
 const event = fc.constantFrom(...EVENTS);
 const outcome = fc.oneof(
@@ -35,6 +37,10 @@ function apply(m: CallbackMapping, e: CallbackEvent, now: Date) {
       return resumed(m, now);
     case 'tokenGone':
       return tokenGone(m, 'TaskTimedOut', now);
+    case 'abandon':
+      return abandon(m, 'TaskTimedOut', now);
+    case 'resumeRefused':
+      return resumeRefused(m, 'AccessDeniedException: not authorized', now);
   }
 }
 
@@ -51,7 +57,7 @@ describe('CallbackMapping transitions', () => {
 
   it('every transition function agrees with the table', () => {
     fc.assert(
-      fc.property(status, fc.constantFrom<CallbackEvent>('accept', 'tokenGone'), (from, e) => {
+      fc.property(status, fc.constantFrom<CallbackEvent>('accept', 'tokenGone', 'abandon', 'resumeRefused'), (from, e) => {
         const result = apply({ ...aMapping(), status: from }, e, T0);
         const to = nextStatus(CALLBACK_TRANSITIONS, from, e);
         expect(result.isOk()).toBe(typeof to === 'string');
@@ -77,7 +83,17 @@ describe('CallbackMapping transitions', () => {
       ['COMPLETED', 'finished'],
       ['FAILED', 'finished'],
       ['EXPIRED', 'gone'],
+      ['ABANDONED', 'gone'],
+      ['REFUSED', 'inProgress'],
     ]);
+  });
+
+  it('only a PENDING mapping can be abandoned, and only an ACCEPTED one refused', () => {
+    for (const from of STATUSES) {
+      expect(abandon({ ...aMapping(), status: from }, 'TaskTimedOut', T0).isOk()).toBe(from === 'PENDING');
+      expect(resumeRefused({ ...aMapping(), status: from }, 'AccessDenied', T0).isOk()).toBe(from === 'ACCEPTED');
+    }
+    expect(abandon(aMapping(), 'TaskTimedOut', T0)._unsafeUnwrap()).toMatchObject({ status: 'ABANDONED', goneReason: 'TaskTimedOut' });
   });
 
   it('a new mapping is PENDING and expires in exactly 7 days (ttl in epoch seconds)', () => {

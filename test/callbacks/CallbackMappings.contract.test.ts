@@ -1,7 +1,8 @@
 import { err } from 'neverthrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CallbackMappings } from '../../application/ports/CallbackMappings.js';
-import { resumed, tokenGone } from '../../domain/callbacks/CallbackMapping.js';
+import type { PageCursor } from '../../application/ports/CallbackMappings.js';
+import { abandon, resumed, resumeRefused, tokenGone } from '../../domain/callbacks/CallbackMapping.js';
 import { DynamoDbCallbackMappings } from '../../adapters/dynamodb/DynamoDbCallbackMappings.js';
 import { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
 import { callbacksTable } from '../../adapters/dynamodb/tables/callbacksTable.js';
@@ -116,7 +117,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     expect((await mappings.finish(completed)).isOk()).toBe(true);
     expect((await mappings.find(mapping.callbackToken))._unsafeUnwrap()).toEqual(completed);
     expect(await mappings.finish(completed)).toEqual(err({ type: 'CallbackNotInStatus', current: completed }));
-    expect((await mappings.acceptedBefore(at(1000), 100))._unsafeUnwrap()).not.toContain(mapping.callbackToken);
+    expect(await allTokens((after) => mappings.acceptedBefore(at(1000), 100, after))).not.toContain(mapping.callbackToken);
   });
 
   it('records why a token is gone', async () => {
@@ -138,8 +139,8 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     await mappings.accept(a!.callbackToken, aSuccess(), at(base + 1), 'runpod');
     await mappings.accept(c!.callbackToken, aSuccess(), at(base + 50), 'runpod');
 
-    const due = (await mappings.acceptedBefore(at(base + 10), 100))._unsafeUnwrap();
-    const firstOnly = (await mappings.acceptedBefore(at(base + 10), 1))._unsafeUnwrap();
+    const due = (await mappings.acceptedBefore(at(base + 10), 100))._unsafeUnwrap().tokens;
+    const firstOnly = (await mappings.acceptedBefore(at(base + 10), 1))._unsafeUnwrap().tokens;
 
     const ours = due.filter((t) => [a, b, c, d].some((m) => m!.callbackToken === t));
     expect(ours).toEqual([a!.callbackToken, b!.callbackToken]);
@@ -194,4 +195,115 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     const unknown = aCallbackToken();
     expect(await mappings.recordJobId(unknown, 'x')).toEqual(err({ type: 'CallbackNotFound', callbackToken: unknown }));
   });
+
+  it('pages through an index from where the last page stopped, each token once, whatever stays behind', async () => {
+    const base = 200_000;
+    const ours = Array.from({ length: 7 }, () => aMapping());
+    for (const m of ours) await mappings.create(m);
+    for (const [i, m] of ours.entries()) await mappings.accept(m.callbackToken, aSuccess(), at(base + i), 'runpod');
+
+    const pages: string[][] = [];
+    let after: PageCursor | undefined;
+    do {
+      const page = (await mappings.acceptedBefore(at(base + 100), 3, after))._unsafeUnwrap();
+      pages.push(page.tokens.filter((t) => ours.some((m) => m.callbackToken === t)));
+      after = page.next;
+    } while (after !== undefined && pages.length < 50);
+
+    // Nothing was resumed: every item stays in the index, and still the pages move on.
+    expect(pages.flat()).toEqual(ours.map((m) => m.callbackToken));
+    expect(pages.some((p) => p.length > 0 && p.length <= 3)).toBe(true);
+  });
+
+  it('holds PENDING RunPod mappings in the reconcile index, never worker or channel-less ones', async () => {
+    const created = at(-300_000);
+    const runpod = aMapping({ now: created });
+    const worker = aMapping({ now: created, channel: 'worker', jobId: 'pipeline-job-1' });
+    const { channel: _none, ...legacy } = aMapping({ now: created });
+    for (const m of [runpod, worker, legacy]) await mappings.create(m);
+
+    const before = await allTokens((after) => mappings.pendingRunPodBefore(at(-299_000), 100, after));
+    const tooEarly = await allTokens((after) => mappings.pendingRunPodBefore(at(-300_001), 100, after));
+
+    expect(before).toContain(runpod.callbackToken);
+    expect(before).not.toContain(worker.callbackToken);
+    expect(before).not.toContain(legacy.callbackToken);
+    expect(tooEarly).not.toContain(runpod.callbackToken);
+  });
+
+  it('takes a mapping out of the reconcile index when it is claimed, abandoned or discarded', async () => {
+    const created = at(-400_000);
+    const [claimed, abandoned, discarded, pending] = [aMapping({ now: created }), aMapping({ now: created }), aMapping({ now: created }), aMapping({ now: created })];
+    for (const m of [claimed, abandoned, discarded, pending]) await mappings.create(m!);
+
+    await mappings.accept(claimed!.callbackToken, aSuccess(), at(1), 'runpod');
+    await mappings.abandon(abandon(abandoned!, 'TaskTimedOut', at(2))._unsafeUnwrap());
+    await mappings.discardPending(discarded!.callbackToken);
+    const due = await allTokens((after) => mappings.pendingRunPodBefore(at(-399_000), 100, after));
+
+    expect(due).toContain(pending!.callbackToken);
+    expect(due).not.toContain(claimed!.callbackToken);
+    expect(due).not.toContain(abandoned!.callbackToken);
+    expect(due).not.toContain(discarded!.callbackToken);
+  });
+
+  it('abandons a PENDING mapping once; a claim after it loses, and it loses to a claim before it', async () => {
+    const [first, second] = [aMapping(), aMapping()];
+    for (const m of [first, second]) await mappings.create(m!);
+    await mappings.recordJobId(first!.callbackToken, 'runpod-job-9');
+    const abandoned = abandon(first!, 'TaskTimedOut', at(20))._unsafeUnwrap();
+
+    expect((await mappings.abandon(abandoned)).isOk()).toBe(true);
+    const stored = { ...abandoned, jobId: 'runpod-job-9' };
+    expect((await mappings.find(first!.callbackToken))._unsafeUnwrap()).toEqual(stored);
+    expect(await mappings.abandon(abandoned)).toEqual(err({ type: 'CallbackNotInStatus', current: stored }));
+    expect(await mappings.accept(first!.callbackToken, aSuccess(), at(21), 'runpod')).toEqual(
+      err({ type: 'CallbackNotInStatus', current: stored }),
+    );
+
+    const claimed = (await mappings.accept(second!.callbackToken, aSuccess(), at(22), 'runpod'))._unsafeUnwrap();
+    expect(await mappings.abandon(abandon(second!, 'TaskTimedOut', at(23))._unsafeUnwrap())).toEqual(
+      err({ type: 'CallbackNotInStatus', current: claimed }),
+    );
+  });
+
+  it('records a permanent refusal, out of the redrive index', async () => {
+    const mapping = aMapping();
+    await mappings.create(mapping);
+    const accepted = (await mappings.accept(mapping.callbackToken, aSuccess(), at(500_000), 'runpod'))._unsafeUnwrap();
+    const refused = resumeRefused(accepted, 'AccessDeniedException: not authorized to perform states:SendTaskSuccess', at(500_001))._unsafeUnwrap();
+
+    await mappings.finish(refused);
+
+    expect((await mappings.find(mapping.callbackToken))._unsafeUnwrap()).toEqual(refused);
+    expect(await allTokens((after) => mappings.acceptedBefore(at(600_000), 100, after))).not.toContain(mapping.callbackToken);
+  });
+
+  it('holds a lease up to and including its last instant', async () => {
+    const mapping = aMapping();
+    await mappings.create(mapping);
+    await mappings.accept(mapping.callbackToken, aSuccess(), at(10), 'runpod');
+
+    await mappings.lease(mapping.callbackToken, at(100), at(130));
+    const atTheEnd = await mappings.lease(mapping.callbackToken, at(130), at(160));
+    const after = await mappings.lease(mapping.callbackToken, new Date(at(130).getTime() + 1), at(160));
+
+    expect(atTheEnd.isErr()).toBe(true);
+    expect(after.isOk()).toBe(true);
+  });
 });
+
+/** Every token of an index query, page after page. */
+async function allTokens(
+  query: (after: PageCursor | undefined) => ReturnType<CallbackMappings['acceptedBefore']>,
+): Promise<string[]> {
+  const tokens: string[] = [];
+  let after: PageCursor | undefined;
+  for (let pages = 0; pages < 100; pages += 1) {
+    const page = (await query(after))._unsafeUnwrap();
+    tokens.push(...page.tokens);
+    if (page.next === undefined) break;
+    after = page.next;
+  }
+  return tokens;
+}

@@ -45,6 +45,10 @@ export async function startFakeStepFunctions(): Promise<FakeStepFunctions> {
     if (result.isOk()) return reply(200, {});
     const e = result.error;
     if (e.type === 'TaskTokensUnavailable') return reply(503, { __type: 'ServiceUnavailable', message: 'unavailable' });
+    if (e.type === 'TaskTokensRefused') {
+      const [type, ...message] = e.refusal.split(': ');
+      return reply(400, { __type: type, message: message.join(': ') });
+    }
     const message = e.reason === 'TaskTimedOut' ? 'Task Timed Out: Provided task does not exist anymore' : e.reason;
     return reply(400, { __type: `com.amazonaws.swf.service.model.v20120125#${e.reason}`, message });
   });

@@ -1,11 +1,16 @@
 import type { CreateTableInput } from '@aws-sdk/client-dynamodb';
 
 /**
- * Callback mappings (seeds 000/001), key `callback_token`.
- * `redrive` is a sparse index: only mappings that were accepted but not yet resumed carry
- * `redrive_pk`, so the redrive handler queries exactly the outstanding work, never scans.
+ * Callback mappings (seeds 000/001), key `callback_token`. Two sparse indexes, so the
+ * scheduled handlers query exactly their outstanding work and never scan:
+ * - `redrive`: only mappings accepted but not yet resumed carry `redrive_pk` (sort `accepted_at`);
+ * - `reconcile`: only PENDING mappings of the RunPod channel carry `reconcile_pk` (sort
+ *   `created_at`); Spot-worker mappings never do, since their `job_id` is not a RunPod id.
+ * Each partition key holds one value today (`ACCEPTED`, `PENDING`); readers go through the
+ * partition lists in callbackItem.ts, so the values can become shards (`PENDING#n`) later.
  */
 export const REDRIVE_INDEX = 'redrive';
+export const RECONCILE_INDEX = 'reconcile';
 
 export function callbacksTable(tableName = 'baton-callbacks'): CreateTableInput {
   return {
@@ -16,6 +21,8 @@ export function callbacksTable(tableName = 'baton-callbacks'): CreateTableInput 
       { AttributeName: 'callback_token', AttributeType: 'S' },
       { AttributeName: 'redrive_pk', AttributeType: 'S' },
       { AttributeName: 'accepted_at', AttributeType: 'S' },
+      { AttributeName: 'reconcile_pk', AttributeType: 'S' },
+      { AttributeName: 'created_at', AttributeType: 'S' },
     ],
     GlobalSecondaryIndexes: [
       {
@@ -23,6 +30,14 @@ export function callbacksTable(tableName = 'baton-callbacks'): CreateTableInput 
         KeySchema: [
           { AttributeName: 'redrive_pk', KeyType: 'HASH' },
           { AttributeName: 'accepted_at', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: RECONCILE_INDEX,
+        KeySchema: [
+          { AttributeName: 'reconcile_pk', KeyType: 'HASH' },
+          { AttributeName: 'created_at', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },
