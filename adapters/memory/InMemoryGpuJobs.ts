@@ -1,12 +1,18 @@
-import { err, ok, ResultAsync, type Result } from 'neverthrow';
-import type { GpuJobRejected, GpuJobRequest, GpuJobs } from '../../application/ports/GpuJobs.js';
+import { err, errAsync, ok, okAsync, ResultAsync, type Result } from 'neverthrow';
+import type { GpuJobRejected, GpuJobRequest, GpuJobs, GpuJobStatus, GpuJobUnknown } from '../../application/ports/GpuJobs.js';
+
+const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT']);
 
 /**
- * A GPU job queue that accepts jobs and keeps them, for tests and the simulation (which
- * plays RunPod: it later posts each job's webhook). Can be told to reject or fail.
+ * A GPU job queue that accepts jobs and keeps them with a status, for tests and the
+ * simulation (which plays RunPod: it moves each job on and later posts its webhook). Can be
+ * told to reject or fail, and to forget a job as RunPod does 30 minutes after it ends.
  */
 export class InMemoryGpuJobs implements GpuJobs {
   readonly jobs: { readonly id: string; readonly request: GpuJobRequest }[] = [];
+  /** Ids of every job a cancel reached, in order (repeats included). */
+  readonly cancelled: string[] = [];
+  private readonly states = new Map<string, GpuJobStatus>();
   private next = 0;
   private rejectNext: GpuJobRejected | undefined;
   private faultNext: Error | undefined;
@@ -15,6 +21,33 @@ export class InMemoryGpuJobs implements GpuJobs {
 
   submit(request: GpuJobRequest): ResultAsync<{ readonly id: string }, GpuJobRejected> {
     return new ResultAsync(this.accept(request));
+  }
+
+  status(jobId: string): ResultAsync<GpuJobStatus, GpuJobUnknown | GpuJobRejected> {
+    const refused = this.takeRefusal();
+    if (refused) return refused;
+    const state = this.states.get(jobId);
+    return state ? okAsync(state) : errAsync({ type: 'GpuJobUnknown', jobId });
+  }
+
+  cancel(jobId: string): ResultAsync<void, GpuJobUnknown | GpuJobRejected> {
+    const refused = this.takeRefusal();
+    if (refused) return refused;
+    const state = this.states.get(jobId);
+    if (!state) return errAsync({ type: 'GpuJobUnknown', jobId });
+    this.cancelled.push(jobId);
+    if (!TERMINAL.has(state.status)) this.states.set(jobId, { id: jobId, status: 'CANCELLED' });
+    return okAsync(undefined);
+  }
+
+  /** Moves a job on: `{ status: 'IN_PROGRESS' }`, or a terminal status with the webhook's fields. */
+  setStatus(jobId: string, status: Omit<GpuJobStatus, 'id'>): void {
+    this.states.set(jobId, { ...status, id: jobId });
+  }
+
+  /** RunPod no longer knows the job (its result expired, or it never existed there). */
+  forget(jobId: string): void {
+    this.states.delete(jobId);
   }
 
   private async accept(request: GpuJobRequest): Promise<Result<{ readonly id: string }, GpuJobRejected>> {
@@ -27,16 +60,27 @@ export class InMemoryGpuJobs implements GpuJobs {
     this.next += 1;
     const job = { id: `runpod-job-${this.next}`, request };
     this.jobs.push(job);
+    this.states.set(job.id, { id: job.id, status: 'IN_QUEUE' });
     await this.onSubmit?.(job);
     return ok({ id: job.id });
   }
 
-  /** The next submit is refused, as RunPod refuses a bad key or input. */
+  private takeRefusal(): ResultAsync<never, GpuJobRejected> | undefined {
+    const rejected = this.rejectNext;
+    const fault = this.faultNext;
+    this.rejectNext = undefined;
+    this.faultNext = undefined;
+    if (rejected) return errAsync(rejected);
+    if (fault) return new ResultAsync(Promise.reject(fault));
+    return undefined;
+  }
+
+  /** The next call is refused, as RunPod refuses a bad key or input. */
   rejectNextWith(status: number, detail: string): void {
     this.rejectNext = { type: 'GpuJobRejected', status, detail };
   }
 
-  /** The next submit fails the way a network fault or a 5xx after retries does: it throws. */
+  /** The next call fails the way a network fault or a 5xx after retries does: it throws. */
   failNextWith(fault: Error): void {
     this.faultNext = fault;
   }

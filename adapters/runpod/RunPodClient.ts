@@ -1,9 +1,9 @@
 import { err, ok, ResultAsync, type Result } from 'neverthrow';
-import type { GpuJobRejected, GpuJobRequest, GpuJobs } from '../../application/ports/GpuJobs.js';
+import type { GpuJobRejected, GpuJobRequest, GpuJobs, GpuJobStatus, GpuJobUnknown } from '../../application/ports/GpuJobs.js';
 import { REAL_RETRY_CLOCK, retryTransient, type RetryClock, type RetryPolicy } from '../shared/retryTransient.js';
 
 export interface RunPodClientOptions {
-  /** `https://api.runpod.ai/v2/{endpoint-id}/run` */
+  /** `https://api.runpod.ai/v2/{endpoint-id}/run`; `/status/{id}` and `/cancel/{id}` are its siblings. */
   readonly endpointUrl: string;
   /** Resolved per call, so a key from Secrets Manager can be cached and rotated. */
   readonly apiKey: () => Promise<string>;
@@ -26,7 +26,8 @@ const RETRYABLE = (status: number) => status === 408 || status === 429 || status
 /**
  * RunPod serverless over HTTP (`fetch`): a timeout per attempt, and retries on 429/5xx and
  * network faults with exponential backoff and full jitter. Other 4xx answers are the
- * caller's problem and come back as `GpuJobRejected`, not retried.
+ * caller's problem and come back as `GpuJobRejected`, not retried; a 404 from `/status` or
+ * `/cancel` is `GpuJobUnknown`.
  */
 export class RunPodClient implements GpuJobs {
   private readonly timeoutMs: number;
@@ -73,6 +74,60 @@ export class RunPodClient implements GpuJobs {
     if (RETRYABLE(response.status)) throw new PassingFailure(`HTTP ${response.status}: ${text.slice(0, 200)}`);
     return err({ type: 'GpuJobRejected', status: response.status, detail: text.slice(0, 500) });
   }
+
+  status(id: string): ResultAsync<GpuJobStatus, GpuJobUnknown | GpuJobRejected> {
+    return this.request(this.sibling('status', id), 'GET', (status, text) => {
+      if (status === 404) return err({ type: 'GpuJobUnknown', jobId: id });
+      if (status < 200 || status >= 300) return err(rejected(status, text));
+      const answer = parseStatus(text);
+      if (answer === undefined) throw new RunPodUnavailableError(`RunPod answered ${status} to /status without a status`);
+      return ok(answer);
+    });
+  }
+
+  cancel(id: string): ResultAsync<void, GpuJobUnknown | GpuJobRejected> {
+    return this.request(this.sibling('cancel', id), 'POST', (status, text) => {
+      if (status === 404) return err({ type: 'GpuJobUnknown', jobId: id });
+      if (status < 200 || status >= 300) return err(rejected(status, text));
+      return ok(undefined);
+    });
+  }
+
+  /** `…/v2/{endpoint}/run` → `…/v2/{endpoint}/{operation}/{id}`. */
+  private sibling(operation: 'status' | 'cancel', id: string): string {
+    return new URL(`${operation}/${encodeURIComponent(id)}`, this.options.endpointUrl).toString();
+  }
+
+  /**
+   * A body-less request about one job, with the same timeout and retry discipline as a submit:
+   * both are safe to repeat (a status is a read; cancelling twice cancels once).
+   */
+  private request<T, E>(url: string, method: 'GET' | 'POST', read: (status: number, text: string) => Result<T, E>): ResultAsync<T, E> {
+    const attempt = async (): Promise<Result<T, E>> => {
+      let response: Response;
+      try {
+        response = await this.fetch(url, {
+          method,
+          headers: { authorization: `Bearer ${await this.options.apiKey()}` },
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (fault) {
+        throw new PassingFailure(fault instanceof Error ? `${fault.name}: ${fault.message}` : String(fault));
+      }
+      const text = await response.text();
+      if (RETRYABLE(response.status)) throw new PassingFailure(`HTTP ${response.status}: ${text.slice(0, 200)}`);
+      return read(response.status, text);
+    };
+    const attempts = retryTransient(attempt, (e) => e instanceof PassingFailure, this.retry, this.clock).catch((fault: unknown) => {
+      if (!(fault instanceof PassingFailure)) throw fault;
+      throw new RunPodUnavailableError(`RunPod unavailable after ${this.retry.maxAttempts} attempts: ${fault.message}`);
+    });
+    return new ResultAsync(attempts);
+  }
+}
+
+function rejected(status: number, text: string): GpuJobRejected {
+  return { type: 'GpuJobRejected', status, detail: text.slice(0, 500) };
 }
 
 function jobId(text: string): string | undefined {
@@ -82,4 +137,24 @@ function jobId(text: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function parseStatus(text: string): GpuJobStatus | undefined {
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id, status, output, error, delayTime, executionTime } = value;
+  if (typeof id !== 'string' || typeof status !== 'string') return undefined;
+  return {
+    id,
+    status,
+    ...(output === undefined ? {} : { output }),
+    ...(error === undefined ? {} : { error }),
+    ...(typeof delayTime === 'number' ? { delayTime } : {}),
+    ...(typeof executionTime === 'number' ? { executionTime } : {}),
+  };
 }

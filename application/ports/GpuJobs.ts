@@ -18,7 +18,31 @@ export interface GpuJobRejected {
   readonly detail: string;
 }
 
+/**
+ * What the provider says about one job now (RunPod `GET /status/{id}`): `IN_QUEUE`,
+ * `IN_PROGRESS`, or a terminal `COMPLETED`, `FAILED`, `CANCELLED`, `TIMED_OUT` with the same
+ * fields a webhook carries. Any other status string is passed on as it is.
+ */
+export interface GpuJobStatus {
+  readonly id: string;
+  readonly status: string;
+  readonly output?: unknown;
+  readonly error?: unknown;
+  readonly delayTime?: number;
+  readonly executionTime?: number;
+}
+
+/** The provider does not know this job (never submitted, or its result has expired: RunPod keeps it 30 minutes). */
+export interface GpuJobUnknown {
+  readonly type: 'GpuJobUnknown';
+  readonly jobId: string;
+}
+
 /** A GPU job queue (RunPod serverless). Transient faults (429, 5xx, timeouts) are retried inside, then thrown. */
 export interface GpuJobs {
   submit(request: GpuJobRequest): ResultAsync<{ readonly id: string }, GpuJobRejected>;
+  /** The job's status now. */
+  status(jobId: string): ResultAsync<GpuJobStatus, GpuJobUnknown | GpuJobRejected>;
+  /** Asks the provider to stop the job (a finished job stays as it ended); safe to repeat. */
+  cancel(jobId: string): ResultAsync<void, GpuJobUnknown | GpuJobRejected>;
 }

@@ -1,6 +1,6 @@
 import { err } from 'neverthrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GpuJobRequest, GpuJobs } from '../../application/ports/GpuJobs.js';
+import type { GpuJobRequest, GpuJobs, GpuJobStatus } from '../../application/ports/GpuJobs.js';
 import { InMemoryGpuJobs } from '../../adapters/memory/InMemoryGpuJobs.js';
 import { RunPodClient } from '../../adapters/runpod/RunPodClient.js';
 import { startFakeRunPod, type FakeRunPod } from '../support/fakeRunPod.js';
@@ -9,6 +9,10 @@ interface Harness {
   readonly jobs: GpuJobs;
   readonly received: () => unknown[];
   readonly rejectNext: (status: number, detail: string) => void;
+  /** Plays RunPod moving a job on. */
+  readonly setStatus: (jobId: string, status: Omit<GpuJobStatus, 'id'>) => void;
+  /** Plays RunPod forgetting a job (its result expired). */
+  readonly forget: (jobId: string) => void;
 }
 
 const request: GpuJobRequest = {
@@ -30,7 +34,13 @@ const harnesses: [string, () => Harness][] = [
     'InMemoryGpuJobs',
     () => {
       const jobs = new InMemoryGpuJobs();
-      return { jobs, received: () => jobs.jobs.map((j) => j.request), rejectNext: (s, d) => jobs.rejectNextWith(s, d) };
+      return {
+        jobs,
+        received: () => jobs.jobs.map((j) => j.request),
+        rejectNext: (s, d) => jobs.rejectNextWith(s, d),
+        setStatus: (id, status) => jobs.setStatus(id, status),
+        forget: (id) => jobs.forget(id),
+      };
     },
   ],
   [
@@ -41,6 +51,8 @@ const harnesses: [string, () => Harness][] = [
         jobs: new RunPodClient({ endpointUrl: runpod.url, apiKey: async () => 'rp-key', clock: noWait }),
         received: () => runpod.received.slice(start).map((r) => r.body),
         rejectNext: (status, detail) => runpod.queue({ status, body: detail }),
+        setStatus: (id, status) => runpod.setStatus(id, status as Record<string, unknown>),
+        forget: (id) => runpod.forget(id),
       };
     },
   ],
@@ -61,6 +73,48 @@ describe.each(harnesses)('GpuJobs contract: %s', (_name, make) => {
     h.rejectNext(401, 'Unauthorized');
 
     expect(await h.jobs.submit(request)).toEqual(err({ type: 'GpuJobRejected', status: 401, detail: 'Unauthorized' }));
+  });
+
+  it('tells a new job is IN_QUEUE, then whatever RunPod moved it to, with the webhook fields', async () => {
+    const h = make();
+    const { id } = (await h.jobs.submit(request))._unsafeUnwrap();
+
+    const queued = (await h.jobs.status(id))._unsafeUnwrap();
+    h.setStatus(id, { status: 'COMPLETED', output: { url: 's3://out' }, delayTime: 120, executionTime: 9_000 });
+    const done = (await h.jobs.status(id))._unsafeUnwrap();
+
+    expect(queued).toEqual({ id, status: 'IN_QUEUE' });
+    expect(done).toEqual({ id, status: 'COMPLETED', output: { url: 's3://out' }, delayTime: 120, executionTime: 9_000 });
+  });
+
+  it('answers GpuJobUnknown for a job it does not know or has forgotten', async () => {
+    const h = make();
+    const { id } = (await h.jobs.submit(request))._unsafeUnwrap();
+    h.forget(id);
+
+    expect(await h.jobs.status(id)).toEqual(err({ type: 'GpuJobUnknown', jobId: id }));
+    expect(await h.jobs.cancel(id)).toEqual(err({ type: 'GpuJobUnknown', jobId: id }));
+    expect(await h.jobs.status('never-submitted')).toEqual(err({ type: 'GpuJobUnknown', jobId: 'never-submitted' }));
+  });
+
+  it('cancels an unfinished job, and cancelling again or after it ended changes nothing', async () => {
+    const h = make();
+    const [a, b] = [(await h.jobs.submit(request))._unsafeUnwrap().id, (await h.jobs.submit(request))._unsafeUnwrap().id];
+    h.setStatus(b, { status: 'COMPLETED', output: {} });
+
+    expect((await h.jobs.cancel(a)).isOk()).toBe(true);
+    expect((await h.jobs.cancel(a)).isOk()).toBe(true);
+    expect((await h.jobs.cancel(b)).isOk()).toBe(true);
+
+    expect((await h.jobs.status(a))._unsafeUnwrap().status).toBe('CANCELLED');
+    expect((await h.jobs.status(b))._unsafeUnwrap().status).toBe('COMPLETED');
+  });
+
+  it('returns a refused status read as GpuJobRejected', async () => {
+    const h = make();
+    h.rejectNext(401, 'Unauthorized');
+
+    expect(await h.jobs.status('job-x')).toEqual(err({ type: 'GpuJobRejected', status: 401, detail: 'Unauthorized' }));
   });
 });
 
@@ -110,6 +164,28 @@ describe('RunPodClient', () => {
     const submitted = await client({ timeoutMs: 200 }).submit(request);
 
     expect(submitted.isOk()).toBe(true);
+  });
+
+  it('reads /status/{id} and posts /cancel/{id} beside the /run URL, with the key', async () => {
+    const start = runpod.requests.length;
+    const { id } = (await client().submit(request))._unsafeUnwrap();
+
+    await client().status(id);
+    await client().cancel(id);
+
+    expect(runpod.requests.slice(start)).toEqual([
+      'POST /v2/endpoint-1/run',
+      `GET /v2/endpoint-1/status/${id}`,
+      `POST /v2/endpoint-1/cancel/${id}`,
+    ]);
+  });
+
+  it('retries a status read that RunPod answers 503, and one that hangs', async () => {
+    runpod.queue({ status: 503, body: 'busy' }, 'hang');
+
+    const answer = await client({ timeoutMs: 200 }).status('job-unknown-here');
+
+    expect(answer).toEqual(err({ type: 'GpuJobUnknown', jobId: 'job-unknown-here' }));
   });
 
   it('does not retry a 400', async () => {

@@ -1,11 +1,20 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 
+type Answer = { status: number; body?: string } | 'hang';
+
 export interface FakeRunPod {
+  /** The `/run` URL; `/status/{id}` and `/cancel/{id}` are its siblings. */
   readonly url: string;
-  /** Requests received: headers and parsed JSON bodies. */
+  /** `/run` requests received: headers and parsed JSON bodies. */
   readonly received: { authorization: string | undefined; body: unknown }[];
-  /** Answers for the next requests, in order; then `200 {"id": "job-N", "status": "IN_QUEUE"}`. */
-  queue(...answers: ({ status: number; body?: string } | 'hang')[]): void;
+  /** Every request, `METHOD /path`, in order. */
+  readonly requests: string[];
+  /** Answers for the next requests (any route), in order; then the fake's own. */
+  queue(...answers: Answer[]): void;
+  /** Sets what `/status/{id}` answers for a job (as `{id, ...status}`); a job it never saw answers 404. */
+  setStatus(jobId: string, status: Record<string, unknown>): void;
+  /** Forgets a job: `/status` and `/cancel` answer 404, as RunPod does once a result has expired. */
+  forget(jobId: string): void;
   /** Runs with each accepted job before RunPod answers the submit (e.g. to deliver a fast webhook). */
   beforeAnswer: ((body: unknown) => Promise<void>) | undefined;
   close(): Promise<void>;
@@ -17,23 +26,45 @@ async function read(req: IncomingMessage): Promise<string> {
   return data;
 }
 
-/** A local HTTP server speaking RunPod's `/run`: the RunPod adapter's real peer in tests. */
+const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT']);
+
+/**
+ * A local HTTP server speaking RunPod's `/run`, `/status/{id}` and `/cancel/{id}`: the RunPod
+ * adapter's real peer in tests. A new job is `IN_QUEUE`; a cancel moves an unfinished one to
+ * `CANCELLED`; an unknown id answers 404 `{"error": "request does not exist"}`.
+ */
 export async function startFakeRunPod(): Promise<FakeRunPod> {
   const received: FakeRunPod['received'] = [];
-  const answers: ({ status: number; body?: string } | 'hang')[] = [];
+  const requests: string[] = [];
+  const answers: Answer[] = [];
+  const states = new Map<string, Record<string, unknown>>();
   let jobs = 0;
   const server: Server = createServer(async (req, res) => {
     const text = await read(req);
-    received.push({ authorization: req.headers.authorization, body: JSON.parse(text || 'null') });
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    requests.push(`${req.method} ${path}`);
+    const reply = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
+    const route = /\/(run|status|cancel)(?:\/([^/]+))?$/.exec(path);
+    if (route?.[1] === 'run') received.push({ authorization: req.headers.authorization, body: JSON.parse(text || 'null') });
     const answer = answers.shift();
     if (answer === 'hang') return; // never answers: the client's timeout must fire
-    if (answer) {
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body ?? '');
-      return;
+    if (answer) return reply(answer.status, answer.body ?? '');
+    if (route?.[1] === 'run') {
+      jobs += 1;
+      const id = `job-${jobs}`;
+      states.set(id, { id, status: 'IN_QUEUE' });
+      await fake.beforeAnswer?.(received.at(-1)!.body);
+      return reply(200, { id, status: 'IN_QUEUE' });
     }
-    jobs += 1;
-    await fake.beforeAnswer?.(received.at(-1)!.body);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `job-${jobs}`, status: 'IN_QUEUE' }));
+    const id = decodeURIComponent(route?.[2] ?? '');
+    const state = states.get(id);
+    if (!route || !state) return reply(404, { error: 'request does not exist' });
+    if (route[1] === 'cancel') {
+      if (!TERMINAL.has(String(state['status']))) states.set(id, { id, status: 'CANCELLED' });
+      return reply(200, { id, status: 'CANCELLED' });
+    }
+    return reply(200, state);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -42,7 +73,10 @@ export async function startFakeRunPod(): Promise<FakeRunPod> {
     beforeAnswer: undefined,
     url: `http://127.0.0.1:${port}/v2/endpoint-1/run`,
     received,
+    requests,
     queue: (...a) => answers.push(...a),
+    setStatus: (jobId, status) => states.set(jobId, { id: jobId, ...status }),
+    forget: (jobId) => states.delete(jobId),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
