@@ -2,6 +2,7 @@ import { CompleteCallback } from '../../application/callbacks/CompleteCallback.j
 import { RedriveCallbacks } from '../../application/callbacks/RedriveCallbacks.js';
 import { ResumeCallback } from '../../application/callbacks/ResumeCallback.js';
 import { HandleRunPodWebhook } from '../../application/runpod/HandleRunPodWebhook.js';
+import { ReconcileRunPodJobs } from '../../application/runpod/ReconcileRunPodJobs.js';
 import { SubmitRunPodJob, type SubmitRunPodJobSettings } from '../../application/runpod/SubmitRunPodJob.js';
 import { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
 import { InMemoryGpuJobs } from '../../adapters/memory/InMemoryGpuJobs.js';
@@ -45,6 +46,11 @@ export function callbackHarness(settings: Partial<SubmitRunPodJobSettings> = {})
       redriveAfterSeconds: 60,
       leaseSeconds: 30,
       pageSize: 100,
+      maxPages: 10,
+    }),
+    reconcile: new ReconcileRunPodJobs(mappings, gpuJobs, sfn, resume, clock, log, metrics, {
+      reconcileAfterSeconds: 300,
+      pageSize: 3,
       maxPages: 10,
     }),
   };
