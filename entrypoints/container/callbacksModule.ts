@@ -7,6 +7,7 @@ import type { GpuJobs } from '../../application/ports/GpuJobs.js';
 import type { PresignedUrls } from '../../application/ports/PresignedUrls.js';
 import type { TaskTokens } from '../../application/ports/TaskTokens.js';
 import { HandleRunPodWebhook } from '../../application/runpod/HandleRunPodWebhook.js';
+import { ReconcileRunPodJobs, type ReconcileSettings } from '../../application/runpod/ReconcileRunPodJobs.js';
 import { SubmitRunPodJob, type SubmitRunPodJobSettings } from '../../application/runpod/SubmitRunPodJob.js';
 import { Platform } from './platformModule.js';
 
@@ -21,11 +22,13 @@ export const Callbacks = {
   HandleRunPodWebhook: Symbol.for('baton.HandleRunPodWebhook') as ServiceIdentifier<HandleRunPodWebhook>,
   SubmitRunPodJob: Symbol.for('baton.SubmitRunPodJob') as ServiceIdentifier<SubmitRunPodJob>,
   RedriveCallbacks: Symbol.for('baton.RedriveCallbacks') as ServiceIdentifier<RedriveCallbacks>,
+  ReconcileRunPodJobs: Symbol.for('baton.ReconcileRunPodJobs') as ServiceIdentifier<ReconcileRunPodJobs>,
 } as const;
 
 export interface CallbackUseCaseSettings {
   readonly submit?: SubmitRunPodJobSettings;
   readonly redrive?: RedriveSettings;
+  readonly reconcile?: ReconcileSettings;
 }
 
 /**
@@ -46,7 +49,7 @@ export function callbackUseCasesModule(settings: CallbackUseCaseSettings = {}): 
       (complete, log) => new HandleRunPodWebhook(complete, log),
       [Callbacks.CompleteCallback, Platform.Log],
     );
-    const { submit, redrive } = settings;
+    const { submit, redrive, reconcile } = settings;
     if (submit) {
       bind(Callbacks.SubmitRunPodJob).toResolvedValue(
         (mappings, urls, gpuJobs, ids, clock, log, metrics) =>
@@ -66,6 +69,21 @@ export function callbackUseCasesModule(settings: CallbackUseCaseSettings = {}): 
       bind(Callbacks.RedriveCallbacks).toResolvedValue(
         (mappings, resume, clock, log, metrics) => new RedriveCallbacks(mappings, resume, clock, log, metrics, redrive),
         [Callbacks.Mappings, Callbacks.ResumeCallback, Platform.Clock, Platform.Log, Platform.Metrics],
+      );
+    }
+    if (reconcile) {
+      bind(Callbacks.ReconcileRunPodJobs).toResolvedValue(
+        (mappings, gpuJobs, tokens, resume, clock, log, metrics) =>
+          new ReconcileRunPodJobs(mappings, gpuJobs, tokens, resume, clock, log, metrics, reconcile),
+        [
+          Callbacks.Mappings,
+          Callbacks.GpuJobs,
+          Callbacks.TaskTokens,
+          Callbacks.ResumeCallback,
+          Platform.Clock,
+          Platform.Log,
+          Platform.Metrics,
+        ],
       );
     }
   });

@@ -160,7 +160,7 @@ describe('ReconcileRunPodJobs', () => {
 
   it('pages through every due mapping in one run, and a faulting one does not stop the rest', async () => {
     const h = callbackHarness();
-    const jobs = [];
+    const jobs: Awaited<ReturnType<typeof submitted>>[] = [];
     for (let i = 0; i < 7; i += 1) jobs.push(await submitted(h));
     for (const j of jobs) h.gpuJobs.setStatus(j.jobId, COMPLETED);
     h.clock.advanceSeconds(301);

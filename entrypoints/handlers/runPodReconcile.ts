@@ -1,0 +1,6 @@
+import type { ReconcileReport, ReconcileRunPodJobs } from '../../application/runpod/ReconcileRunPodJobs.js';
+
+/** EventBridge schedule → ReconcileRunPodJobs. Returns the run's report (visible in the invocation result). */
+export function runPodReconcileHandler(useCase: ReconcileRunPodJobs): (event?: unknown) => Promise<ReconcileReport> {
+  return async () => (await useCase.execute()).match((report) => report, (never) => never);
+}
