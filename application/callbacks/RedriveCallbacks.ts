@@ -16,6 +16,13 @@ export interface RedriveSettings {
   readonly maxPages: number;
 }
 
+/**
+ * What `callback-redrive` runs with, beside REDRIVE_AFTER_SECONDS. The lease outlasts one
+ * SendTask call with the SDK's retries and is shorter than the schedule; a test of two
+ * overlapping runs uses it, so a lease too short to keep them apart fails that test.
+ */
+export const DEFAULT_REDRIVE_SETTINGS = { leaseSeconds: 30, pageSize: 100, maxPages: 20 } as const;
+
 export interface RedriveReport {
   readonly found: number;
   readonly resumed: number;

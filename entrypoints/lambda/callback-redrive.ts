@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { readConfig, logLevel, positiveInt, requiredString } from '../config/readConfig.js';
 import { awsCallbacksModule } from '../container/awsCallbacksModule.js';
+import { DEFAULT_REDRIVE_SETTINGS } from '../../application/callbacks/RedriveCallbacks.js';
 import { Callbacks, callbackUseCasesModule } from '../container/callbacksModule.js';
 import { newContainer } from '../container/newContainer.js';
 import { systemPlatformModule } from '../container/systemPlatform.js';
@@ -22,13 +23,7 @@ container.load(
   systemPlatformModule(platform),
   awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME }),
   callbackUseCasesModule({
-    redrive: {
-      redriveAfterSeconds: config.REDRIVE_AFTER_SECONDS,
-      // Longer than one SendTask call with the SDK's retries; shorter than the schedule.
-      leaseSeconds: 30,
-      pageSize: 100,
-      maxPages: 20,
-    },
+    redrive: { ...DEFAULT_REDRIVE_SETTINGS, redriveAfterSeconds: config.REDRIVE_AFTER_SECONDS },
   }),
 );
 

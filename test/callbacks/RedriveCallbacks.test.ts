@@ -1,8 +1,11 @@
+import { ResultAsync } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
-import { RedriveFaults } from '../../application/callbacks/RedriveCallbacks.js';
+import { DEFAULT_REDRIVE_SETTINGS, RedriveCallbacks, RedriveFaults } from '../../application/callbacks/RedriveCallbacks.js';
+import { ResumeCallback } from '../../application/callbacks/ResumeCallback.js';
+import type { TaskTokens } from '../../application/ports/TaskTokens.js';
 import { newCallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import { successOutcome } from '../../domain/callbacks/CallbackOutcome.js';
-import { callbackHarness } from './callbackHarness.js';
+import { callbackHarness, type CallbackHarness } from './callbackHarness.js';
 
 async function acceptedWhileStepFunctionsIsDown(h: ReturnType<typeof callbackHarness>, count: number) {
   const tasks: string[] = [];
@@ -29,7 +32,7 @@ describe('RedriveCallbacks', () => {
     const after = (await h.redrive.execute())._unsafeUnwrap();
 
     expect(early.found).toBe(0);
-    expect(due).toEqual({ found: 3, resumed: 3, deferred: 0, gone: 0, skipped: 0, faulted: 0 });
+    expect(due).toEqual({ found: 3, resumed: 3, deferred: 0, gone: 0, refused: 0, skipped: 0, faulted: 0 });
     expect(after.found).toBe(0);
     expect(tasks.map((t) => h.sfn.task(t)!.resumeCalls)).toEqual([1, 1, 1]);
   });
@@ -62,5 +65,115 @@ describe('RedriveCallbacks', () => {
 
     expect(tasks.filter((t) => h.sfn.task(t)!.state === 'succeeded')).toHaveLength(2);
     expect(h.log.messages()).toContain('Redrive of a callback failed');
+  });
+
+  it('pages on from where it stopped: items stuck at the head never hide the ones behind them', async () => {
+    const h = callbackHarness();
+    const tasks = await acceptedWhileStepFunctionsIsDown(h, 7);
+    h.clock.advanceSeconds(61);
+    // Another run holds the first five (oldest first), as if it hung on them.
+    for (const m of h.mappings.all().slice(0, 5)) await h.mappings.lease(m.callbackToken, h.clock.now(), new Date(h.clock.now().getTime() + 600_000));
+    const paged = redriveOf(h, h.sfn, { pageSize: 2, leaseSeconds: 30 });
+
+    const report = (await paged.execute())._unsafeUnwrap();
+
+    expect(report).toMatchObject({ found: 7, skipped: 5, resumed: 2 });
+    expect(tasks.slice(5).map((t) => h.sfn.task(t)!.resumeCalls)).toEqual([1, 1]);
+    expect(h.mappings.calls.acceptedBefore).toBe(4); // 2 + 2 + 2 + 1, never the same page twice
+  });
+
+  it('takes a permanent refusal (AccessDenied) out of the redrive: recorded on the mapping, counted, never retried', async () => {
+    const h = callbackHarness();
+    const [task] = await acceptedWhileStepFunctionsIsDown(h, 1);
+    h.clock.advanceSeconds(61);
+    h.sfn.refuseWith('AccessDeniedException: User is not authorized to perform: states:SendTaskSuccess');
+
+    const first = (await h.redrive.execute())._unsafeUnwrap();
+    h.clock.advanceSeconds(61);
+    const second = (await h.redrive.execute())._unsafeUnwrap();
+
+    expect(first).toMatchObject({ found: 1, refused: 1, resumed: 0 });
+    expect(second.found).toBe(0);
+    expect(h.mappings.all()[0]).toMatchObject({
+      status: 'REFUSED',
+      refusal: 'AccessDeniedException: User is not authorized to perform: states:SendTaskSuccess',
+    });
+    expect(h.metrics.get('CallbacksRefused')).toBe(1);
+    expect(h.sfn.task(task!)!.state).toBe('waiting');
+  });
+
+  it('answers a webhook whose resume is refused for good with 202 (stored, REFUSED), and its repeats the same', async () => {
+    const h = callbackHarness();
+    const taskToken = h.sfn.startTask();
+    const callbackToken = h.ids.secretToken();
+    await h.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now: h.clock.now() }));
+    h.sfn.refuseWith('ValidationException: 1 validation error detected');
+
+    const first = await h.complete.execute({ callbackToken, outcome: successOutcome({}), channel: 'runpod' });
+    const again = await h.complete.execute({ callbackToken, outcome: successOutcome({}), channel: 'runpod' });
+
+    expect(first.isOk() && first.value).toMatchObject({ type: 'Deferred', mapping: { status: 'REFUSED' } });
+    expect(again.isOk() && again.value).toMatchObject({ type: 'Deferred', mapping: { status: 'REFUSED' } });
+  });
+});
+
+/** Step Functions whose resumes wait until released: a slow SendTask, so two runs overlap on the same items. */
+function slowStepFunctions(h: CallbackHarness) {
+  const gates: (() => void)[] = [];
+  const hold = <T>(call: () => PromiseLike<T>) =>
+    new Promise<void>((resolve) => gates.push(resolve)).then(call);
+  const slow: TaskTokens = {
+    succeed: (token, output) => new ResultAsync(hold(() => h.sfn.succeed(token, output))),
+    fail: (token, error, cause) => new ResultAsync(hold(() => h.sfn.fail(token, error, cause))),
+    heartbeat: (token) => h.sfn.heartbeat(token),
+  };
+  return { slow, release: () => gates.splice(0).forEach((open) => open()), held: () => gates.length };
+}
+
+function redriveOf(h: CallbackHarness, tokens: TaskTokens, settings: { pageSize?: number; leaseSeconds: number }) {
+  const resume = new ResumeCallback(h.mappings, tokens, h.clock, h.log, h.metrics);
+  return new RedriveCallbacks(h.mappings, resume, h.clock, h.log, h.metrics, {
+    redriveAfterSeconds: 60,
+    leaseSeconds: settings.leaseSeconds,
+    pageSize: settings.pageSize ?? 100,
+    maxPages: 10,
+  });
+}
+
+describe('RedriveCallbacks, two overlapping runs', () => {
+  /** Run A starts and hangs inside SendTask; a second later run B starts over the same items. */
+  async function overlapping(leaseSeconds: number) {
+    const h = callbackHarness();
+    const tasks = await acceptedWhileStepFunctionsIsDown(h, 3);
+    h.clock.advanceSeconds(61);
+    const sfn = slowStepFunctions(h);
+    const redrive = redriveOf(h, sfn.slow, { leaseSeconds });
+
+    const a = redrive.execute();
+    while (sfn.held() < 3) await new Promise((r) => setImmediate(r));
+    h.clock.advanceSeconds(1);
+    const b = redrive.execute();
+    await new Promise((r) => setImmediate(r));
+    sfn.release();
+    await new Promise((r) => setImmediate(r));
+    sfn.release();
+    const reports = [(await a)._unsafeUnwrap(), (await b)._unsafeUnwrap()];
+    return { h, tasks, reports };
+  }
+
+  it('resume each outcome exactly once with the lease callback-redrive uses: the second run finds every item leased', async () => {
+    const { h, tasks, reports } = await overlapping(DEFAULT_REDRIVE_SETTINGS.leaseSeconds);
+
+    expect(tasks.map((t) => h.sfn.task(t)!.resumeCalls)).toEqual([1, 1, 1]);
+    expect(reports.map((r) => [r.resumed, r.skipped])).toEqual([
+      [3, 0],
+      [0, 3],
+    ]);
+  });
+
+  it('would resume twice without the lease (a lease of 0 s): the lease is what keeps them apart', async () => {
+    const { h, tasks } = await overlapping(0);
+
+    expect(tasks.map((t) => h.sfn.task(t)!.resumeCalls)).toEqual([2, 2, 2]);
   });
 });

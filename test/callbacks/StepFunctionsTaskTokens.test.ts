@@ -55,4 +55,30 @@ describe('StepFunctionsTaskTokens', () => {
 
     expect(await tokens.fail('tok', 'E', 'c')).toEqual(err({ type: 'TaskTokensUnavailable', cause: error }));
   });
+
+  it.each([
+    ['a missing IAM permission', new SFNServiceException({ name: 'AccessDeniedException', $fault: 'client', message: 'User is not authorized to perform: states:SendTaskSuccess', $metadata: { httpStatusCode: 400 } })],
+    ['a validation error', new SFNServiceException({ name: 'ValidationException', $fault: 'client', message: '1 validation error detected', $metadata: { httpStatusCode: 400 } })],
+    ['an output Step Functions refuses', new SFNServiceException({ name: 'InvalidOutput', $fault: 'client', message: 'Invalid output', $metadata: { httpStatusCode: 400 } })],
+    ['a KMS key it may not use', new SFNServiceException({ name: 'KmsAccessDeniedException', $fault: 'client', message: 'no access', $metadata: { httpStatusCode: 400 } })],
+  ])('treats %s as permanent (TaskTokensRefused), naming it', async (_what, error) => {
+    sfnMock.on(SendTaskSuccessCommand).rejects(error);
+
+    expect(await tokens.succeed('tok', '{}')).toEqual(
+      err({ type: 'TaskTokensRefused', refusal: `${error.name}: ${error.message}`, cause: error }),
+    );
+  });
+
+  it.each([
+    ['ThrottlingException', 'client', 400],
+    ['KmsThrottlingException', 'client', 400],
+    ['ExpiredTokenException', 'client', 400],
+    ['InternalServerError', 'server', 500],
+    ['SomethingNew', 'client', 503],
+  ] as const)('keeps %s (%s, %i) passing', async (name, fault, httpStatusCode) => {
+    const error = new SFNServiceException({ name, $fault: fault, message: 'x', $metadata: { httpStatusCode } });
+    sfnMock.on(SendTaskHeartbeatCommand).rejects(error);
+
+    expect((await tokens.heartbeat('tok'))._unsafeUnwrapErr().type).toBe('TaskTokensUnavailable');
+  });
 });
