@@ -7,6 +7,7 @@ export * from './dynamodb/DynamoDbJobs.js';
 export * from './dynamodb/DynamoDbJobsItem.js';
 export * from './dynamodb/callbackItem.js';
 export * from './dynamodb/conditionalWrite.js';
+export * from './dynamodb/indexCursor.js';
 export * from './dynamodb/tables/callbacksTable.js';
 export * from './dynamodb/tables/countersTable.js';
 export * from './dynamodb/tables/jobsTable.js';

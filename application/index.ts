@@ -39,6 +39,7 @@ export * from './quota/QuotaSettings.js';
 export * from './quota/ReleaseQuota.js';
 export * from './quota/ReserveQuota.js';
 export * from './runpod/HandleRunPodWebhook.js';
+export * from './runpod/ReconcileRunPodJobs.js';
 export * from './runpod/SubmitRunPodJob.js';
 export * from './runpod/runPodWebhookBody.js';
 export * from './runpod/submitRunPodJobInput.js';
