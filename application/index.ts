@@ -32,6 +32,7 @@ export * from './ports/PresignedUrls.js';
 export * from './ports/RunArtifacts.js';
 export * from './ports/SpotInstances.js';
 export * from './ports/TaskTokens.js';
+export * from './ports/WorkerHost.js';
 export * from './quota/CheckQuota.js';
 export * from './quota/IncrementCounter.js';
 export * from './quota/JobIdInput.js';

@@ -1,5 +1,6 @@
 import { err, type Result } from 'neverthrow';
 import type { Log } from '../../application/ports/Log.js';
+import type { WorkerHost } from '../../application/ports/WorkerHost.js';
 import type {
   ReportWorkerOutcome,
   ReportWorkerOutcomeError,
@@ -39,6 +40,8 @@ export class Worker {
     readonly log: Log,
     readonly heartbeatIntervalSeconds: number,
     private readonly retry: ReportRetry = DEFAULT_REPORT_RETRY,
+    /** Stopped when the task is found gone; without one the worker only stops beating and aborts its work. */
+    private readonly host?: WorkerHost,
   ) {}
 
   /** SendTaskSuccess with `payload` as the task's output (over 256 KiB: marked, see successOutcome). */
@@ -56,12 +59,31 @@ export class Worker {
     return Promise.resolve(this.heartbeat.execute());
   }
 
-  /** Heartbeats every `intervalSeconds` (default: the worker's configured interval) until stopped. */
+  /**
+   * Heartbeats every `intervalSeconds` (default: the worker's configured interval) until
+   * stopped. When Step Functions says the task is gone (TaskTimedOut, TaskDoesNotExist, the
+   * mapping abandoned or missing), the work's signal aborts and the host is stopped: nothing
+   * will ever take this instance's result.
+   */
   startHeartbeat(options: Partial<HeartbeatOptions> = {}): Heartbeat {
     return startHeartbeat(() => this.sendHeartbeat(), this.log, {
       intervalMs: this.heartbeatIntervalSeconds * 1000,
       ...options,
+      onGone: (error) => {
+        options.onGone?.(error);
+        void this.stopHost(error.type === 'WorkflowGone' ? error.reason : error.type);
+      },
     });
+  }
+
+  private async stopHost(reason: string): Promise<void> {
+    if (!this.host) return;
+    this.log.warn('Task gone; stopping the instance', { reason });
+    try {
+      await this.host.stop(reason);
+    } catch (error) {
+      this.log.error('Could not stop the instance', { error: describe(error) });
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import type { Clock } from '../../application/ports/Clock.js';
 import type { Log } from '../../application/ports/Log.js';
 import type { Metrics } from '../../application/ports/Metrics.js';
 import type { TaskTokens } from '../../application/ports/TaskTokens.js';
+import type { WorkerHost } from '../../application/ports/WorkerHost.js';
 import { ReportWorkerOutcome } from '../../application/worker/ReportWorkerOutcome.js';
 import { SendWorkerHeartbeat } from '../../application/worker/SendWorkerHeartbeat.js';
 import type { WorkerLink } from '../../application/worker/WorkerLink.js';
@@ -27,6 +28,8 @@ export interface WorkerParts {
   readonly metrics: Metrics;
   readonly heartbeatIntervalSeconds?: number;
   readonly retry?: ReportRetry;
+  /** Stopped when the task is found gone (on EC2: `PowerOffWorkerHost`). */
+  readonly host?: WorkerHost;
 }
 
 export const DEFAULT_HEARTBEAT_SECONDS = 60;
@@ -64,5 +67,6 @@ export function createWorker(parts: WorkerParts): Worker {
     log,
     parts.heartbeatIntervalSeconds ?? DEFAULT_HEARTBEAT_SECONDS,
     parts.retry,
+    parts.host,
   );
 }

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { DynamoDbCallbackMappings } from '../../adapters/dynamodb/DynamoDbCallbackMappings.js';
 import { PowertoolsLog } from '../../adapters/logging/PowertoolsLog.js';
 import { StepFunctionsTaskTokens } from '../../adapters/stepfunctions/StepFunctionsTaskTokens.js';
+import { PowerOffWorkerHost } from '../../adapters/system/PowerOffWorkerHost.js';
 import { SystemClock } from '../../adapters/system/SystemClock.js';
 import type { Metrics } from '../../application/ports/Metrics.js';
 import { WORKER_ROLES } from '../../domain/launch/WorkerRole.js';
@@ -20,6 +21,8 @@ const schema = v.pipe(
     CALLBACK_TABLE_NAME: optionalString,
     TASK_TOKEN: optionalString,
     WORKER_HEARTBEAT_SECONDS: v.optional(positiveInt, String(DEFAULT_HEARTBEAT_SECONDS)),
+    /** `false` keeps the machine running when the task is gone (a worker run by hand, not on its own instance). */
+    WORKER_STOP_HOST_WHEN_GONE: v.optional(v.picklist(['true', 'false'], 'must be true or false'), 'true'),
     LOG_LEVEL: logLevel,
   }),
   v.forward(
@@ -39,7 +42,8 @@ const noMetrics: Metrics = { count: () => undefined };
  * The Worker of a process on a Spot instance launched by `start-renderer` / `start-uploader`,
  * from the variables its user-data set (`JOB_ID`, `WORKER_ROLE`, `CALLBACK_TOKEN` and
  * `CALLBACK_TABLE_NAME`, or `TASK_TOKEN`), using the instance role's credentials.
- * `WORKER_HEARTBEAT_SECONDS` (default 60) sets the heartbeat interval.
+ * `WORKER_HEARTBEAT_SECONDS` (default 60) sets the heartbeat interval. When Step Functions says
+ * the task is gone, the instance powers itself off (`WORKER_STOP_HOST_WHEN_GONE=false` keeps it).
  *
  * @example
  * await runWorker(workerFromEnvironment(), async () => ({ youtube_url: await upload() }));
@@ -64,5 +68,6 @@ export function workerFromEnvironment(env: Record<string, string | undefined> = 
     log,
     metrics: noMetrics,
     heartbeatIntervalSeconds: config.WORKER_HEARTBEAT_SECONDS,
+    ...(config.WORKER_STOP_HOST_WHEN_GONE === 'true' ? { host: new PowerOffWorkerHost() } : {}),
   });
 }

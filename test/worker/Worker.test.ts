@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { RecordingWorkerHost } from '../../adapters/memory/RecordingWorkerHost.js';
+import { PowerOffWorkerHost } from '../../adapters/system/PowerOffWorkerHost.js';
 import { ResumeCallback } from '../../application/callbacks/ResumeCallback.js';
+import { abandon, newCallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
+import { createWorker } from '../../entrypoints/worker/createWorker.js';
 import { errorName, runWorker } from '../../entrypoints/worker/runWorker.js';
 import { spotFlow } from './workerHarness.js';
 
@@ -135,6 +139,81 @@ describe('worker library (in memory)', () => {
     expect(gone).toEqual(['WorkflowGone']);
     expect(flow.sfn.calls.heartbeat).toBe(1);
     await beat.stop();
+  });
+
+  it('when the task has timed out, the worker stops its instance (no paid compute for a result nobody takes)', async () => {
+    const flow = spotFlow();
+    await flow.startJob('job-abc123', { heartbeatSeconds: 300 });
+    flow.clock.advanceSeconds(301);
+    const host = new RecordingWorkerHost();
+
+    const beat = flow.workerOn(0, host).startHeartbeat({ intervalMs: 5 });
+    await beat.ended;
+    await new Promise((r) => setImmediate(r));
+
+    expect(host.stops).toEqual(['TaskTimedOut']);
+    expect(flow.log.messages()).toContain('Task gone; stopping the instance');
+  });
+
+  it('when its execution was stopped, or its mapping abandoned, the worker stops its instance too', async () => {
+    const aborted = spotFlow();
+    const taskToken = await aborted.startJob();
+    aborted.sfn.abortExecution(aborted.sfn.task(taskToken)!.execution);
+    const abandoned = spotFlow();
+    await abandoned.startJob();
+    const mapping = abandoned.mappings.all()[0]!;
+    await abandoned.mappings.abandon(abandon(mapping, 'ExecutionAborted', abandoned.clock.now())._unsafeUnwrap());
+    const [hostA, hostB] = [new RecordingWorkerHost(), new RecordingWorkerHost()];
+
+    await Promise.all([
+      aborted.workerOn(0, hostA).startHeartbeat({ intervalMs: 5 }).ended,
+      abandoned.workerOn(0, hostB).startHeartbeat({ intervalMs: 5 }).ended,
+    ]);
+    await new Promise((r) => setImmediate(r));
+
+    expect(hostA.stops).toEqual(['TaskTimedOut']);
+    expect(hostB.stops).toEqual(['ExecutionAborted']);
+    expect(abandoned.sfn.calls.heartbeat).toBe(0);
+  });
+
+  it('does not stop the instance while the task waits, nor after it reported', async () => {
+    const flow = spotFlow();
+    await flow.startJob();
+    const host = new RecordingWorkerHost();
+
+    const run = await runWorker(flow.workerOn(0, host), async () => ({ ok: true }), { heartbeatIntervalMs: 5 });
+
+    expect(run.delivery.isOk()).toBe(true);
+    expect(host.stops).toEqual([]);
+  });
+
+  it("a RunPod mapping's callback token cannot heartbeat a task through the worker path", async () => {
+    const flow = spotFlow();
+    const taskToken = flow.sfn.startTask({ timeoutSeconds: 3600, heartbeatSeconds: 300 });
+    const callbackToken = 'f'.repeat(64);
+    await flow.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now: flow.clock.now() }));
+    const impostor = createWorker({
+      jobId: 'runpod-job-1',
+      access: { kind: 'callback', callbackToken, mappings: flow.mappings },
+      taskTokens: flow.sfn,
+      clock: flow.clock,
+      log: flow.log,
+      metrics: flow.metrics,
+    });
+
+    const beat = await impostor.sendHeartbeat();
+
+    expect(beat.isErr() && beat.error.type).toBe('CallbackNotFound');
+    expect(flow.sfn.calls.heartbeat).toBe(0);
+  });
+
+  it('PowerOffWorkerHost powers the machine off with shutdown -h now', async () => {
+    const ran: string[] = [];
+    const host = new PowerOffWorkerHost(async (command, args) => void ran.push([command, ...args].join(' ')));
+
+    await host.stop('TaskTimedOut');
+
+    expect(ran).toEqual(['shutdown -h now']);
   });
 
   it('with the task token in user-data (opt-in), reports go straight to Step Functions', async () => {

@@ -62,7 +62,8 @@ describe('start-renderer bundle and the worker library', () => {
     const env = Object.fromEntries(readWorkerEnvironment(launched.userData));
     expect(env).toMatchObject({ JOB_ID: 'job-e2e-1', WORKER_ROLE: 'renderer', CALLBACK_TABLE_NAME: table, AWS_REGION: 'us-east-1' });
 
-    const worker = workerFromEnvironment({ ...env, LOG_LEVEL: 'ERROR' });
+    // Never let a test power off the machine it runs on.
+    const worker = workerFromEnvironment({ ...env, LOG_LEVEL: 'ERROR', WORKER_STOP_HOST_WHEN_GONE: 'false' });
     const run = await runWorker(worker, async () => ({ video_key: 'runs/job-e2e-1/video.mp4' }));
 
     expect(run.delivery._unsafeUnwrap()).toEqual({ type: 'Resumed' });

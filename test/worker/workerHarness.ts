@@ -7,6 +7,7 @@ import { RecordingLog } from '../../adapters/memory/RecordingLog.js';
 import { CryptoIds } from '../../adapters/system/CryptoIds.js';
 import { LaunchWorker } from '../../application/launch/LaunchWorker.js';
 import type { CallbackMappings } from '../../application/ports/CallbackMappings.js';
+import type { WorkerHost } from '../../application/ports/WorkerHost.js';
 import { readWorkerEnvironment } from '../../domain/launch/userDataScript.js';
 import type { WorkerRole } from '../../domain/launch/WorkerRole.js';
 import { createWorker } from '../../entrypoints/worker/createWorker.js';
@@ -38,7 +39,7 @@ export function spotFlow<M extends CallbackMappings = InMemoryCallbackMappings>(
   );
 
   /** The worker process on the n-th launched instance, configured from its user-data alone. */
-  function workerOn(index = 0): Worker {
+  function workerOn(index = 0, host?: WorkerHost): Worker {
     const env = readWorkerEnvironment(spot.instances[index]!.request.userData);
     const callbackToken = env.get('CALLBACK_TOKEN');
     return createWorker({
@@ -53,6 +54,7 @@ export function spotFlow<M extends CallbackMappings = InMemoryCallbackMappings>(
       log,
       metrics,
       retry: { attempts: 3, firstDelayMs: 1 },
+      ...(host ? { host } : {}),
     });
   }
 
