@@ -1,6 +1,6 @@
 /**
  * Builds one minified ESM bundle per Lambda handler (every file in entrypoints/lambda/),
- * zips it, writes dist/tables.json, and prints each bundle's size.
+ * with its source map, zips both, writes dist/tables.json, and prints each bundle's size.
  *   npm run bundle            build and print sizes
  *   npm run bundle -- --quiet build, print nothing unless it fails
  *   npm run bundle -- NAME…   build only these handlers
@@ -42,6 +42,10 @@ async function main(): Promise<void> {
         target: 'node22',
         minify: true,
         legalComments: 'none',
+        // Readable production stack traces with NODE_OPTIONS=--enable-source-maps (the CDK
+        // constructs set it). Mappings only: the sources themselves would triple the map.
+        sourcemap: 'linked',
+        sourcesContent: false,
         // The SDK's ESM builds tree-shake far better than its CJS ones.
         mainFields: ['module', 'main'],
         // A few CJS dependencies call require() for Node built-ins.
@@ -49,7 +53,8 @@ async function main(): Promise<void> {
         logLevel: 'error',
       });
       const code = readFileSync(outfile);
-      const zip = zipSync({ 'index.mjs': code }, { level: 9, mtime: new Date('2026-01-01T00:00:00Z') });
+      const map = readFileSync(`${outfile}.map`);
+      const zip = zipSync({ 'index.mjs': code, 'index.mjs.map': map }, { level: 9, mtime: new Date('2026-01-01T00:00:00Z') });
       writeFileSync(join(OUT, `${name}.zip`), zip);
       return { name, bytes: code.length, zipBytes: zip.length };
     }),
