@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/globalSetup.ts'],
+    // Records the AWS calls of every bundle a test loads, for deploy/test/iam.test.ts.
+    setupFiles: ['test/support/recordAwsCalls.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: more workers only fight DynamoDB Local for CPU.

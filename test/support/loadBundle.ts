@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { bundleScope, installAwsCallRecorder } from './awsCallRecorder.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let instance = 0;
@@ -17,10 +18,12 @@ export async function loadBundle(name: string): Promise<BundledHandler> {
   const file = resolve(ROOT, 'dist/lambda', name, 'index.mjs');
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run bundle\` first`);
   instance += 1;
-  const module = (await import(/* @vite-ignore */ `${pathToFileURL(file).href}?cold=${instance}`)) as {
+  installAwsCallRecorder();
+  // Cold start and every invocation run in the bundle's scope, so its AWS calls are recorded as its own.
+  const module = (await bundleScope.run(name, () => import(/* @vite-ignore */ `${pathToFileURL(file).href}?cold=${instance}`))) as {
     handler: BundledHandler;
   };
-  return module.handler;
+  return (event, context) => bundleScope.run(name, () => module.handler(event, context));
 }
 
 /** A Lambda context good enough for Powertools. */

@@ -3,6 +3,7 @@ import { DynamoDbCallbackMappings } from '../../adapters/dynamodb/DynamoDbCallba
 import { callbacksTable } from '../../adapters/dynamodb/tables/callbacksTable.js';
 import { readWorkerEnvironment } from '../../domain/launch/userDataScript.js';
 import { runWorker } from '../../entrypoints/worker/runWorker.js';
+import { bundleScope } from '../support/awsCallRecorder.js';
 import { workerFromEnvironment } from '../../entrypoints/worker/workerFromEnvironment.js';
 import { startFakeEc2, type FakeEc2 } from '../launch/fakeEc2.js';
 import { startFakeStepFunctions, type FakeStepFunctions } from '../support/fakeStepFunctions.js';
@@ -64,7 +65,8 @@ describe('start-renderer bundle and the worker library', () => {
 
     // Never let a test power off the machine it runs on.
     const worker = workerFromEnvironment({ ...env, LOG_LEVEL: 'ERROR', WORKER_STOP_HOST_WHEN_GONE: 'false' });
-    const run = await runWorker(worker, async () => ({ video_key: 'runs/job-e2e-1/video.mp4' }));
+    // Recorded as the instance role's calls, for the least-privilege proof (deploy/test/iam.test.ts).
+    const run = await bundleScope.run('worker', () => runWorker(worker, async () => ({ video_key: 'runs/job-e2e-1/video.mp4' })));
 
     expect(run.delivery._unsafeUnwrap()).toEqual({ type: 'Resumed' });
     expect(JSON.parse(sfn.engine.task(taskToken)!.output!)).toEqual({
