@@ -13,5 +13,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     maxWorkers: 2,
+    // Synthesized assets are the built bundles: Node loads them as they are.
+    server: { deps: { external: [/\/asset\.[0-9a-f]{64}\//, /\/dist\/lambda\//] } },
   },
 });
