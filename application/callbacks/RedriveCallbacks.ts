@@ -1,5 +1,5 @@
 import { ResultAsync } from 'neverthrow';
-import { addSeconds } from '../../domain/shared/time.js';
+import { addSeconds, epochSeconds } from '../../domain/shared/time.js';
 import type { CallbackMappings, PageCursor } from '../ports/CallbackMappings.js';
 import type { Clock } from '../ports/Clock.js';
 import type { Log } from '../ports/Log.js';
@@ -36,6 +36,9 @@ export interface RedriveReport {
   readonly faulted: number;
 }
 
+/** Seconds the oldest accepted-but-not-resumed outcome found by a run had waited (0 when none); alarmed on by deploy/. */
+export const OLDEST_ACCEPTED_AGE_METRIC = 'OldestAcceptedCallbackAgeSeconds';
+
 /** Thrown after a run in which some mappings hit an infrastructure fault, so the invocation counts as failed. */
 export class RedriveFaults extends Error {
   override readonly name = 'RedriveFaults';
@@ -69,6 +72,7 @@ export class RedriveCallbacks {
     const report = { found: 0, resumed: 0, deferred: 0, gone: 0, refused: 0, skipped: 0, faulted: 0 };
     const cutoff = addSeconds(this.clock.now(), -this.settings.redriveAfterSeconds);
     let after: PageCursor | undefined;
+    const oldest = { ageSeconds: 0 };
     for (let page = 0; page < this.settings.maxPages; page += 1) {
       const { tokens, next } = (await this.mappings.acceptedBefore(cutoff, this.settings.pageSize, after)).match(
         (found) => found,
@@ -77,7 +81,7 @@ export class RedriveCallbacks {
       report.found += tokens.length;
       const now = this.clock.now();
       // One faulting mapping must not abandon the rest of the page.
-      const settled = await Promise.allSettled(tokens.map((token) => this.redriveOne(token, now)));
+      const settled = await Promise.allSettled(tokens.map((token) => this.redriveOne(token, now, oldest)));
       let resumedHere = 0;
       let deferredHere = 0;
       for (const outcome of settled) {
@@ -101,14 +105,20 @@ export class RedriveCallbacks {
       after = next;
     }
     this.metrics.count('CallbacksRedriven', report.resumed);
+    // What the "callback stuck" alarm watches: how long the oldest outcome this run found had waited for Step Functions.
+    this.metrics.count(OLDEST_ACCEPTED_AGE_METRIC, oldest.ageSeconds);
     this.log.info('Redrive run finished', { ...report });
     if (report.faulted > 0) throw new RedriveFaults(`${report.faulted} of ${report.found} callbacks hit a fault; the next run retries them`);
     return report;
   }
 
-  private async redriveOne(token: string, now: Date): Promise<ResumeResult | undefined> {
+  private async redriveOne(token: string, now: Date, oldest: { ageSeconds: number }): Promise<ResumeResult | undefined> {
     const leased = await this.mappings.lease(token, now, addSeconds(now, this.settings.leaseSeconds));
     if (leased.isErr()) return undefined;
+    const acceptedAt = leased.value.acceptedAt;
+    if (acceptedAt !== undefined) {
+      oldest.ageSeconds = Math.max(oldest.ageSeconds, epochSeconds(now) - epochSeconds(new Date(acceptedAt)));
+    }
     const result = await this.resume.execute(leased.value);
     return result.isOk() ? result.value : undefined;
   }

@@ -13,6 +13,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { IntegrationPattern, JsonPath, TaskInput, Timeout, type IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { OLDEST_ACCEPTED_AGE_METRIC } from '../../application/callbacks/RedriveCallbacks.js';
 import { callbacksTable, REDRIVE_INDEX } from '../../adapters/dynamodb/tables/index.js';
 import { acknowledge } from './acknowledge.js';
 import { BatonFunction, type BatonFunctionDefaults } from './BatonFunction.js';
@@ -27,7 +28,7 @@ export const LAMBDA_TRANSIENT_ERRORS = [
 ];
 
 /** The metric the redrive emits each run: how long the oldest accepted-but-not-resumed outcome has waited. */
-export const OLDEST_ACCEPTED_METRIC = { namespace: 'Baton', metricName: 'OldestAcceptedCallbackAgeSeconds', service: 'baton-callback-redrive' };
+export const OLDEST_ACCEPTED_METRIC = { namespace: 'Baton', metricName: OLDEST_ACCEPTED_AGE_METRIC, service: 'baton-callback-redrive' };
 
 export interface RunPodCallbacksProps {
   /** RunPod's `/run` URL of your endpoint, e.g. `https://api.runpod.ai/v2/<endpoint-id>/run`. */

@@ -1,6 +1,6 @@
 import { ResultAsync } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REDRIVE_SETTINGS, RedriveCallbacks, RedriveFaults } from '../../application/callbacks/RedriveCallbacks.js';
+import { DEFAULT_REDRIVE_SETTINGS, OLDEST_ACCEPTED_AGE_METRIC, RedriveCallbacks, RedriveFaults } from '../../application/callbacks/RedriveCallbacks.js';
 import { ResumeCallback } from '../../application/callbacks/ResumeCallback.js';
 import type { TaskTokens } from '../../application/ports/TaskTokens.js';
 import { newCallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
@@ -65,6 +65,28 @@ describe('RedriveCallbacks', () => {
 
     expect(tasks.filter((t) => h.sfn.task(t)!.state === 'succeeded')).toHaveLength(2);
     expect(h.log.messages()).toContain('Redrive of a callback failed');
+  });
+
+  it('reports how long the oldest outcome it found had waited for Step Functions, 0 when none', async () => {
+    const h = callbackHarness();
+    await acceptedWhileStepFunctionsIsDown(h, 1);
+    h.clock.advanceSeconds(30);
+    await acceptedWhileStepFunctionsIsDown(h, 1);
+    h.sfn.setAvailable(false);
+    h.clock.advanceSeconds(900);
+
+    await h.redrive.execute();
+    const whileDown = h.metrics.get(OLDEST_ACCEPTED_AGE_METRIC);
+    h.sfn.setAvailable(true);
+    h.clock.advanceSeconds(60);
+    await h.redrive.execute();
+    const afterResume = h.metrics.get(OLDEST_ACCEPTED_AGE_METRIC) - whileDown;
+    await h.redrive.execute();
+    const nothingLeft = h.metrics.get(OLDEST_ACCEPTED_AGE_METRIC) - whileDown - afterResume;
+
+    expect(whileDown).toBe(930);
+    expect(afterResume).toBe(990);
+    expect(nothingLeft).toBe(0);
   });
 
   it('pages on from where it stopped: items stuck at the head never hide the ones behind them', async () => {
