@@ -135,7 +135,7 @@ const calls = recordings();
 
 /** The deployed roles whose calls were recorded, by recording name: every function, and the Spot workers' instance role. */
 function principals(): { name: string; statements: Statement[]; environment: Record<string, unknown> }[] {
-  const [[, profile]] = resourcesOfType(t, 'AWS::IAM::InstanceProfile') as [[string, { Properties?: Record<string, unknown> }]];
+  const [, profile] = resourcesOfType(t, 'AWS::IAM::InstanceProfile')[0]!;
   const workerRole = ((profile.Properties!['Roles'] as { Ref: string }[])[0]!).Ref;
   const renderer = functions.find((f) => f.handler === 'start-renderer')!;
   return [
