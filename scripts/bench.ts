@@ -3,7 +3,8 @@
  *  1. per handler bundle: size, and cold import + container time (median of fresh processes),
  *     beside runpod-webhook wired by hand without the container;
  *  2. AWS calls on each webhook path, beside seed 001's design (GetItem + SendTask + UpdateItem);
- *  3. webhooks per second on DynamoDB Local, beside its raw conditional-update rate.
+ *  3. webhooks per second on DynamoDB Local, beside its raw conditional-update rate;
+ *  4. synthesis of the CDK example app (deploy/): plain, with cdk-nag, with the CloudFormation validator.
  * A script, not a test: it measures, it does not judge.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -64,11 +65,11 @@ const ENV: Record<string, string> = {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 
-function coldStartMs(bundle: string): number | string {
+function coldStartMs(bundle: string, nodeOptions = ''): number | string {
   const script = `const t=performance.now();await import(${JSON.stringify(`file://${bundle}`)});process.stdout.write(String(performance.now()-t));`;
   const times: number[] = [];
   for (let i = 0; i < RUNS; i += 1) {
-    const run = spawnSync(NODE, ['--input-type=module', '-e', script], { env: { ...process.env, ...ENV }, encoding: 'utf8' });
+    const run = spawnSync(NODE, ['--input-type=module', '-e', script], { env: { ...process.env, ...ENV, NODE_OPTIONS: nodeOptions }, encoding: 'utf8' });
     if (run.status !== 0) return `fails to start: ${(run.stderr.match(/invalid configuration: [^\n]*/) ?? [run.stderr.slice(0, 120)])[0]}`;
     times.push(Number(run.stdout));
   }
@@ -95,14 +96,16 @@ async function bundlesAndColdStarts(): Promise<void> {
   console.log('| --- | ---: | ---: | ---: |');
   const dir = join(ROOT, 'dist/lambda');
   const names = readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory()).sort();
-  const row = (name: string, file: string, zip: string | undefined) => {
-    const ms = coldStartMs(file);
+  const row = (name: string, file: string, zip: string | undefined, nodeOptions = '') => {
+    const ms = coldStartMs(file, nodeOptions);
     const size = statSync(file).size;
     const zipped = zip ? kib(statSync(zip).size) : '–';
     console.log(`| ${name} | ${kib(size)} | ${zipped} | ${typeof ms === 'number' ? `${ms.toFixed(0)} ms` : ms} |`);
   };
   for (const name of names) row(name, join(dir, name, 'index.mjs'), join(dir, `${name}.zip`));
   row('runpod-webhook, wired by hand (no inversify)', handwired, undefined);
+  // As deployed: deploy/ sets NODE_OPTIONS=--enable-source-maps, so Node reads index.mjs.map at load.
+  row('runpod-webhook with --enable-source-maps (as deployed)', join(dir, 'runpod-webhook/index.mjs'), undefined, '--enable-source-maps');
   console.log();
 }
 
@@ -212,7 +215,30 @@ async function throughput(): Promise<void> {
   }
 }
 
+async function synthesis(): Promise<void> {
+  execFileSync('bash', [join(ROOT, 'scripts/ensure-deploy-deps.sh')], { stdio: 'inherit' });
+  const runs = Math.min(RUNS, 3);
+  console.log(`## Synthesis of the CDK example app (median of ${runs} fresh processes)\n`);
+  console.log('| what | build the construct tree | synth | whole process (incl. loading aws-cdk-lib) |');
+  console.log('| --- | ---: | ---: | ---: |');
+  const modes = [
+    ['plain (no checks)', 'plain'],
+    ['with cdk-nag AwsSolutions', 'nag'],
+    ['with cdk-nag and the CloudFormation validator (npm run synth)', 'validated'],
+  ] as const;
+  for (const [label, mode] of modes) {
+    const samples = Array.from({ length: runs }, () => {
+      const out = execFileSync(NODE, ['--import', 'tsx', join(ROOT, 'deploy/bin/synthTime.ts'), mode], { cwd: ROOT, encoding: 'utf8' });
+      return JSON.parse(out) as { constructMs: number; synthMs: number; totalMs: number };
+    });
+    const s = (k: 'constructMs' | 'synthMs' | 'totalMs') => `${(median(samples.map((x) => x[k])) / 1000).toFixed(1)} s`;
+    console.log(`| ${label} | ${s('constructMs')} | ${s('synthMs')} | ${s('totalMs')} |`);
+  }
+  console.log();
+}
+
 const only = process.argv[2];
 if (!only || only === 'cold') await bundlesAndColdStarts();
 if (!only || only === 'calls') await callsPerPath();
 if (!only || only === 'throughput') await throughput();
+if (!only || only === 'synth') await synthesis();

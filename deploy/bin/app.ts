@@ -4,7 +4,7 @@
  * deploys it. Everything account-specific is a context value (`-c name=value` or cdk.json),
  * so synth needs no AWS account and makes no lookups.
  */
-import { App, RemovalPolicy, Stack, Validations, type AppProps, type StackProps } from 'aws-cdk-lib';
+import { App, CfnOutput, RemovalPolicy, Stack, Validations, type AppProps, type StackProps } from 'aws-cdk-lib';
 import { Cluster, FargateTaskDefinition } from 'aws-cdk-lib/aws-ecs';
 import { Role } from 'aws-cdk-lib/aws-iam';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
@@ -114,6 +114,12 @@ export class BatonStack extends Stack {
       securityGroupIds: list(c.ecsSecurityGroupIds),
     });
     this.operations = new BatonOperations(this, 'Operations', { watch: [this.callbacks, this.jobs, this.manga, this.dispatch] });
+
+    new CfnOutput(this, 'WebhookBaseUrl', { value: this.callbacks.webhookBaseUrl, description: 'RunPod webhooks: <this>/<callback_token> (set for submit-runpod-job already)' });
+    new CfnOutput(this, 'SubmitRunPodJobArn', { value: this.callbacks.submit.functionArn, description: 'Resource of your .waitForTaskToken task' });
+    new CfnOutput(this, 'JobApiUrl', { value: this.jobs.api.apiEndpoint, description: 'POST /jobs, GET /jobs/{jobId} (IAM-signed)' });
+    new CfnOutput(this, 'DispatchApiUrl', { value: this.dispatch.api.url, description: 'POST /jobs (IAM-signed)' });
+    new CfnOutput(this, 'MangaStateMachineArn', { value: this.manga.pipeline.stateMachine.stateMachineArn });
   }
 }
 
