@@ -14,6 +14,7 @@ import { IntegrationPattern, JsonPath, TaskInput, Timeout, type IStateMachine } 
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { OLDEST_ACCEPTED_AGE_METRIC } from '../../application/callbacks/RedriveCallbacks.js';
+import { RECONCILE_INDEX } from '../../adapters/dynamodb/tables/callbacksTable.js';
 import { callbacksTable, REDRIVE_INDEX } from '../../adapters/dynamodb/tables/index.js';
 import { acknowledge } from './acknowledge.js';
 import { BatonFunction, type BatonFunctionDefaults } from './BatonFunction.js';
@@ -47,6 +48,10 @@ export interface RunPodCallbacksProps {
   readonly redriveSchedule?: Schedule;
   /** @default 60 */
   readonly redriveAfterSeconds?: number;
+  /** How often runpod-reconcile asks RunPod about PENDING jobs. @default Schedule.rate(Duration.minutes(5)) */
+  readonly reconcileSchedule?: Schedule;
+  /** A PENDING mapping older than this is reconciled (lost webhook, dead job, gone task). @default 300 */
+  readonly reconcileAfterSeconds?: number;
   /** Alarm when an accepted outcome has waited this long for Step Functions. @default 15 minutes */
   readonly oldestAcceptedAlarmAfter?: Duration;
   readonly functionDefaults?: BatonFunctionDefaults;
@@ -69,7 +74,7 @@ export interface SubmitTaskOptions {
 /**
  * Seeds 000/001 deployed: the callbacks table, `submit-runpod-job`, `runpod-webhook` behind an
  * HTTP API (`POST /webhook/{callback_token}`, throttled, access-logged), the scheduled
- * `callback-redrive`, and the alarms that say a callback is stuck.
+ * `callback-redrive` and `runpod-reconcile`, and the alarm that says a callback is stuck.
  *
  * @example
  * const callbacks = new RunPodCallbacks(stack, 'Callbacks', { runPodEndpointUrl, runPodApiKey, bucket });
@@ -82,6 +87,7 @@ export class RunPodCallbacks extends Construct {
   readonly submit: BatonFunction;
   readonly webhook: BatonFunction;
   readonly redrive: BatonFunction;
+  readonly reconcile: BatonFunction;
   readonly api: HttpApi;
   /** `https://…/webhook/`: what submit-runpod-job gives RunPod as the webhook base. */
   readonly webhookBaseUrl: string;
@@ -171,6 +177,27 @@ export class RunPodCallbacks extends Construct {
       targets: [new LambdaTarget(this.redrive.function, { retryAttempts: 0 })],
     });
 
+    this.reconcile = new BatonFunction(this, 'Reconcile', {
+      ...defaults,
+      handler: 'runpod-reconcile',
+      // Up to 40 pages of 50 status reads; shorter than the schedule, so runs rarely overlap (overlap is safe).
+      timeout: Duration.minutes(4),
+      environment: {
+        CALLBACK_TABLE_NAME: table.tableName,
+        RUNPOD_ENDPOINT_URL: props.runPodEndpointUrl,
+        RUNPOD_API_KEY_SECRET_ID: props.runPodApiKey.secretName,
+        RECONCILE_AFTER_SECONDS: String(props.reconcileAfterSeconds ?? 300),
+      },
+    })
+      .allow(['dynamodb:Query'], [table.indexArn(RECONCILE_INDEX)])
+      .allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn])
+      .allow(['secretsmanager:GetSecretValue'], [props.runPodApiKey.secretArn]);
+    new Rule(this, 'ReconcileSchedule', {
+      description: 'Recover lost RunPod webhooks, heartbeat running jobs, cancel jobs of gone tasks',
+      schedule: props.reconcileSchedule ?? Schedule.rate(Duration.minutes(5)),
+      targets: [new LambdaTarget(this.reconcile.function, { retryAttempts: 0 })],
+    });
+
     this.oldestAcceptedAlarm = new Alarm(this, 'OldestAccepted', {
       alarmDescription:
         'An outcome RunPod or a worker reported has not reached Step Functions for this long: Step Functions is failing (see callback-redrive logs)',
@@ -189,21 +216,29 @@ export class RunPodCallbacks extends Construct {
   }
 
   get functions(): BatonFunction[] {
-    return [this.submit, this.webhook, this.redrive];
+    return [this.submit, this.webhook, this.redrive, this.reconcile];
   }
 
   /**
-   * Lets the webhook and the redrive resume tasks of `stateMachine` (SendTaskSuccess/Failure on
-   * exactly its ARN). The policy lives in the state machine's stack, so a machine in another
-   * stack than this construct makes no dependency cycle.
+   * Lets the webhook, the redrive and the reconciler resume tasks of `stateMachine`
+   * (SendTaskSuccess/Failure on exactly its ARN), and the reconciler heartbeat them. The
+   * policies live in the state machine's stack, so a machine in another stack than this
+   * construct makes no dependency cycle.
    */
-  grantResume(stateMachine: IStateMachine): Policy {
+  grantResume(stateMachine: IStateMachine): Policy[] {
     const scope = Stack.of(stateMachine);
-    const id = `BatonResume${Stack.of(this) === scope ? '' : 'X'}${scope.node.addr.slice(0, 6)}${stateMachine.node.addr.slice(0, 8)}`;
-    return new Policy(scope, id, {
-      roles: [this.webhook.role, this.redrive.role],
-      statements: [new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [stateMachine.stateMachineArn] })],
-    });
+    const id = `BatonResume${stateMachine.node.addr.slice(0, 8)}`;
+    const resources = [stateMachine.stateMachineArn];
+    return [
+      new Policy(scope, id, {
+        roles: [this.webhook.role, this.redrive.role, this.reconcile.role],
+        statements: [new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources })],
+      }),
+      new Policy(scope, `${id}Heartbeat`, {
+        roles: [this.reconcile.role],
+        statements: [new PolicyStatement({ actions: ['states:SendTaskHeartbeat'], resources })],
+      }),
+    ];
   }
 
   /**

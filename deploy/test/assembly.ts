@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { HANDLER_METADATA } from '../lib/BatonFunction.js';
@@ -18,7 +18,9 @@ export interface Template {
 export const assemblyDir = (): string => inject('cloudAssembly');
 
 export function template(stack = 'Baton'): Template {
-  return JSON.parse(readFileSync(join(assemblyDir(), `${stack}.template.json`), 'utf8')) as Template;
+  const file = join(assemblyDir(), `${stack}.template.json`);
+  if (!existsSync(file)) throw new Error(`the example app did not synthesize: ${inject('synthError')}`);
+  return JSON.parse(readFileSync(file, 'utf8')) as Template;
 }
 
 export function resourcesOfType(t: Template, type: string): [string, Resource][] {

@@ -41,6 +41,9 @@ const ALLOWED: Record<string, Record<string, string>> = {
     's3:GetObject': 'Presigned GET URLs are signed locally and used by RunPod with this role\'s permission: no request from the handler.',
     's3:PutObject': 'Presigned PUT URLs, as s3:GetObject.',
   },
+  'runpod-reconcile': {
+    'secretsmanager:GetSecretValue': 'Deployed with the key in Secrets Manager; the e2e test passes RUNPOD_API_KEY (the secret path is unit-tested in test/runpod/secretApiKey.test.ts).',
+  },
   'get-job-status': {
     's3:GetObject': 'Presigned output links are signed locally and fetched by the client with this role\'s permission.',
   },

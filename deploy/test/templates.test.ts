@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { RECONCILE_INDEX } from '../../adapters/dynamodb/tables/callbacksTable.js';
 import { callbacksTable, countersTable, jobsTable, REDRIVE_INDEX } from '../../adapters/dynamodb/tables/index.js';
 import { aslPlaceholders } from '../lib/AslStateMachine.js';
 import { handlerNames, REPO_ROOT } from '../lib/bundles.js';
@@ -93,14 +94,16 @@ describe('RunPod callbacks', () => {
     expect(env['RUNPOD_API_KEY']).toBeUndefined();
   });
 
-  it('runs the redrive every minute and lets it query only the sparse redrive index', () => {
-    const redrive = fn('callback-redrive');
-    const rules = resourcesOfType(t, 'AWS::Events::Rule').filter(([, r]) =>
-      JSON.stringify(props(r)['Targets']).includes(redrive.logicalId),
-    );
-    expect(rules.map(([, r]) => props(r)['ScheduleExpression'])).toEqual(['rate(1 minute)']);
-    const query = redrive.statements.filter((s) => actionsOf(s).includes('dynamodb:Query'));
-    expect(query.flatMap(resourcesOf).map((r) => JSON.stringify(r))).toEqual([expect.stringContaining(`/index/${REDRIVE_INDEX}`)]);
+  it.each([
+    ['callback-redrive', 'rate(1 minute)', REDRIVE_INDEX],
+    ['runpod-reconcile', 'rate(5 minutes)', RECONCILE_INDEX],
+  ])('runs %s on %s and lets it query only the sparse %s index', (handler, schedule, index) => {
+    const f = fn(handler);
+    const rules = resourcesOfType(t, 'AWS::Events::Rule').filter(([, r]) => JSON.stringify(props(r)['Targets']).includes(f.logicalId));
+    expect(rules.map(([, r]) => props(r)['ScheduleExpression'])).toEqual([schedule]);
+    const query = f.statements.filter((s) => actionsOf(s).includes('dynamodb:Query'));
+    expect(query.flatMap(resourcesOf).map((r) => JSON.stringify(r))).toEqual([expect.stringContaining(`/index/${index}`)]);
+    expect(f.statements.some((s) => actionsOf(s).includes('dynamodb:Scan'))).toBe(false);
   });
 });
 
