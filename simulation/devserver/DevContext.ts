@@ -19,6 +19,8 @@ export interface DevContext {
   readonly ids: Ids;
   readonly log: Log;
   readonly metrics: InMemoryMetrics;
+  /** Something changed outside a request (a timer fired): live views should look again. */
+  changed(): void;
 }
 
 /** A group of routes (one system) and what it needs stopped on shutdown. */
@@ -27,5 +29,7 @@ export interface DevRoutes {
   readonly routes: readonly DevRoute[];
   /** Work the group runs on a timer (the redrive schedule). */
   tick?(): Promise<void>;
+  /** What the group holds now, as JSON for `GET /dev/state` (the dev console); keyed by the group's name there. */
+  state?(): Promise<unknown>;
   close?(): Promise<void>;
 }

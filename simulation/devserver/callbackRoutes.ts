@@ -11,6 +11,7 @@ import { runPodWebhookHandler } from '../../entrypoints/handlers/runPodWebhook.j
 import { submitRunPodJobHandler } from '../../entrypoints/handlers/submitRunPodJob.js';
 import { errorResponse, json, parseJsonBody } from '../../entrypoints/http/apiGateway.js';
 import type { DevContext, DevRoutes } from './DevContext.js';
+import { RecordingCallbackMappings } from './recording/RecordingCallbackMappings.js';
 
 export interface CallbackRoutesOptions {
   /** The callbacks store; in memory unless the server runs on DynamoDB Local. */
@@ -42,12 +43,16 @@ const RUNPOD_STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
  *   a few seconds (or never, with `"runpod": null`, for you to post it with curl).
  * - `GET /dev/executions[/{execution}]`: what each waiting task has become.
  * - `POST /dev/redrive`: run the real `callback-redrive` handler now (it also runs every 15 s).
- * - `POST /dev/outage`: Step Functions refuses every call for `{"seconds": N}`.
+ * - `POST /dev/outage`: Step Functions refuses every call for `{"seconds": N}`; `DELETE /dev/outage` ends it.
+ *
+ * Mappings are recorded as they change (`RecordingCallbackMappings`), so each execution shows
+ * its mapping's story: PENDING, the claim, duplicates refused, the redrive's leases.
  */
 export function callbackRoutes(ctx: DevContext, options: CallbackRoutesOptions = {}): DevRoutes {
   const sfn = new InMemoryStepFunctions(ctx.clock);
   const gpuJobs = new InMemoryGpuJobs();
-  const mappings = options.mappings ?? new InMemoryCallbackMappings();
+  const mappings = new RecordingCallbackMappings(options.mappings ?? new InMemoryCallbackMappings(), ctx.clock);
+  const redriveAfterSeconds = options.redriveAfterSeconds ?? 10;
   const container = newContainer();
   container.load(
     platformModule({ clock: ctx.clock, ids: ctx.ids, log: ctx.log, metrics: ctx.metrics }),
@@ -59,7 +64,7 @@ export function callbackRoutes(ctx: DevContext, options: CallbackRoutesOptions =
         defaultPresignExpiresSecs: 21600,
         defaultPolicy: { executionTimeout: 3600_000 },
       },
-      redrive: { redriveAfterSeconds: options.redriveAfterSeconds ?? 10, leaseSeconds: 30, pageSize: 100, maxPages: 10 },
+      redrive: { redriveAfterSeconds, leaseSeconds: 30, pageSize: 100, maxPages: 10 },
     }),
   );
   const submit = submitRunPodJobHandler(container.get(Callbacks.SubmitRunPodJob));
@@ -68,6 +73,20 @@ export function callbackRoutes(ctx: DevContext, options: CallbackRoutesOptions =
   const executions = new Map<string, DevExecution>();
   const timers = new Set<NodeJS.Timeout>();
   let outageTimer: NodeJS.Timeout | undefined;
+  let outageUntil: string | undefined;
+  let lastRedrive: { at: string; by: 'request' | 'schedule'; result: unknown } | undefined;
+  const runRedrive = async (by: 'request' | 'schedule') => {
+    const at = ctx.clock.now().toISOString();
+    const result = await redrive({});
+    lastRedrive = { at, by, result };
+    return result;
+  };
+  const endOutage = () => {
+    if (outageTimer) clearTimeout(outageTimer);
+    outageTimer = undefined;
+    outageUntil = undefined;
+    sfn.setAvailable(true);
+  };
 
   const later = (seconds: number, run: () => Promise<void>) => {
     const timer = setTimeout(() => {
@@ -93,6 +112,8 @@ export function callbackRoutes(ctx: DevContext, options: CallbackRoutesOptions =
       callback_status: mapping?.status ?? null,
       job_id: e.jobId ?? null,
       webhook_url: e.webhookUrl ?? null,
+      lease_until: e.callbackToken ? (mappings.leaseUntil(e.callbackToken) ?? null) : null,
+      history: e.callbackToken ? mappings.history.of(e.callbackToken) : [],
     };
   };
 
@@ -168,7 +189,7 @@ export function callbackRoutes(ctx: DevContext, options: CallbackRoutesOptions =
           return found ? json(200, await describe(found)) : errorResponse(404, 'ExecutionNotFound', 'no such execution');
         },
       },
-      { routeKey: 'POST /dev/redrive', handler: async () => json(200, await redrive({})) },
+      { routeKey: 'POST /dev/redrive', handler: async () => json(200, await runRedrive('request')) },
       {
         routeKey: 'POST /dev/outage',
         handler: async (event) => {
@@ -177,20 +198,36 @@ export function callbackRoutes(ctx: DevContext, options: CallbackRoutesOptions =
           if (typeof seconds !== 'number' || !(seconds > 0) || seconds > 3600) {
             return errorResponse(400, 'InvalidRequest', 'expected {"seconds": N} with 0 < N ≤ 3600');
           }
+          endOutage();
           sfn.setAvailable(false);
-          if (outageTimer) clearTimeout(outageTimer);
-          outageTimer = setTimeout(() => sfn.setAvailable(true), seconds * 1000);
+          outageUntil = new Date(ctx.clock.now().getTime() + seconds * 1000).toISOString();
+          outageTimer = setTimeout(() => {
+            endOutage();
+            ctx.changed();
+          }, seconds * 1000);
           outageTimer.unref();
-          return json(200, { step_functions: 'unavailable', for_seconds: seconds });
+          return json(200, { step_functions: 'unavailable', for_seconds: seconds, until: outageUntil });
+        },
+      },
+      {
+        routeKey: 'DELETE /dev/outage',
+        handler: async () => {
+          endOutage();
+          return json(200, { step_functions: 'available' });
         },
       },
     ],
     tick: async () => {
-      await redrive({});
+      await runRedrive('schedule');
     },
+    state: async () => ({
+      step_functions: outageUntil ? { available: false, outage_until: outageUntil } : { available: true, outage_until: null },
+      redrive: { after_seconds: redriveAfterSeconds, last_run: lastRedrive ?? null },
+      executions: await Promise.all([...executions.values()].map(describe)),
+    }),
     close: async () => {
       for (const t of timers) clearTimeout(t);
-      if (outageTimer) clearTimeout(outageTimer);
+      endOutage();
     },
   };
 }

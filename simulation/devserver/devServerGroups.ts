@@ -4,6 +4,7 @@ import { callbackRoutes } from './callbackRoutes.js';
 import type { DevContext, DevRoutes } from './DevContext.js';
 import { dispatchRoutes } from './dispatchRoutes.js';
 import { jobRoutes } from './jobRoutes.js';
+import { quotaRoutes } from './quotaRoutes.js';
 
 /** Stores to serve from instead of memory (the `--dynamodb` backend). */
 export interface DevStores {
@@ -17,5 +18,6 @@ export function devServerGroups(stores: DevStores = {}): ((ctx: DevContext) => D
     (ctx) => callbackRoutes(ctx, stores.mappings ? { mappings: stores.mappings } : {}),
     (ctx) => jobRoutes(ctx, stores.jobs ? { jobs: stores.jobs } : {}),
     (ctx) => dispatchRoutes(ctx),
+    (ctx) => quotaRoutes(ctx),
   ];
 }

@@ -6,6 +6,7 @@ import { platformModule } from '../../entrypoints/container/platformModule.js';
 import { dispatchToEcsHandler } from '../../entrypoints/handlers/dispatchToEcs.js';
 import { json, type HttpResponse } from '../../entrypoints/http/apiGateway.js';
 import type { DevContext, DevRoutes, HttpHandler } from './DevContext.js';
+import { RecordingDispatches } from './recording/RecordingDispatches.js';
 
 /**
  * Seed 004's dispatch on localhost. Its own `POST /jobs` lives on a separate API, so here it
@@ -15,10 +16,11 @@ import type { DevContext, DevRoutes, HttpHandler } from './DevContext.js';
  */
 export function dispatchRoutes(ctx: DevContext): DevRoutes {
   const ecs = new InMemoryContainerTasks();
+  const dispatches = new RecordingDispatches(new InMemoryDispatches(), ctx.clock);
   const container = newContainer();
   container.load(
     platformModule({ clock: ctx.clock, ids: ctx.ids, log: ctx.log, metrics: ctx.metrics }),
-    dispatchPortsModule({ dispatches: new InMemoryDispatches(), containerTasks: ecs }),
+    dispatchPortsModule({ dispatches, containerTasks: ecs }),
     dispatchUseCasesModule({
       taskDefinition: 'arn:aws:ecs:us-east-1:000000000000:task-definition/recorder:1',
       containerName: 'recorder',
@@ -37,5 +39,23 @@ export function dispatchRoutes(ctx: DevContext): DevRoutes {
       { routeKey: 'POST /restapis/{apiId}/{stage}/_user_request_/jobs', handler: http },
       { routeKey: 'GET /dev/ecs-tasks', handler: async () => json(200, { tasks: ecs.calls }) },
     ],
+    state: async () => ({
+      dispatches: await Promise.all(
+        dispatches.history.ids().map(async (jobId) => {
+          const d = (await dispatches.find(jobId))._unsafeUnwrap();
+          return {
+            job_id: jobId,
+            status: d?.job.status ?? null,
+            source: d ? { kind: d.source.kind, url: d.source.url } : null,
+            attempt: d?.launch.attempt ?? null,
+            settled: d?.launch.settled ?? null,
+            lease_until: d?.launch.leaseUntil ?? null,
+            task_arn: d?.launch.taskArn ?? null,
+            history: dispatches.history.of(jobId),
+          };
+        }),
+      ),
+      run_task_calls: ecs.calls.length,
+    }),
   };
 }

@@ -11,6 +11,21 @@ import { submitJobHandler } from '../../entrypoints/handlers/submitJob.js';
 import { updateJobStatusHandler } from '../../entrypoints/handlers/updateJobStatus.js';
 import { errorResponse, json } from '../../entrypoints/http/apiGateway.js';
 import type { DevContext, DevRoutes } from './DevContext.js';
+import { RecordingJobs } from './recording/RecordingJobs.js';
+
+/** A status report handed to update-job-status, and what became of it (the console's status queue). */
+interface StatusReport {
+  readonly messageId: string;
+  readonly at: string;
+  readonly jobId: string;
+  readonly status: unknown;
+  readonly applied: boolean;
+  readonly statusAfter: string | null;
+  readonly batchItemFailure: boolean;
+}
+
+/** Status reports kept for the console: enough to see the last few, never a growing log. */
+const REPORTS_KEPT = 50;
 
 export const DEV_OUTPUT_BUCKET = 'dev-output';
 
@@ -22,7 +37,7 @@ export const DEV_OUTPUT_BUCKET = 'dev-output';
  * `update-job-status` handler as an SQS message, so a person can walk a job to its end.
  */
 export function jobRoutes(ctx: DevContext, options: { readonly jobs?: Jobs } = {}): DevRoutes {
-  const jobs = options.jobs ?? new InMemoryJobs();
+  const jobs = new RecordingJobs(options.jobs ?? new InMemoryJobs(), ctx.clock);
   const queue = new InMemoryJobQueue();
   const container = newContainer();
   container.load(
@@ -34,6 +49,7 @@ export function jobRoutes(ctx: DevContext, options: { readonly jobs?: Jobs } = {
   const status = getJobStatusHandler(container.get(JobApi.GetJobStatus), ctx.log);
   const update = updateJobStatusHandler(container.get(JobApi.UpdateJobStatus), ctx.log, ctx.metrics);
   let messages = 0;
+  const reports: StatusReport[] = [];
 
   return {
     name: 'jobs',
@@ -63,8 +79,23 @@ export function jobRoutes(ctx: DevContext, options: { readonly jobs?: Jobs } = {
             eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:dev-job-status',
             awsRegion: 'us-east-1',
           };
+          // A processor received the job's message before reporting on it.
+          const queued = queue.messages.findIndex((m) => m.jobId === jobId);
+          if (queued >= 0) queue.messages.splice(queued, 1);
+          const before = (await jobs.get(jobId))._unsafeUnwrap();
           const result = await update({ Records: [record] });
           const after = (await jobs.get(jobId))._unsafeUnwrap();
+          const applied = after !== undefined && after.version !== before?.version;
+          reports.unshift({
+            messageId: record.messageId,
+            at: ctx.clock.now().toISOString(),
+            jobId,
+            status: (report as { status?: unknown }).status ?? null,
+            applied,
+            statusAfter: after?.status ?? null,
+            batchItemFailure: result.batchItemFailures.length > 0,
+          });
+          reports.length = Math.min(reports.length, REPORTS_KEPT);
           return json(result.batchItemFailures.length === 0 ? 200 : 503, {
             applied: after?.status === (report as { status?: string }).status,
             status: after?.status ?? null,
@@ -73,5 +104,25 @@ export function jobRoutes(ctx: DevContext, options: { readonly jobs?: Jobs } = {
         },
       },
     ],
+    state: async () => ({
+      jobs: await Promise.all(
+        jobs.history.ids().map(async (jobId) => {
+          const job = (await jobs.get(jobId))._unsafeUnwrap();
+          return {
+            job_id: jobId,
+            status: job?.status ?? null,
+            version: job?.version ?? null,
+            attempts: job?.attempts ?? null,
+            submitted_at: job?.submittedAt ?? null,
+            updated_at: job?.updatedAt ?? null,
+            history: jobs.history.of(jobId),
+          };
+        }),
+      ),
+      queues: {
+        jobs: { name: 'job queue (SQS_JOB_QUEUE_URL)', waiting: queue.messages.length, messages: queue.messages.slice(-REPORTS_KEPT) },
+        status: { name: 'status reports (update-job-status)', delivered: messages, recent: reports },
+      },
+    }),
   };
 }

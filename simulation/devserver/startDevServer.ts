@@ -11,6 +11,8 @@ import { httpApiEvent } from '../httpApiEvent.js';
 import { ConsoleLog } from './ConsoleLog.js';
 import type { DevContext, DevRoute, DevRoutes } from './DevContext.js';
 import { matchRoute } from './matchRoute.js';
+import { StateStream } from './StateStream.js';
+import { consoleFile } from './staticConsole.js';
 
 /** Lambda's synchronous payload limit: a bigger request never reaches a real handler either. */
 const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -59,6 +61,13 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   const host = options.host ?? '127.0.0.1';
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   let routes: DevRoute[] = [];
+  let groups: DevRoutes[] = [];
+  const snapshot = async () => {
+    const state: Record<string, unknown> = {};
+    for (const g of groups) if (g.state) state[g.name] = await g.state();
+    return state;
+  };
+  const stream = new StateStream(snapshot);
   const server = createServer((req, res) => {
     serve(req, res).catch((error: unknown) => {
       write(`dev server fault: ${String(error)}`);
@@ -76,8 +85,18 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
       response = errorResponse(413, 'PayloadTooLarge', `the body exceeds ${MAX_BODY_BYTES} bytes`);
     } else if (method === 'OPTIONS') {
       response = { statusCode: 204, headers: { ...CORS_HEADERS }, body: '' };
+    } else if (method === 'GET' && url.pathname === '/dev/events') {
+      await stream.add(res);
+      write(`GET /dev/events → 200 (stream)`);
+      return;
+    } else if (method === 'GET' && url.pathname === '/dev/state') {
+      response = json(200, await snapshot());
+    } else if (method === 'GET' && url.pathname === '/' && (req.headers.accept ?? '').includes('text/html')) {
+      response = (await consoleFile('index.html')) ?? errorResponse(404, 'NotFound', 'the console page is missing');
     } else if (method === 'GET' && url.pathname === '/') {
-      response = json(200, { service: 'baton dev server', routes: routes.map((r) => r.routeKey) });
+      response = json(200, { service: 'baton dev server', console: 'open / in a browser', routes: routes.map((r) => r.routeKey) });
+    } else if (method === 'GET' && url.pathname.startsWith('/console/')) {
+      response = (await consoleFile(url.pathname.slice('/console/'.length))) ?? errorResponse(404, 'NotFound', `no console file ${url.pathname}`);
     } else {
       const match = matchRoute(routes, method, url.pathname);
       if (match === undefined) {
@@ -110,6 +129,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
       }
     }
     send(res, response);
+    if (method !== 'GET' && method !== 'OPTIONS') stream.poke();
     write(`${method} ${String(redact(url.pathname))} → ${response.statusCode} (${(performance.now() - started).toFixed(1)} ms)`);
   }
 
@@ -131,8 +151,8 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     ids: new CryptoIds(),
     log: new ConsoleLog(write, options.logLevel ?? 'info'),
     metrics: new InMemoryMetrics(),
+    changed: () => stream.poke(),
   };
-  let groups: DevRoutes[];
   try {
     groups = await Promise.all(options.groups.map((g) => g(ctx)));
   } catch (error) {
@@ -144,7 +164,12 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   const ticker =
     tickSeconds > 0
       ? setInterval(() => {
-          for (const g of groups) g.tick?.().catch((e: unknown) => write(`${g.name} schedule failed: ${String(e)}`));
+          for (const g of groups) {
+            g.tick?.().then(
+              () => stream.poke(),
+              (e: unknown) => write(`${g.name} schedule failed: ${String(e)}`),
+            );
+          }
         }, tickSeconds * 1000)
       : undefined;
   ticker?.unref();
@@ -155,6 +180,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     routes: routes.map((r) => r.routeKey),
     close: async () => {
       if (ticker) clearInterval(ticker);
+      stream.close();
       await Promise.all(groups.map((g) => g.close?.()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
