@@ -2,10 +2,12 @@
  * `npm start`: the local simulation. Every Baton system on in-memory adapters in one
  * simulated world with faults; prints a summary (or `--json`) and exits 1 if a guarantee broke.
  */
+import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { formatSummary } from '../simulation/formatSummary.js';
 import { parseSimulationArgs, USAGE, type SimulationArgs } from '../simulation/parseSimulationArgs.js';
 import { ProgressBar } from '../simulation/ProgressBar.js';
+import { renderHtmlReport } from '../simulation/report/htmlReport.js';
 import { runSimulation } from '../simulation/runSimulation.js';
 import { selectScenarios } from '../simulation/scenarios/catalog.js';
 
@@ -38,6 +40,10 @@ async function main(): Promise<number> {
   });
   bar?.finish();
   process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatSummary(report)}\n`);
+  if (args.html) {
+    await writeFile(args.html, renderHtmlReport(report));
+    process.stderr.write(`HTML report written to ${args.html}\n`);
+  }
   return report.ok ? 0 : 1;
 }
 

@@ -1,6 +1,7 @@
 import type { FaultRates } from './FaultRates.js';
 import type { InvariantResult } from './Invariant.js';
 import type { LatencySummary } from './LatencyRecorder.js';
+import type { RunSeries } from './report/RunSeries.js';
 import type { SystemReport } from './SystemReport.js';
 
 /** Everything a run found; `--json` prints exactly this. */
@@ -30,6 +31,8 @@ export interface SimulationReport {
   };
   /** Wall time of the real handler calls, by handler. */
   readonly latency: Readonly<Record<string, LatencySummary>>;
+  /** Counts over simulated time and latency histograms, for the HTML report's plots. */
+  readonly series: RunSeries;
   /** Log records the handlers wrote, by level. */
   readonly logs: Readonly<Record<'debug' | 'info' | 'warn' | 'error', number>>;
 }

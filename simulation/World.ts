@@ -31,7 +31,7 @@ export function createWorld(seed: number, faults: FaultRates, sabotage?: Sabotag
     clock: scheduler.clock,
     prng: new Prng(seed),
     faults,
-    latency: new LatencyRecorder(),
+    latency: new LatencyRecorder(() => scheduler.nowMs()),
     log: new CountingLog(),
     sabotage,
   };

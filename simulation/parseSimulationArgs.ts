@@ -8,6 +8,8 @@ export interface SimulationArgs {
   readonly faults: FaultRates;
   readonly scenarios: readonly string[] | 'all';
   readonly json: boolean;
+  /** Also write the report as one self-contained HTML file here. */
+  readonly html: string | undefined;
   readonly quiet: boolean;
   readonly help: boolean;
   readonly sabotage: Sabotage | undefined;
@@ -36,6 +38,7 @@ seeded faults), checks the guarantees, and exits 1 if any is broken.
   --seed N              seed of the run; the same seed and flags replay the same run (default 42)
   --scenario NAME       run only this scenario (repeatable, or comma-separated); default all
   --json                print the machine-readable report on stdout instead of the summary
+  --html FILE           also write the report as one self-contained HTML page with plots
   --quiet               no progress bar
   --no-faults           every fault rate 0
 ${Object.entries(FAULT_FLAGS)
@@ -54,6 +57,7 @@ export function parseSimulationArgs(argv: readonly string[]): SimulationArgs {
       seed: { type: 'string' },
       scenario: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
+      html: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       'no-faults': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -73,10 +77,17 @@ export function parseSimulationArgs(argv: readonly string[]): SimulationArgs {
     faults,
     scenarios: !scenarios || scenarios.length === 0 || scenarios.includes('all') ? 'all' : scenarios,
     json: values.json === true,
+    html: htmlPath(values.html as string | undefined),
     quiet: values.quiet === true,
     help: values.help === true,
     sabotage: sabotageOf(values.sabotage as string | undefined),
   };
+}
+
+function htmlPath(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (raw.trim() === '' || raw.startsWith('-')) throw new Error(`--html needs a file name, got "${raw}"`);
+  return raw;
 }
 
 function sabotageOf(raw: string | undefined): Sabotage | undefined {

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { FaultRates } from './FaultRates.js';
 import { invariant } from './Invariant.js';
 import { Prng } from './Prng.js';
+import { buildSeries } from './report/RunSeries.js';
 import type { RunLimits } from './Scheduler.js';
 import type { ScenarioDefinition } from './ScenarioDefinition.js';
 import type { SimulationReport } from './SimulationReport.js';
@@ -61,7 +62,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     }
     options.onProgress?.(done, total, world.scheduler.nowMs() - startMs);
   };
+  const eventsPerMinute = new Map<number, number>();
   const end = await world.scheduler.run((n) => {
+    const minute = Math.floor(world.scheduler.nowMs() / 60_000);
+    eventsPerMinute.set(minute, (eventsPerMinute.get(minute) ?? 0) + 1);
     if (n % 2000 === 0) progress();
   }, options.limits ?? defaultLimits(options.jobs));
   progress();
@@ -102,6 +106,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       rssMb: Math.round(memory.rss / 2 ** 20),
     },
     latency: world.latency.summary(),
+    series: buildSeries(startMs, world.scheduler.nowMs(), eventsPerMinute, world.latency.callsPerMinute(), world.latency.histograms()),
     logs: {
       debug: world.log.count('debug'),
       info: world.log.count('info'),

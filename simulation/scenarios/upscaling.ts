@@ -212,6 +212,7 @@ export class UpscalingScenario implements Scenario {
         'Step Functions outages': sfn.outages,
         'outage minutes': Math.round(sfn.outageSeconds / 60),
         'crashes before resume': sfn.crashes,
+        'resumed by a delivery': this.callbacks.metrics.get('CallbacksResumed') - this.redriveResumed,
         'resumed by redrive': this.redriveResumed,
         'redrive runs': this.redriveRuns,
         'redrive runs crashed': this.redriveFailures,

@@ -1,7 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devServerGroups } from '../../simulation/devserver/devServerGroups.js';
+import { DEFAULT_FAULTS } from '../../simulation/FaultRates.js';
+import { renderHtmlReport } from '../../simulation/report/htmlReport.js';
+import { runSimulation } from '../../simulation/runSimulation.js';
+import { SCENARIOS } from '../../simulation/scenarios/catalog.js';
 import { startDevServer, type RunningDevServer } from '../../simulation/devserver/startDevServer.js';
 import { Chromium, findChromium } from './support/chromium.js';
 import { decodePng, inkCoverage } from './support/png.js';
@@ -86,5 +92,29 @@ describe.runIf(run)('the dev console in headless Chromium', () => {
 
     expect(overflow).toBeLessThanOrEqual(0);
     expectRendered(png);
+  }, 60_000);
+
+  it('renders the HTML simulation report: headings, every plot drawn, nothing fetched', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baton-report-'));
+    try {
+      const file = join(dir, 'report.html');
+      await writeFile(file, renderHtmlReport(await runSimulation({ jobs: 150, seed: 5, faults: DEFAULT_FAULTS, scenarios: SCENARIOS })));
+      await browser.viewport(1100, 900);
+      await browser.goto(pathToFileURL(file).href);
+
+      const headings = await browser.evaluate<string[]>(`[...document.querySelectorAll('h1, h2')].map((h) => h.textContent)`);
+      const drawn = await browser.evaluate<number[]>(`[...document.querySelectorAll('svg.chart')].map((s) => s.getBoundingClientRect().width * s.getBoundingClientRect().height)`);
+      const resources = await browser.evaluate<number>(`performance.getEntriesByType('resource').length`);
+      const png = await browser.screenshot();
+      await keep('report.png', png);
+
+      expect(headings).toEqual(['Baton simulation report', 'Invariants', 'Systems', 'Callbacks by path', 'Events over simulated time', 'Handler latency']);
+      expect(drawn.length).toBeGreaterThan(10);
+      expect(drawn.every((area) => area > 1000)).toBe(true);
+      expect(resources).toBe(0);
+      expectRendered(png);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
