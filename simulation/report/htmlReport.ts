@@ -104,7 +104,7 @@ export function renderHtmlReport(report: SimulationReport): string {
 <main>
 <section aria-labelledby="invariants">
   <h2 id="invariants">Invariants</h2>
-  <div class="scroll"><table>
+  <div class="scroll"><table class="invariants">
     <thead><tr><th scope="col">system</th><th scope="col">guarantee</th><th scope="col">result</th><th scope="col">what was checked</th></tr></thead>
     <tbody>${invariants}</tbody>
   </table></div>
@@ -163,6 +163,8 @@ tr.fail { background: #ffebe9; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 .numbers td { text-align: right; font-variant-numeric: tabular-nums; }
+.numbers thead th:not(:first-child) { text-align: right; }
+.invariants td:first-child { white-space: nowrap; }
 details { margin: 0.4rem 0; }
 summary { cursor: pointer; }
 .details { display: flex; flex-wrap: wrap; gap: 0.2rem 1.2rem; margin: 0.4rem 0 0.4rem 1rem; }

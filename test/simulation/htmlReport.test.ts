@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FAULTS } from '../../simulation/FaultRates.js';
+import { parseSimulationArgs } from '../../simulation/parseSimulationArgs.js';
 import { callbackPaths, renderHtmlReport } from '../../simulation/report/htmlReport.js';
 import { buildSeries, MAX_BINS } from '../../simulation/report/RunSeries.js';
 import { runSimulation } from '../../simulation/runSimulation.js';
@@ -106,12 +107,8 @@ describe('npm start -- --html', () => {
   });
 
   it('refuses --html without a file name', () => {
-    const missing = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/simulate.ts', '--html'], { encoding: 'utf8' });
-    const empty = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/simulate.ts', '--html', ' '], { encoding: 'utf8' });
-
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain("'--html <value>' argument missing");
-    expect(empty.status).toBe(2);
-    expect(empty.stderr).toContain('--html needs a file name');
+    expect(() => parseSimulationArgs(['--html'])).toThrow("'--html <value>' argument missing");
+    expect(() => parseSimulationArgs(['--html', ' '])).toThrow('--html needs a file name');
+    expect(parseSimulationArgs(['--html', 'out/report.html']).html).toBe('out/report.html');
   });
 });
