@@ -1,5 +1,12 @@
 import type { ResultAsync } from 'neverthrow';
-import type { CallbackMappings, CallbackNotFound, CallbackNotInStatus, CallbackTokenTaken } from '../../../application/ports/CallbackMappings.js';
+import type {
+  CallbackMappings,
+  CallbackNotFound,
+  CallbackNotInStatus,
+  CallbackTokenTaken,
+  PageCursor,
+  TokenPage,
+} from '../../../application/ports/CallbackMappings.js';
 import type { Clock } from '../../../application/ports/Clock.js';
 import type { CallbackChannel, CallbackMapping } from '../../../domain/callbacks/CallbackMapping.js';
 import type { CallbackOutcome } from '../../../domain/callbacks/CallbackOutcome.js';
@@ -66,12 +73,28 @@ export class RecordingCallbackMappings implements CallbackMappings {
     return this.inner
       .finish(mapping)
       .map(() => {
-        this.add(mapping.callbackToken, 'status', mapping.status, mapping.status === 'EXPIRED'
-          ? `Step Functions refused the token${mapping.goneReason ? ` (${mapping.goneReason})` : ''}`
-          : `Step Functions resumed ${byRedrive ? 'by the redrive' : 'inline by the delivery'}`);
+        const how =
+          mapping.status === 'EXPIRED'
+            ? `Step Functions refused the token${mapping.goneReason ? ` (${mapping.goneReason})` : ''}`
+            : mapping.status === 'REFUSED'
+              ? 'Step Functions refused the resume for good'
+              : `Step Functions resumed ${byRedrive ? 'by the redrive' : 'inline by the delivery'}`;
+        this.add(mapping.callbackToken, 'status', mapping.status, how);
       })
       .mapErr((error) => {
         if (error.type === 'CallbackNotInStatus') this.add(mapping.callbackToken, 'refused', error.current.status, `finish lost: already ${error.current.status}`);
+        return error;
+      });
+  }
+
+  abandon(mapping: CallbackMapping): ResultAsync<void, CallbackNotFound | CallbackNotInStatus> {
+    return this.inner
+      .abandon(mapping)
+      .map(() => {
+        this.add(mapping.callbackToken, 'status', mapping.status, `given up by the reconciler${mapping.goneReason ? `: ${mapping.goneReason}` : ''}`);
+      })
+      .mapErr((error) => {
+        if (error.type === 'CallbackNotInStatus') this.add(mapping.callbackToken, 'refused', error.current.status, `abandon lost: already ${error.current.status}`);
         return error;
       });
   }
@@ -80,8 +103,12 @@ export class RecordingCallbackMappings implements CallbackMappings {
     return this.inner.find(callbackToken);
   }
 
-  acceptedBefore(acceptedBy: Date, limit: number): ResultAsync<readonly string[], never> {
-    return this.inner.acceptedBefore(acceptedBy, limit);
+  acceptedBefore(acceptedBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+    return this.inner.acceptedBefore(acceptedBy, limit, after);
+  }
+
+  pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+    return this.inner.pendingRunPodBefore(createdBy, limit, after);
   }
 
   lease(callbackToken: string, now: Date, until: Date): ResultAsync<CallbackMapping, CallbackNotFound | CallbackNotInStatus> {
