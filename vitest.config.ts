@@ -4,8 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/globalSetup.ts'],
-    // Records the AWS calls of every bundle a test loads, for deploy/test/iam.test.ts.
-    setupFiles: ['test/support/recordAwsCalls.ts'],
+    // Records the AWS calls of every bundle a test loads, for deploy/test/iam.test.ts; and
+    // captures the JSON logs bundled handlers write to stdout/stderr (tests read them there).
+    setupFiles: ['test/support/recordAwsCalls.ts', 'test/support/handlerLogsSetup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: more workers only fight DynamoDB Local for CPU.

@@ -8,7 +8,7 @@ import { startFakeStepFunctions, type FakeStepFunctions } from '../support/fakeS
 import { lambdaContext, loadBundle, type BundledHandler } from '../support/loadBundle.js';
 import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
 import { useLocalAws } from '../support/localAwsEnv.js';
-import { captureHandlerLogs } from '../support/captureHandlerLogs.js';
+import { handlerLogs } from '../support/captureHandlerLogs.js';
 
 /**
  * The RunPod flow on the built bundles, with their own bundled SDK, against DynamoDB Local,
@@ -22,7 +22,7 @@ let mappings: DynamoDbCallbackMappings;
 let submit: BundledHandler;
 let webhook: BundledHandler;
 let redrive: BundledHandler;
-let logs: ReturnType<typeof captureHandlerLogs>;
+const logs = handlerLogs();
 
 beforeAll(async () => {
   sfn = await startFakeStepFunctions();
@@ -39,7 +39,6 @@ beforeAll(async () => {
     REDRIVE_AFTER_SECONDS: '1',
     LOG_LEVEL: 'INFO',
   });
-  logs = captureHandlerLogs();
   [submit, webhook, redrive] = await Promise.all([
     loadBundle('submit-runpod-job'),
     loadBundle('runpod-webhook'),
@@ -48,7 +47,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  logs.restore();
   await Promise.all([sfn.close(), runpod.close()]);
 });
 

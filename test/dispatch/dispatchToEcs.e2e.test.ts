@@ -6,7 +6,7 @@ import { httpApiEvent, restApiEvent } from '../support/apiGatewayEvents.js';
 import { lambdaContext, loadBundle, type BundledHandler } from '../support/loadBundle.js';
 import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
 import { useLocalAws } from '../support/localAwsEnv.js';
-import { captureHandlerLogs } from '../support/captureHandlerLogs.js';
+import { handlerLogs } from '../support/captureHandlerLogs.js';
 import { startFakeEcs, type FakeEcs } from './fakeEcs.js';
 import { MAGNET_URL } from './builders.js';
 
@@ -20,7 +20,7 @@ type BatchAnswer = { batchItemFailures: { itemIdentifier: string }[] };
 let ecs: FakeEcs;
 let dispatches: DynamoDbDispatches;
 let handler: BundledHandler;
-let logs: ReturnType<typeof captureHandlerLogs>;
+const logs = handlerLogs();
 
 const ENV = {
   ECS_CLUSTER: 'recorders',
@@ -37,12 +37,10 @@ beforeAll(async () => {
   const table = await createLocalTable(client, jobsTable);
   dispatches = new DynamoDbDispatches(client, table);
   useLocalAws({ ECS: ecs.endpoint }, { DDB_TABLE: table, LOG_LEVEL: 'INFO', ...ENV });
-  logs = captureHandlerLogs();
   handler = await loadBundle('dispatch-to-ecs');
 });
 
 afterAll(async () => {
-  logs.restore();
   await ecs.close();
 });
 
@@ -252,7 +250,7 @@ describe('dispatch-to-ecs bundle: SQS', () => {
 
     await sqs(message);
 
-    const records = logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = logs.records();
     const emf = records.find((r) => r['_aws'] !== undefined);
     expect(emf).toMatchObject({ EcsTaskLaunched: 1, JobsReceived: 1 });
     expect(records.find((r) => r['message'] === 'ECS task launched')).toMatchObject({ job_id: message.messageId });

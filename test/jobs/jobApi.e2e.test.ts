@@ -22,7 +22,6 @@ let submit: BundledHandler;
 let status: BundledHandler;
 let update: BundledHandler;
 const saved = { ...process.env };
-const originalWrite = process.stdout.write.bind(process.stdout);
 
 beforeAll(async () => {
   sqs = await startFakeSqs();
@@ -34,8 +33,6 @@ beforeAll(async () => {
     { SQS: sqs.endpoint },
     { DYNAMODB_JOBS_TABLE: table, SQS_JOB_QUEUE_URL: queueUrl, S3_BUCKET_NAME: 'video-outputs', LOG_LEVEL: 'ERROR' },
   );
-  // The bundles log JSON to stdout; keep the test output readable.
-  process.stdout.write = (() => true) as typeof process.stdout.write;
   [submit, status, update] = await Promise.all([
     loadBundle('submit-job'),
     loadBundle('get-job-status'),
@@ -44,7 +41,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  process.stdout.write = originalWrite;
   process.env = saved;
   await sqs.close();
 });

@@ -4,6 +4,7 @@ import { jobsTable } from '../../adapters/dynamodb/tables/jobsTable.js';
 import { moved, aJob, start, complete } from '../jobs/builders.js';
 import { lambdaContext, loadBundle, type BundledHandler } from '../support/loadBundle.js';
 import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
+import { handlerLogs } from '../support/captureHandlerLogs.js';
 import { useLocalAws } from '../support/localAwsEnv.js';
 import { anErrorEvent } from './world.js';
 import { startFakeSns, type FakeSns } from './support/fakeSns.js';
@@ -14,9 +15,7 @@ let sns: FakeSns;
 let jobs: DynamoDbJobs;
 let handleError: BundledHandler;
 const saved = { ...process.env };
-const logs: string[] = [];
-const originalWrite = process.stdout.write.bind(process.stdout);
-const originalErrorWrite = process.stderr.write.bind(process.stderr);
+const logs = handlerLogs();
 
 beforeAll(async () => {
   sns = await startFakeSns();
@@ -24,19 +23,10 @@ beforeAll(async () => {
   const table = await createLocalTable(client, jobsTable);
   jobs = new DynamoDbJobs(client, table);
   useLocalAws({ SNS: sns.endpoint }, { DYNAMODB_JOBS_TABLE: table, ERROR_NOTIFICATION_TOPIC_ARN: TOPIC, LOG_LEVEL: 'INFO' });
-  // Powertools writes INFO to stdout and ERROR to stderr; the test reads both.
-  const capture = ((chunk: string | Uint8Array) => {
-    logs.push(String(chunk));
-    return true;
-  }) as typeof process.stdout.write;
-  process.stdout.write = capture;
-  process.stderr.write = capture;
   handleError = await loadBundle('handle-error');
 });
 
 afterAll(async () => {
-  process.stdout.write = originalWrite;
-  process.stderr.write = originalErrorWrite;
   process.env = saved;
   await sns.close();
 });
@@ -54,7 +44,7 @@ describe('handle-error e2e (bundle, DynamoDB Local, SNS)', () => {
       failedAt: expect.stringMatching(/Z$/),
       error: { type: 'TimeoutError', message: 'Timeout', state: 'GenerateScript' },
     });
-    const records = logs.flatMap((l) => l.split('\n')).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = logs.records();
     const errors = records.filter((r) => r['level'] === 'ERROR' && r['job_id'] === 'job-e2e-1');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ message: 'Pipeline step failed', failed_state: 'GenerateScript', error_message: 'Timeout' });
