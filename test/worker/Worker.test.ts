@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RecordingWorkerHost } from '../../adapters/memory/RecordingWorkerHost.js';
 import { PowerOffWorkerHost } from '../../adapters/system/PowerOffWorkerHost.js';
 import { ResumeCallback } from '../../application/callbacks/ResumeCallback.js';
@@ -10,6 +10,11 @@ import { spotFlow } from './workerHarness.js';
 class YouTubeQuotaError extends Error {}
 
 describe('worker library (in memory)', () => {
+  // The heartbeat loop and the report retries wait with setTimeout: tests that exercise them
+  // fake it and move time on themselves, so nothing depends on how fast the machine is.
+  const fakeTimers = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  afterEach(() => void vi.useRealTimers());
+
   it('a worker that only has its user-data reports success, and Step Functions resumes once with the seed output', async () => {
     const flow = spotFlow();
     const taskToken = await flow.startJob();
@@ -74,22 +79,24 @@ describe('worker library (in memory)', () => {
   });
 
   it('after a report Step Functions could not take, keeps the task alive with heartbeats until the redrive resumes it', async () => {
+    fakeTimers();
     const flow = spotFlow();
     const taskToken = await flow.startJob('job-abc123', { heartbeatSeconds: 300 });
     flow.sfn.setAvailable(false);
     let working = true;
     const run = runWorker(flow.workerOn(), async () => ({ youtube_url: 'u' }), { heartbeatIntervalMs: 5 }).finally(() => (working = false));
-    await new Promise((r) => setTimeout(r, 30));
+    await vi.advanceTimersByTimeAsync(30); // the report's retries (1 + 2 ms) give up: Accepted
     flow.sfn.setAvailable(true);
     const beatsBefore = flow.sfn.calls.heartbeat;
-    await new Promise((r) => setTimeout(r, 30));
+    await vi.advanceTimersByTimeAsync(30);
     expect(working).toBe(true);
-    expect(flow.sfn.calls.heartbeat).toBeGreaterThan(beatsBefore);
+    expect(flow.sfn.calls.heartbeat - beatsBefore).toBe(6);
     expect(flow.sfn.task(taskToken)!.state).toBe('waiting');
 
     // The redrive hands the stored outcome over (as RedriveCallbacks does, through ResumeCallback).
     const accepted = flow.mappings.all()[0]!;
     await new ResumeCallback(flow.mappings, flow.sfn, flow.clock, flow.log, flow.metrics).execute(accepted);
+    await vi.advanceTimersByTimeAsync(5); // the next beat learns the task was resumed, and the hold ends
     const result = await run;
 
     expect(result.delivery._unsafeUnwrap()).toEqual({ type: 'Accepted' });
@@ -113,16 +120,17 @@ describe('worker library (in memory)', () => {
   });
 
   it('the heartbeat loop beats at the configured interval until stopped', async () => {
+    fakeTimers();
     const flow = spotFlow();
     await flow.startJob();
     const beat = flow.workerOn().startHeartbeat({ intervalMs: 5 });
 
-    await new Promise((r) => setTimeout(r, 60));
+    await vi.advanceTimersByTimeAsync(60);
     await beat.stop();
     const beats = flow.sfn.calls.heartbeat;
-    await new Promise((r) => setTimeout(r, 30));
+    await vi.advanceTimersByTimeAsync(30);
 
-    expect(beats).toBeGreaterThanOrEqual(3);
+    expect(beats).toBe(13); // one at the start, then one every 5 ms for 60 ms
     expect(flow.sfn.calls.heartbeat).toBe(beats);
   });
 
@@ -133,7 +141,7 @@ describe('worker library (in memory)', () => {
     const gone: string[] = [];
 
     const beat = flow.workerOn().startHeartbeat({ intervalMs: 5, onGone: (e) => gone.push(e.type) });
-    await new Promise((r) => setTimeout(r, 30));
+    await beat.ended;
 
     expect(beat.signal.aborted).toBe(true);
     expect(gone).toEqual(['WorkflowGone']);
