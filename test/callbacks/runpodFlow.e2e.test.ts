@@ -1,7 +1,10 @@
+import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbCallbackMappings } from '../../adapters/dynamodb/DynamoDbCallbackMappings.js';
 import { callbacksTable } from '../../adapters/dynamodb/tables/callbacksTable.js';
+import { ManualClock } from '../../adapters/memory/ManualClock.js';
 import { newCallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
+import { isoSeconds } from '../../domain/shared/time.js';
 import { webhookEvent } from '../support/apiGatewayEvents.js';
 import { startFakeRunPod, type FakeRunPod } from '../support/fakeRunPod.js';
 import { startFakeStepFunctions, type FakeStepFunctions } from '../support/fakeStepFunctions.js';
@@ -17,6 +20,10 @@ import { handlerLogs } from '../support/captureHandlerLogs.js';
 type Response = { statusCode: number; body: string };
 
 let sfn: FakeStepFunctions;
+/** Step Functions' own clock: tasks time out when the test says so. */
+const sfnClock = new ManualClock(new Date());
+let client: DynamoDBClient;
+let table: string;
 let runpod: FakeRunPod;
 let mappings: DynamoDbCallbackMappings;
 let submit: BundledHandler;
@@ -25,10 +32,10 @@ let redrive: BundledHandler;
 const logs = handlerLogs();
 
 beforeAll(async () => {
-  sfn = await startFakeStepFunctions();
+  sfn = await startFakeStepFunctions(sfnClock);
   runpod = await startFakeRunPod();
-  const client = localDynamoDbClient();
-  const table = await createLocalTable(client, callbacksTable);
+  client = localDynamoDbClient();
+  table = await createLocalTable(client, callbacksTable);
   mappings = new DynamoDbCallbackMappings(client, table);
   useLocalAws({ SFN: sfn.endpoint }, {
     CALLBACK_TABLE_NAME: table,
@@ -36,7 +43,7 @@ beforeAll(async () => {
     RUNPOD_ENDPOINT_URL: runpod.url,
     RUNPOD_API_KEY: 'rp_live_secret_key_0123456789',
     BUCKET_NAME: 'my-bucket',
-    REDRIVE_AFTER_SECONDS: '1',
+    REDRIVE_AFTER_SECONDS: '60',
     LOG_LEVEL: 'INFO',
   });
   [submit, webhook, redrive] = await Promise.all([
@@ -71,6 +78,18 @@ async function submitted(options: { timeoutSeconds?: number } = {}) {
 
 const deliver = async (callbackToken: string, body: unknown, kind: 'rest' | 'http' = 'http') =>
   (await webhook(webhookEvent(callbackToken, body, kind), lambdaContext)) as Response;
+
+/** As if the outcome had been accepted `seconds` ago: the redrive only takes outcomes accepted long enough ago. */
+async function acceptedSecondsAgo(callbackToken: string, seconds: number): Promise<void> {
+  await client.send(
+    new UpdateItemCommand({
+      TableName: table,
+      Key: { callback_token: { S: callbackToken } },
+      UpdateExpression: 'SET accepted_at = :at',
+      ExpressionAttributeValues: { ':at': { S: isoSeconds(new Date(Date.now() - seconds * 1000)) } },
+    }),
+  );
+}
 
 const completed = { id: 'job-1', status: 'COMPLETED', delayTime: 120, executionTime: 4500, output: { message: 'Video upscaled successfully' } };
 
@@ -192,8 +211,8 @@ describe('RunPod flow on the bundles', () => {
   });
 
   it('answers 410 when the task token has timed out, and marks the mapping EXPIRED', async () => {
-    const { callbackToken } = await submitted({ timeoutSeconds: 0 });
-    await new Promise((r) => setTimeout(r, 20));
+    const { callbackToken } = await submitted({ timeoutSeconds: 60 });
+    sfnClock.advanceSeconds(61);
 
     const first = await deliver(callbackToken, completed);
     const again = await deliver(callbackToken, completed);
@@ -212,12 +231,14 @@ describe('RunPod flow on the bundles', () => {
     expect([during.statusCode, duplicateDuring.statusCode]).toEqual([202, 202]);
     expect((await mappings.find(callbackToken))._unsafeUnwrap()?.status).toBe('ACCEPTED');
     sfn.setDown(false);
-    await new Promise((r) => setTimeout(r, 2100)); // REDRIVE_AFTER_SECONDS=1, timestamps have 1 s resolution
+    const early = (await redrive({}, lambdaContext)) as { found: number };
+    await acceptedSecondsAgo(callbackToken, 61); // REDRIVE_AFTER_SECONDS=60
 
-    const report = (await redrive({}, lambdaContext)) as { resumed: number };
+    const report = (await redrive({}, lambdaContext)) as { found: number; resumed: number };
     const second = (await redrive({}, lambdaContext)) as { found: number };
 
-    expect(report.resumed).toBeGreaterThanOrEqual(1);
+    expect(early.found).toBe(0);
+    expect(report).toMatchObject({ found: 1, resumed: 1 });
     expect(sfn.engine.task(taskToken)).toMatchObject({ state: 'succeeded', resumeCalls: 1 });
     expect((await mappings.find(callbackToken))._unsafeUnwrap()?.status).toBe('COMPLETED');
     expect(second.found).toBe(0);

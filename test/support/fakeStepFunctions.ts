@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { InMemoryStepFunctions } from '../../adapters/memory/InMemoryStepFunctions.js';
+import type { Clock } from '../../application/ports/Clock.js';
 import { SystemClock } from '../../adapters/system/SystemClock.js';
 
 export interface FakeStepFunctions {
@@ -18,9 +19,10 @@ export interface FakeStepFunctions {
  * Step Functions' SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat over the real wire
  * protocol (awsJson1_0), backed by the in-memory engine. Lets tests run the built bundles,
  * with their own bundled SDK, against something that refuses a second resume as AWS does.
+ * Tasks time out by `clock` (pass a ManualClock to time one out without waiting).
  */
-export async function startFakeStepFunctions(): Promise<FakeStepFunctions> {
-  const engine = new InMemoryStepFunctions(new SystemClock());
+export async function startFakeStepFunctions(clock: Clock = new SystemClock()): Promise<FakeStepFunctions> {
+  const engine = new InMemoryStepFunctions(clock);
   const requests: FakeStepFunctions['requests'] = [];
   let down = false;
   const server: Server = createServer(async (req, res) => {
