@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { callbackRoutes } from '../../simulation/devserver/callbackRoutes.js';
 import { dispatchRoutes } from '../../simulation/devserver/dispatchRoutes.js';
 import { jobRoutes } from '../../simulation/devserver/jobRoutes.js';
@@ -73,13 +73,19 @@ describe('dev server: the callback flow over real HTTP', () => {
 
   it('keeps the outcome through a Step Functions outage and resumes it on redrive', async () => {
     const job = await startManualJob();
-    expect((await post('/dev/outage', { seconds: 0.2 })).status).toBe(200);
+    // The server runs in this process: its outage timer is faked, and ended by moving time on.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      expect((await post('/dev/outage', { seconds: 30 })).status).toBe(200);
 
-    const during = await post(new URL(job.webhook_url).pathname, completed(job.job_id));
-    expect(during.status).toBe(202);
-    expect((await execution(job.execution)).state).toBe('waiting');
+      const during = await post(new URL(job.webhook_url).pathname, completed(job.job_id));
+      expect(during.status).toBe(202);
+      expect((await execution(job.execution)).state).toBe('waiting');
 
-    await new Promise((r) => setTimeout(r, 300));
+      await vi.advanceTimersByTimeAsync(30_000);
+    } finally {
+      vi.useRealTimers();
+    }
     const redrive = await post('/dev/redrive', {});
 
     expect(await redrive.json()).toMatchObject({ resumed: 1 });
