@@ -15,6 +15,7 @@ import { CryptoIds } from '../../adapters/system/CryptoIds.js';
 import { CleanupArtifacts } from '../../application/cleanup/CleanupArtifacts.js';
 import { UpdateJobStatus } from '../../application/jobs/UpdateJobStatus.js';
 import { LaunchWorker } from '../../application/launch/LaunchWorker.js';
+import type { TaskTokens } from '../../application/ports/TaskTokens.js';
 import { HandlePipelineError } from '../../application/pipeline/HandlePipelineError.js';
 import { CheckQuota } from '../../application/quota/CheckQuota.js';
 import { IncrementCounter } from '../../application/quota/IncrementCounter.js';
@@ -79,6 +80,20 @@ export function pipelineHarness() {
   const notifications = new InMemoryErrorNotifications();
   const artifacts = new InMemoryRunArtifacts();
   const calls: { state: string; input: Json }[] = [];
+
+  // A `.waitForTaskToken` state sleeps until a task may have settled: a worker resumed it, or
+  // a lost instance let its HeartbeatSeconds pass. No polling, so no timing to get wrong.
+  const sleepers = new Set<() => void>();
+  const taskMayHaveSettled = () => {
+    for (const wake of sleepers) wake();
+    sleepers.clear();
+  };
+  const nextSettlement = () => new Promise<void>((resolve) => sleepers.add(resolve));
+  const taskTokens: TaskTokens = {
+    succeed: (token, output) => sfn.succeed(token, output).andTee(taskMayHaveSettled).orTee(taskMayHaveSettled),
+    fail: (token, error, cause) => sfn.fail(token, error, cause).andTee(taskMayHaveSettled).orTee(taskMayHaveSettled),
+    heartbeat: (token) => sfn.heartbeat(token),
+  };
   const workers: Record<WorkerRole, Work> = {
     renderer: async ({ jobId }) => ({ video_key: `runs/${jobId}/video.mp4` }),
     uploader: async () => ({ youtube_url: 'https://youtu.be/abc123' }),
@@ -108,13 +123,14 @@ export function pipelineHarness() {
       if (lost.has(role)) {
         // No heartbeat for longer than the state's HeartbeatSeconds.
         clock.advanceSeconds(definition.States[role === 'renderer' ? 'StartRenderer' : 'StartUploader'].HeartbeatSeconds + 1);
+        taskMayHaveSettled();
         return;
       }
       const worker = createWorker({
         jobId: env.get('JOB_ID')!,
         role,
         access: { kind: 'callback', callbackToken: env.get('CALLBACK_TOKEN')!, mappings },
-        taskTokens: sfn,
+        taskTokens,
         clock,
         log,
         metrics,
@@ -146,7 +162,7 @@ export function pipelineHarness() {
           const name = late(task.heartbeatDeadline) && !late(task.deadline) ? 'States.HeartbeatTimeout' : 'States.Timeout';
           throw Object.assign(new Error('task timed out'), { name });
         }
-        await new Promise((r) => setTimeout(r, 2));
+        await nextSettlement();
       }
     };
 
