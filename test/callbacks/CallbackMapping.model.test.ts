@@ -10,6 +10,8 @@ interface Model {
   stepFunctionsDown: boolean;
   tokenExpired: boolean;
   outcome: 'COMPLETED' | 'FAILED' | undefined;
+  /** SendTaskSuccess/Failure calls that reached Step Functions (accepted or refused as timed out). */
+  resumeCalls: number;
 }
 
 interface Real {
@@ -23,6 +25,7 @@ const TASK_TIMEOUT_SECONDS = 3_600;
 /** What Step Functions does with an ACCEPTED outcome when it is resumed now. */
 function resumeInModel(m: Model): void {
   if (m.stepFunctionsDown) return;
+  m.resumeCalls += 1;
   m.status = m.tokenExpired ? 'EXPIRED' : m.outcome!;
 }
 
@@ -98,14 +101,16 @@ describe('CallbackMapping under any sequence of deliveries, outages, redrives an
         const taskToken = h.sfn.startTask({ timeoutSeconds: TASK_TIMEOUT_SECONDS });
         const callbackToken = h.ids.secretToken();
         await h.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now: h.clock.now() }));
-        const model: Model = { status: 'PENDING', stepFunctionsDown: false, tokenExpired: false, outcome: undefined };
+        const model: Model = { status: 'PENDING', stepFunctionsDown: false, tokenExpired: false, outcome: undefined, resumeCalls: 0 };
 
         await fc.asyncModelRun(() => ({ model, real: { h, callbackToken, taskToken } }), cmds);
 
         const task = h.sfn.task(taskToken)!;
         const stored = (await h.mappings.find(callbackToken))._unsafeUnwrap()!;
         expect(stored.status).toBe(model.status);
-        expect(task.resumeCalls).toBeLessThanOrEqual(1);
+        // Exactly what the model did: one call once a resume got through, none before.
+        expect(task.resumeCalls).toBe(model.resumeCalls);
+        expect(model.resumeCalls).toBe(['COMPLETED', 'FAILED', 'EXPIRED'].includes(model.status) ? 1 : 0);
         if (stored.status === 'COMPLETED') expect(task.state).toBe('succeeded');
         if (stored.status === 'FAILED') expect(task.state).toBe('failed');
         if (stored.status === 'EXPIRED') expect(task.state).toBe('timedOut');

@@ -32,18 +32,29 @@ describe('runpod-webhook handler under arbitrary input', () => {
     fc.anything(),
   );
 
+  const said = (response: { body: string }) => (JSON.parse(response.body) as { status?: unknown }).status;
+
   it('always answers with a 2xx/4xx response', async () => {
     await h.mappings.create(newCallbackMapping({ callbackToken: known, taskToken, channel: 'runpod', now: h.clock.now() }));
+    let resumedAnswers = 0;
     await fc.assert(
       fc.asyncProperty(event, async (e) => {
         const response = await handler(e);
         expect(response.statusCode).toBeGreaterThanOrEqual(200);
         expect(response.statusCode).toBeLessThan(500);
         expect(() => JSON.parse(response.body)).not.toThrow();
+        if (said(response) === 'resumed') resumedAnswers += 1;
       }),
       { numRuns: 500 },
     );
-    // However much garbage arrived, the task was resumed at most once.
-    expect(h.sfn.task(taskToken)!.resumeCalls).toBeLessThanOrEqual(1);
+    // Then RunPod's real report: it resumes the task, unless a well-formed report drawn above already did.
+    const completed = JSON.stringify({ id: 'job-1', status: 'COMPLETED', output: { ok: true } });
+    const real = await handler(httpApiEvent({ method: 'POST', path: `/webhook/${known}`, pathParameters: { callback_token: known }, body: completed }));
+    if (said(real) === 'resumed') resumedAnswers += 1;
+
+    // However much garbage arrived, the task was resumed exactly once, and one answer said so.
+    expect(real.statusCode).toBe(200);
+    expect(resumedAnswers).toBe(1);
+    expect(h.sfn.task(taskToken)!.resumeCalls).toBe(1);
   });
 });

@@ -25,6 +25,8 @@ export interface FakeEcs {
   /** Tasks started, by client token. */
   readonly tasks: Map<string, string>;
   script(...next: EcsScript[]): void;
+  /** Leaves the next RunTask unanswered until `release()`: a launch caught in flight. */
+  holdNextRunTask(): { readonly arrived: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startFakeEcs(): Promise<FakeEcs> {
   const requests: RunTaskRequest[] = [];
   const tasks = new Map<string, string>();
   const scripted: EcsScript[] = [];
+  let hold: { arrive: () => void; released: Promise<void> } | undefined;
   const server: Server = createServer(async (req, res) => {
     let text = '';
     for await (const chunk of req) text += chunk;
@@ -48,6 +51,12 @@ export async function startFakeEcs(): Promise<FakeEcs> {
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(body));
     if (target !== 'AmazonEC2ContainerServiceV20141113.RunTask') {
       return reply(400, { __type: 'UnknownOperationException', message: target });
+    }
+    if (hold) {
+      const held = hold;
+      hold = undefined;
+      held.arrive();
+      await held.released;
     }
     const instance = `arn:aws:ecs:us-east-1:123456789012:container-instance/${input.cluster}/0f1e2d3c`;
     const known = tasks.get(input.clientToken);
@@ -82,6 +91,13 @@ export async function startFakeEcs(): Promise<FakeEcs> {
     requests,
     tasks,
     script: (...next) => void scripted.push(...next),
+    holdNextRunTask: () => {
+      let arrive = () => {};
+      let release = () => {};
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      hold = { arrive, released: new Promise<void>((resolve) => (release = resolve)) };
+      return { arrived, release };
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
