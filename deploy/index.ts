@@ -3,7 +3,7 @@
  * Functions come from the bundles `npm run bundle` writes to dist/lambda/; tables from the
  * library's own table definitions.
  */
-export { AslStateMachine, aslPlaceholders, functionPlaceholder, type AslStateMachineProps } from './lib/AslStateMachine.js';
+export { AslStateMachine, aslPlaceholders, DEFINITION_METADATA, functionPlaceholder, type AslStateMachineProps } from './lib/AslStateMachine.js';
 export { BatonFunction, HANDLER_METADATA, type BatonFunctionDefaults, type BatonFunctionProps } from './lib/BatonFunction.js';
 export { BatonOperations, type BatonOperationsProps } from './lib/BatonOperations.js';
 export { BatonTable, type BatonTableProps } from './lib/tables.js';
@@ -13,3 +13,4 @@ export { JobApi, type JobApiProps } from './lib/JobApi.js';
 export { MangaPipeline, type MangaPipelineProps, type WorkerPlacement } from './lib/MangaPipeline.js';
 export { QueueWithDlq, type QueueWithDlqProps } from './lib/queues.js';
 export { LAMBDA_TRANSIENT_ERRORS, OLDEST_ACCEPTED_METRIC, RunPodCallbacks, type RunPodCallbacksProps, type SubmitTaskOptions } from './lib/RunPodCallbacks.js';
+export { UPSCALE_PIPELINE_FILE, UpscalePipeline, type UpscalePipelineProps } from './lib/UpscalePipeline.js';

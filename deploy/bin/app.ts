@@ -4,6 +4,7 @@
  * deploys it. Everything account-specific is a context value (`-c name=value` or cdk.json),
  * so synth needs no AWS account and makes no lookups.
  */
+import { existsSync } from 'node:fs';
 import { App, CfnOutput, RemovalPolicy, Stack, Validations, type AppProps, type StackProps } from 'aws-cdk-lib';
 import { Cluster, FargateTaskDefinition } from 'aws-cdk-lib/aws-ecs';
 import { Role } from 'aws-cdk-lib/aws-iam';
@@ -17,6 +18,7 @@ import { EcsDispatch } from '../lib/EcsDispatch.js';
 import { JobApi } from '../lib/JobApi.js';
 import { MangaPipeline } from '../lib/MangaPipeline.js';
 import { RunPodCallbacks } from '../lib/RunPodCallbacks.js';
+import { UPSCALE_PIPELINE_FILE, UpscalePipeline } from '../lib/UpscalePipeline.js';
 
 /** Context values and their placeholders (fine for synth; give real ones to deploy). */
 export const CONTEXT_DEFAULTS = {
@@ -25,6 +27,8 @@ export const CONTEXT_DEFAULTS = {
   fetcherFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:manga-fetcher',
   scriptGenFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:manga-scriptgen',
   ttsGenFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:manga-ttsgen',
+  splitVideoFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:video-split',
+  assembleVideoFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:video-assemble',
   workerAmiId: 'ami-0123456789abcdef0',
   workerSubnetIds: 'subnet-0123456789abcdef0,subnet-0fedcba9876543210',
   workerSecurityGroupIds: 'sg-0123456789abcdef0',
@@ -55,6 +59,7 @@ export class BatonStack extends Stack {
   readonly jobs: JobApi;
   readonly manga: MangaPipeline;
   readonly dispatch: EcsDispatch;
+  readonly upscale: UpscalePipeline | undefined;
   readonly operations: BatonOperations;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
@@ -113,7 +118,19 @@ export class BatonStack extends Stack {
       subnetIds: list(c.ecsSubnetIds),
       securityGroupIds: list(c.ecsSecurityGroupIds),
     });
-    this.operations = new BatonOperations(this, 'Operations', { watch: [this.callbacks, this.jobs, this.manga, this.dispatch] });
+    this.upscale = existsSync(UPSCALE_PIPELINE_FILE)
+      ? new UpscalePipeline(this, 'Upscale', {
+          callbacks: this.callbacks,
+          handleError: this.manga.functions['handle-error'],
+          userFunctions: {
+            SplitVideoFunctionArn: LambdaFunction.fromFunctionArn(this, 'SplitVideo', c.splitVideoFunctionArn),
+            AssembleVideoFunctionArn: LambdaFunction.fromFunctionArn(this, 'AssembleVideo', c.assembleVideoFunctionArn),
+          },
+        })
+      : undefined;
+    this.operations = new BatonOperations(this, 'Operations', {
+      watch: [this.callbacks, this.jobs, this.manga, this.dispatch, ...(this.upscale ? [this.upscale] : [])],
+    });
 
     new CfnOutput(this, 'WebhookBaseUrl', { value: this.callbacks.webhookBaseUrl, description: 'RunPod webhooks: <this>/<callback_token> (set for submit-runpod-job already)' });
     new CfnOutput(this, 'SubmitRunPodJobArn', { value: this.callbacks.submit.functionArn, description: 'Resource of your .waitForTaskToken task' });

@@ -4,9 +4,14 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { CfnStateMachine, DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { relative } from 'node:path';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge.js';
+import { REPO_ROOT } from './bundles.js';
+
+/** The metadata key naming a state machine's ASL file (relative to the repository). */
+export const DEFINITION_METADATA = 'baton:definition';
 
 /** Every `${Name}` placeholder in an ASL file, sorted. */
 export function aslPlaceholders(definitionFile: string): string[] {
@@ -63,6 +68,8 @@ export class AslStateMachine extends Construct {
       comment: props.description,
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
     });
+    // Which file it came from, for the tests that check every placeholder was substituted.
+    (this.stateMachine.node.defaultChild as CfnStateMachine).addMetadata(DEFINITION_METADATA, relative(REPO_ROOT, props.definitionFile));
     acknowledge(
       this.stateMachine.role,
       'IAM5[Resource::*]',

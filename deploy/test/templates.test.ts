@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { RECONCILE_INDEX } from '../../adapters/dynamodb/tables/callbacksTable.js';
 import { callbacksTable, countersTable, jobsTable, REDRIVE_INDEX } from '../../adapters/dynamodb/tables/index.js';
-import { aslPlaceholders } from '../lib/AslStateMachine.js';
+import { aslPlaceholders, DEFINITION_METADATA } from '../lib/AslStateMachine.js';
 import { handlerNames, REPO_ROOT } from '../lib/bundles.js';
 import { actionsOf, deployedFunctions, resourcesOf, resourcesOfType, statementsOfRole, template, type Resource } from './assembly.js';
 
@@ -129,21 +129,29 @@ describe('job API', () => {
   });
 });
 
+describe('pipelines', () => {
+  const machines = resourcesOfType(t, 'AWS::StepFunctions::StateMachine');
+
+  it.each(machines.map(([id, m]) => [m.Metadata?.[DEFINITION_METADATA] as string, id, m] as const))(
+    '%s: every placeholder in the file is substituted, and nothing else',
+    (file, _, machine) => {
+      const placeholders = aslPlaceholders(join(REPO_ROOT, file));
+      const substitutions = props(machine)['DefinitionSubstitutions'] as Record<string, unknown>;
+      expect(Object.keys(substitutions).sort()).toEqual(placeholders);
+      expect(placeholders.length).toBeGreaterThan(0);
+      for (const value of Object.values(substitutions)) expect(JSON.stringify(value)).toMatch(/arn:|Fn::GetAtt/);
+      // Every execution event is logged, without execution data (task tokens stay out of logs).
+      expect(props(machine)['LoggingConfiguration']).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+    },
+  );
+
+  it('deploys every shipped definition', () => {
+    const shipped = readdirSync(join(REPO_ROOT, 'pipelines')).filter((f) => f.endsWith('.asl.json')).map((f) => `pipelines/${f}`);
+    expect(machines.map(([, m]) => m.Metadata?.[DEFINITION_METADATA]).sort()).toEqual(shipped.sort());
+  });
+});
+
 describe('manga pipeline', () => {
-  const [[, machine]] = resourcesOfType(t, 'AWS::StepFunctions::StateMachine') as [[string, Resource]];
-
-  it('substitutes every placeholder of pipelines/manga-pipeline.asl.json, and nothing else', () => {
-    const placeholders = aslPlaceholders(join(REPO_ROOT, 'pipelines/manga-pipeline.asl.json'));
-    const substitutions = props(machine)['DefinitionSubstitutions'] as Record<string, unknown>;
-    expect(Object.keys(substitutions).sort()).toEqual(placeholders);
-    expect(placeholders.length).toBeGreaterThan(0);
-    for (const value of Object.values(substitutions)) expect(JSON.stringify(value)).toMatch(/arn:|Fn::GetAtt/);
-  });
-
-  it('logs every execution event without execution data (task tokens stay out of logs)', () => {
-    expect(props(machine)['LoggingConfiguration']).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
-  });
-
   it('gives the workers\' instance role the callbacks table\'s item actions only, and the resume calls on this machine', () => {
     const [[profileId, profile]] = resourcesOfType(t, 'AWS::IAM::InstanceProfile') as [[string, Resource]];
     const roleId = ((props(profile)['Roles'] as { Ref: string }[])[0]!).Ref;
@@ -203,8 +211,9 @@ describe('operations', () => {
   });
 
   it('alarms on failed and timed-out pipeline executions', () => {
-    expect(metricsOf('ExecutionsFailed')).toHaveLength(1);
-    expect(metricsOf('ExecutionsTimedOut')).toHaveLength(1);
+    const machines = resourcesOfType(t, 'AWS::StepFunctions::StateMachine').length;
+    expect(metricsOf('ExecutionsFailed')).toHaveLength(machines);
+    expect(metricsOf('ExecutionsTimedOut')).toHaveLength(machines);
   });
 
   it('has one dashboard', () => {
