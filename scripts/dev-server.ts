@@ -1,6 +1,6 @@
 /**
  * `npm run dev`: the webhook and the job API on http://127.0.0.1:3000, served by the real
- * handlers through API Gateway-shaped events, on in-memory adapters.
+ * handlers through API Gateway-shaped events, on in-memory adapters; the dev console at `/`.
  * Flags: --port N (or PORT=N), --host H, --quiet (warnings and errors only), --dynamodb (the
  * callbacks and jobs tables on a DynamoDB Local the server starts, through the real DynamoDB adapters).
  */
@@ -60,6 +60,7 @@ async function main(): Promise<number> {
     process.stdout.write(
       [
         `Baton dev server on ${server.url} (${dynamo && backend ? `DynamoDB Local at ${dynamo.endpoint}, tables ${backend.tables.callbacks} and ${backend.tables.jobs}` : 'in-memory adapters'})`,
+        `Dev console: open ${server.url}/ in a browser`,
         ...server.routes.map((r) => `  ${r}`),
         '',
         `Try: curl -X POST ${server.url}/dev/runpod-jobs   then   curl ${server.url}/dev/executions`,

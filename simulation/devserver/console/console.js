@@ -105,6 +105,9 @@ function execution(e) {
       <div><dt>resume calls</dt><dd>${esc(e.resume_calls)}</dd></div>
       ${e.lease_until ? `<div><dt>lease</dt><dd>until ${time(e.lease_until)}</dd></div>` : ''}
     </dl>
+    ${e.callback_status === 'ACCEPTED' && e.state === 'waiting'
+      ? '<p class="hint">The outcome is stored but Step Functions is not resumed yet: the scheduled redrive will resume it, or run it now.</p>'
+      : ''}
     ${controls}
     ${timeline(e.history)}
     ${result}

@@ -6,21 +6,22 @@ import { delimiter, join } from 'node:path';
 
 /** Debian's `chromium` (or CHROMIUM_PATH), if this machine has one. */
 export function findChromium(): string | undefined {
+  // A path given is the only one tried: CI can name its browser, and a test can name none.
+  if (process.env.CHROMIUM_PATH !== undefined) return executable(process.env.CHROMIUM_PATH) ? process.env.CHROMIUM_PATH : undefined;
   const candidates = [
-    process.env.CHROMIUM_PATH,
     ...(process.env.PATH ?? '').split(delimiter).flatMap((dir) => (dir ? [join(dir, 'chromium'), join(dir, 'chromium-browser')] : [])),
     '/usr/bin/chromium',
   ];
-  for (const path of candidates) {
-    if (!path) continue;
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // next
-    }
+  return candidates.find(executable);
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
-  return undefined;
 }
 
 interface Pending {
