@@ -7,6 +7,8 @@ export interface RunSeries {
   readonly binSeconds: number;
   /** Scheduler events (deliveries, timers, schedules, handler calls) per bin. */
   readonly events: readonly number[];
+  /** When bins are wider than a minute: the first `MAX_BINS` minutes' events, minute by minute (the busy start of a long run). */
+  readonly firstMinutes?: readonly number[];
   /** Real handler calls per bin, by handler. */
   readonly calls: Readonly<Record<string, readonly number[]>>;
   /** Calls per latency bin (wall time), by handler; `edgesMs` has one more entry than each list. */
@@ -46,10 +48,12 @@ export function buildSeries(
   };
   const calls: Record<string, number[]> = {};
   for (const name of [...callsPerMinute.keys()].sort()) calls[name] = binned(callsPerMinute.get(name)!);
+  const firstMinutes = minutesPerBin > 1 ? Array.from({ length: MAX_BINS }, (_, m) => eventsPerMinute.get(firstMinute + m) ?? 0) : undefined;
   return {
     startMs: firstMinute * MINUTE_MS,
     binSeconds: minutesPerBin * 60,
     events: binned(eventsPerMinute),
+    ...(firstMinutes ? { firstMinutes } : {}),
     calls,
     latency: { edgesMs: LATENCY_BIN_EDGES_MS, counts: histograms },
   };

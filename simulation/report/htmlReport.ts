@@ -125,6 +125,10 @@ export function renderHtmlReport(report: SimulationReport): string {
   <h2 id="timeline">Events over simulated time</h2>
   <figure>${areaChart(`Scheduler events per ${binLabel}`, series.events, { width: 640, height: 170, from: t(0), to: t(series.events.length), unit: 'events' })}
   <figcaption>Every simulated event (deliveries, timers, schedules, handler calls) per ${esc(binLabel)} of simulated time.</figcaption></figure>
+  ${series.firstMinutes
+    ? `<figure>${areaChart('Scheduler events per minute, first two hours', series.firstMinutes, { width: 640, height: 150, from: t(0), to: duration(series.firstMinutes.length * 60_000), unit: 'events', colour: PALETTE[5] })}
+  <figcaption>The start of the run, minute by minute.</figcaption></figure>`
+    : ''}
   <h3>Handler calls</h3>
   <div class="grid">${calls}</div>
 </section>

@@ -117,7 +117,10 @@ export function histogram(title: string, edges: readonly number[], counts: reado
   body += `<line x1="${left}" y1="${top + plotH}" x2="${width - left}" y2="${top + plotH}" class="axis"/>`;
   for (let decade = Math.ceil(lo); decade <= Math.floor(hi); decade++) {
     const ms = 10 ** decade;
-    body += `<text x="${n(x(ms))}" y="${height - 5}" text-anchor="middle">${esc(msLabel(ms))}</text>`;
+    // Labels near an edge hang inwards, so none is cut off.
+    const at = x(ms);
+    const anchor = at < left + 18 ? 'start' : at > width - left - 18 ? 'end' : 'middle';
+    body += `<text x="${n(anchor === 'start' ? Math.max(at, 0) : anchor === 'end' ? Math.min(at, width) : at)}" y="${height - 5}" text-anchor="${anchor}">${esc(msLabel(ms))}</text>`;
   }
   for (const [i, m] of (options.markers ?? []).entries()) {
     const mx = x(m.at);

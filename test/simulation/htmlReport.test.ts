@@ -28,7 +28,7 @@ describe('the HTML simulation report', () => {
     expect(html).toContain(`OK: all ${report.invariants.length} invariants hold`);
     expect(html.match(/<td class="verdict">PASS<\/td>/g)).toHaveLength(report.invariants.length);
     for (const s of report.systems) expect(html).toContain(`<th scope="row">${s.system}</th>`);
-    const plots = 1 + 1 + Object.keys(report.series.calls).length + Object.keys(report.series.latency.counts).length;
+    const plots = 1 + 1 + (report.series.firstMinutes ? 1 : 0) + Object.keys(report.series.calls).length + Object.keys(report.series.latency.counts).length;
     expect(html.match(/<svg /g)).toHaveLength(plots);
     expect(html).not.toMatch(/<script|<link|<img|src=|url\(|@import/i);
     expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')).not.toMatch(/https?:\/\//);
@@ -76,6 +76,8 @@ describe('the series behind the plots', () => {
     expect(series.events[0]).toBe(5);
     expect(series.events.at(-1)).toBe(7);
     expect(series.calls.h!.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(series.firstMinutes?.slice(0, 6)).toEqual([3, 0, 0, 0, 0, 2]);
+    expect(series.firstMinutes).toHaveLength(MAX_BINS);
   });
 
   it('comes with every run: events and handler calls over simulated time, latency histograms', () => {
