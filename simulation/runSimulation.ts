@@ -26,11 +26,12 @@ export interface SimulationOptions {
 }
 
 /**
- * Generous bounds: a normal run needs under 10 events per job and about a simulated week
- * (late webhooks arrive days later). A run past them has a system that keeps itself busy.
+ * Generous bounds: a normal run needs under 10 events per job, and a simulated week plus the
+ * time its slowest arrivals take (the pipeline starts 14 executions a day, about one job in nine:
+ * some 0.2 h of simulated time per job). A run past them has a system that keeps itself busy.
  */
 export function defaultLimits(jobs: number): RunLimits {
-  return { maxEvents: 100_000 + 1_000 * jobs, maxSimulatedMs: 30 * 86_400_000 };
+  return { maxEvents: 100_000 + 1_000 * jobs, maxSimulatedMs: 30 * 86_400_000 + jobs * 3_600_000 };
 }
 
 /**
