@@ -111,7 +111,7 @@ describe('the simulation', () => {
     });
   });
 
-  it('lets a long run finish: 600 pipeline jobs take some 45 simulated days at 14 executions a day', async () => {
+  it('lets a long run finish: 600 jobs of the pipeline alone take some 45 simulated days at 14 executions a day', async () => {
     const report = await runSimulation({ jobs: 600, seed: 8, faults: NO_FAULTS, scenarios: SCENARIOS.filter((s) => s.name === 'pipeline') });
 
     expect(report.simulatedSeconds).toBeGreaterThan(40 * 86_400);
