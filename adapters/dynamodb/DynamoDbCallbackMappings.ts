@@ -19,7 +19,7 @@ import type {
 import { reportableThrough, type CallbackChannel, type CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 import { isoSeconds } from '../../domain/shared/time.js';
-import { RECONCILE_INDEX, REDRIVE_INDEX } from './tables/callbacksTable.js';
+import { EXECUTION_INDEX, RECONCILE_INDEX, REDRIVE_INDEX } from './tables/callbacksTable.js';
 import { conditionalWrite } from './conditionalWrite.js';
 import { fromItem, RECONCILE_PARTITIONS, REDRIVE_PARTITION, toItem, toResult, type CallbackItem } from './callbackItem.js';
 import { decodeCursor, encodeCursor } from './indexCursor.js';
@@ -163,6 +163,11 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
 
   pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
     return this.page(RECONCILE_INDEX, 'reconcile_pk', 'created_at', RECONCILE_PARTITIONS, createdBy, limit, after);
+  }
+
+  forExecution(executionArn: string, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+    // Every mapping of an execution was created before its end: any cutoff far ahead will do.
+    return this.page(EXECUTION_INDEX, 'execution_arn', 'created_at', [executionArn], new Date('9999-12-31T23:59:59Z'), limit, after);
   }
 
   /**

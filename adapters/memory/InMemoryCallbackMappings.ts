@@ -42,6 +42,7 @@ export class InMemoryCallbackMappings implements CallbackMappings {
     find: 0,
     acceptedBefore: 0,
     pendingRunPodBefore: 0,
+    forExecution: 0,
     lease: 0,
   };
 
@@ -130,6 +131,14 @@ export class InMemoryCallbackMappings implements CallbackMappings {
   pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
     this.calls.pendingRunPodBefore += 1;
     return okAsync(page(this.reconcileIndex, createdBy, limit, after));
+  }
+
+  forExecution(executionArn: string, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+    this.calls.forExecution += 1;
+    const index = new Map(
+      [...this.items.values()].filter((m) => m.executionArn === executionArn).map((m) => [m.callbackToken, Date.parse(m.createdAt)]),
+    );
+    return okAsync(page(index, new Date('9999-12-31T23:59:59Z'), limit, after));
   }
 
   lease(callbackToken: string, now: Date, until: Date): ResultAsync<CallbackMapping, Lost> {

@@ -10,6 +10,7 @@ import type { Ids } from '../ports/Ids.js';
 import type { Log } from '../ports/Log.js';
 import type { Metrics } from '../ports/Metrics.js';
 import type { SpotInstances } from '../ports/SpotInstances.js';
+import { ExecutionArnSchema } from '../shared/executionArn.js';
 import { validate } from '../shared/validate.js';
 
 /**
@@ -32,6 +33,8 @@ export const LaunchWorkerInputSchema = v.object({
     v.regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters'),
   ),
   task_token: v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.maxLength(1024, 'must be at most 1024 characters')),
+  /** `$$.Execution.Id`: tags the instance and the mapping, so the execution's end stops the worker. */
+  execution_arn: v.optional(ExecutionArnSchema),
 });
 
 export interface LaunchedWorker {
@@ -69,20 +72,20 @@ export class LaunchWorker {
 
   execute(input: unknown): ResultAsync<LaunchedWorker, LaunchWorkerError> {
     return validate(LaunchWorkerInputSchema, input).asyncAndThen(
-      ({ job_id, task_token }) => new ResultAsync(this.launch(job_id, task_token)),
+      ({ job_id, task_token, execution_arn }) => new ResultAsync(this.launch(job_id, task_token, execution_arn)),
     );
   }
 
-  private async launch(jobId: string, taskToken: string): Promise<Result<LaunchedWorker, LaunchWorkerError>> {
+  private async launch(jobId: string, taskToken: string, executionArn?: string): Promise<Result<LaunchedWorker, LaunchWorkerError>> {
     const log = this.log.with({ job_id: jobId, role: this.settings.role });
-    const credential = await this.credential(jobId, taskToken);
+    const credential = await this.credential(jobId, taskToken, executionArn);
     const discard = async () => {
       if (this.channel.kind === 'callbacksTable' && credential.kind === 'callback') {
         await this.channel.mappings.discardPending(credential.callbackToken);
       }
     };
     try {
-      const plan = planLaunch(this.settings, jobId, credential);
+      const plan = planLaunch(this.settings, jobId, credential, executionArn);
       if (plan.isErr()) {
         await discard();
         return err(plan.error);
@@ -136,10 +139,12 @@ export class LaunchWorker {
   }
 
   /** Stores the task token first (callbacks table), so the worker can never report before it exists. */
-  private async credential(jobId: string, taskToken: string): Promise<WorkerCredential> {
+  private async credential(jobId: string, taskToken: string, executionArn?: string): Promise<WorkerCredential> {
     if (this.channel.kind === 'taskTokenInUserData') return { kind: 'taskToken', taskToken };
     const callbackToken = this.ids.secretToken();
-    const created = await this.channel.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'worker', jobId, now: this.clock.now() }));
+    const created = await this.channel.mappings.create(
+      newCallbackMapping({ callbackToken, taskToken, channel: 'worker', jobId, ...(executionArn ? { executionArn } : {}), now: this.clock.now() }),
+    );
     // 256 random bits do not collide; a taken token means the Ids port is broken.
     if (created.isErr()) throw new Error('a fresh callback token was already taken');
     return { kind: 'callback', callbackToken, callbackTableName: this.channel.tableName };

@@ -81,6 +81,9 @@ export interface CallbackMappings {
    */
   pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never>;
 
+  /** Tokens of every mapping written for `executionArn`, whatever its status, oldest first (sparse `execution` index). */
+  forExecution(executionArn: string, limit: number, after?: PageCursor): ResultAsync<TokenPage, never>;
+
   /**
    * Takes the right to resume an ACCEPTED mapping until `until`, if nobody holds it now.
    * Keeps two redrive runs from resuming the same token at once.

@@ -83,6 +83,7 @@ export class SubmitRunPodJob {
           taskToken: input.task_token,
           channel: 'runpod',
           execId: input.exec_id,
+          ...(input.execution_arn === undefined ? {} : { executionArn: input.execution_arn }),
           segmentFilename: input.segment.filename,
           now: this.clock.now(),
         });

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ExecutionArnSchema } from '../shared/executionArn.js';
 
 const text = (what: string) => v.pipe(v.string(`${what} must be a string`), v.trim(), v.minLength(1, `${what} must not be empty`));
 const millis = v.pipe(v.number('must be a number of milliseconds'), v.integer('must be an integer'), v.minValue(1000, 'must be at least 1000'));
@@ -10,6 +11,8 @@ export const MAX_PRESIGN_SECONDS = 604_800;
 export const SubmitRunPodJobInputSchema = v.object({
   task_token: text('task_token'),
   exec_id: text('exec_id'),
+  /** `$$.Execution.Id`: stored on the mapping, so the execution's end cancels the job. */
+  execution_arn: v.optional(ExecutionArnSchema),
   segment: v.object(
     {
       filename: text('filename'),

@@ -67,6 +67,8 @@ export const MAX_USER_DATA_BYTES = 16_384;
 
 export const JOB_ID_TAG = 'baton:job-id';
 export const ROLE_TAG = 'baton:role';
+/** The Step Functions execution the worker works for: how its end, or the sweeper, finds the instance. */
+export const EXECUTION_TAG = 'baton:execution-arn';
 
 /**
  * Every pool to try, instance type first: all subnets of the preferred type before the next
@@ -113,6 +115,7 @@ export function planLaunch(
   settings: WorkerLaunchSettings,
   jobId: string,
   credential: WorkerCredential,
+  executionArn?: string,
 ): Result<RenderLaunch, InvalidInput> {
   const env = workerEnvironment(settings, jobId, credential);
   const issues: FieldIssue[] = env
@@ -136,6 +139,7 @@ export function planLaunch(
       { key: 'Name', value: `baton-${settings.role}-${jobId}` },
       { key: JOB_ID_TAG, value: jobId },
       { key: ROLE_TAG, value: settings.role },
+      ...(executionArn === undefined ? [] : [{ key: EXECUTION_TAG, value: executionArn }]),
     ],
     userData,
   });

@@ -291,6 +291,18 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     expect(atTheEnd.isErr()).toBe(true);
     expect(after.isOk()).toBe(true);
   });
+
+  it('finds every mapping of an execution, whatever its status, and none of another', async () => {
+    const arn = `arn:aws:states:us-east-1:123456789012:execution:upscale:${aCallbackToken().slice(0, 12)}`;
+    const [runpod, worker, other] = [aMapping({ executionArn: arn }), aMapping({ executionArn: arn, channel: 'worker' }), aMapping()];
+    for (const m of [runpod, worker, other]) await mappings.create(m!);
+    await mappings.accept(runpod!.callbackToken, aSuccess(), at(1), 'runpod');
+
+    const found = await allTokens((after) => mappings.forExecution(arn, 1, after));
+
+    expect(found.sort()).toEqual([runpod!.callbackToken, worker!.callbackToken].sort());
+    expect((await mappings.find(worker!.callbackToken))._unsafeUnwrap()?.executionArn).toBe(arn);
+  });
 });
 
 /** Every token of an index query, page after page. */

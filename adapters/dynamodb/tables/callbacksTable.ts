@@ -6,11 +6,15 @@ import type { CreateTableInput } from '@aws-sdk/client-dynamodb';
  * - `redrive`: only mappings accepted but not yet resumed carry `redrive_pk` (sort `accepted_at`);
  * - `reconcile`: only PENDING mappings of the RunPod channel carry `reconcile_pk` (sort
  *   `created_at`); Spot-worker mappings never do, since their `job_id` is not a RunPod id.
- * Each partition key holds one value today (`ACCEPTED`, `PENDING`); readers go through the
+ * A third, `execution`, holds every mapping written with an `execution_arn`, so the end of an
+ * execution finds its work in one query.
+ * Each partition key of the first two holds one value today (`ACCEPTED`, `PENDING`); readers go through the
  * partition lists in callbackItem.ts, so the values can become shards (`PENDING#n`) later.
  */
 export const REDRIVE_INDEX = 'redrive';
 export const RECONCILE_INDEX = 'reconcile';
+/** Mappings by the execution that waits on them (`execution_arn`, when the task input named it). */
+export const EXECUTION_INDEX = 'execution';
 
 export function callbacksTable(tableName = 'baton-callbacks'): CreateTableInput {
   return {
@@ -23,6 +27,7 @@ export function callbacksTable(tableName = 'baton-callbacks'): CreateTableInput 
       { AttributeName: 'accepted_at', AttributeType: 'S' },
       { AttributeName: 'reconcile_pk', AttributeType: 'S' },
       { AttributeName: 'created_at', AttributeType: 'S' },
+      { AttributeName: 'execution_arn', AttributeType: 'S' },
     ],
     GlobalSecondaryIndexes: [
       {
@@ -37,6 +42,14 @@ export function callbacksTable(tableName = 'baton-callbacks'): CreateTableInput 
         IndexName: RECONCILE_INDEX,
         KeySchema: [
           { AttributeName: 'reconcile_pk', KeyType: 'HASH' },
+          { AttributeName: 'created_at', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: EXECUTION_INDEX,
+        KeySchema: [
+          { AttributeName: 'execution_arn', KeyType: 'HASH' },
           { AttributeName: 'created_at', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
