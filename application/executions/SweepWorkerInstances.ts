@@ -1,0 +1,77 @@
+import { ResultAsync } from 'neverthrow';
+import type { Clock } from '../ports/Clock.js';
+import type { ExecutionStatus, Executions } from '../ports/Executions.js';
+import type { Log } from '../ports/Log.js';
+import type { Metrics } from '../ports/Metrics.js';
+import type { WorkerInstances } from '../ports/WorkerInstances.js';
+
+export interface SweepSettings {
+  /**
+   * No worker is useful longer than the longest `.waitForTaskToken` state that waits for one
+   * (TimeoutSeconds, 7200 for the renderer): older instances are terminated whatever they do.
+   */
+  readonly maxAgeSeconds: number;
+}
+
+export interface SweepReport {
+  readonly running: number;
+  /** Terminated because their execution no longer runs (or Step Functions does not know it). */
+  readonly executionEnded: number;
+  /** Terminated because they outlived every task that could wait for them. */
+  readonly tooOld: number;
+}
+
+/**
+ * The backstop for workers that never beat (stuck booting, cloning, hung before the worker
+ * library runs) and for an execution-end event that was missed: every running worker
+ * instance whose `baton:execution-arn` execution is no longer RUNNING, or that is older than
+ * `maxAgeSeconds`, is terminated. It reads only the cloud (tags, DescribeExecution), never
+ * heartbeats a task: a probe would reset the very HeartbeatSeconds timer that catches a dead worker.
+ *
+ * @example
+ * await sweep.execute(); // ok({ running: 12, executionEnded: 1, tooOld: 0 })
+ */
+export class SweepWorkerInstances {
+  constructor(
+    private readonly workers: WorkerInstances,
+    private readonly executions: Executions,
+    private readonly clock: Clock,
+    private readonly log: Log,
+    private readonly metrics: Metrics,
+    private readonly settings: SweepSettings,
+  ) {}
+
+  execute(): ResultAsync<SweepReport, never> {
+    return ResultAsync.fromSafePromise(this.run());
+  }
+
+  private async run(): Promise<SweepReport> {
+    const now = this.clock.now().getTime();
+    const running = (await this.workers.running()).match((found) => found, (never) => never);
+    const statuses = new Map<string, ExecutionStatus>();
+    const ended: string[] = [];
+    const old: string[] = [];
+    for (const instance of running) {
+      const arn = instance.executionArn;
+      if (arn !== undefined) {
+        if (!statuses.has(arn)) statuses.set(arn, (await this.executions.status(arn)).match((s) => s, (never) => never));
+        const status = statuses.get(arn)!;
+        // PENDING_REDRIVE: a redriven execution may still wait for this worker.
+        if (status !== 'RUNNING' && status !== 'PENDING_REDRIVE') {
+          ended.push(instance.instanceId);
+          continue;
+        }
+      }
+      if (now - instance.launchedAt.getTime() > this.settings.maxAgeSeconds * 1000) old.push(instance.instanceId);
+    }
+    const doomed = [...ended, ...old];
+    if (doomed.length > 0) {
+      await this.workers.terminate(doomed);
+      this.log.warn('Orphaned worker instances terminated', { execution_ended: ended, too_old: old });
+    }
+    this.metrics.count('SpotWorkersSwept', doomed.length);
+    const report = { running: running.length, executionEnded: ended.length, tooOld: old.length };
+    this.log.info('Worker sweep finished', { ...report });
+    return report;
+  }
+}
