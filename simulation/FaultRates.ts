@@ -20,6 +20,10 @@ export interface FaultRates {
   readonly interruption: number;
   /** SQS delivers a message a second time. */
   readonly redelivery: number;
+  /** An execution is stopped (StopExecution) while its work still runs: the work must stop too. */
+  readonly abort: number;
+  /** Step Functions refuses a resume for good (a missing permission, a validation error): held, counted, not retried. */
+  readonly refusal: number;
 }
 
 export const DEFAULT_FAULTS: FaultRates = {
@@ -33,6 +37,8 @@ export const DEFAULT_FAULTS: FaultRates = {
   capacity: 0.2,
   interruption: 0.03,
   redelivery: 0.05,
+  abort: 0.03,
+  refusal: 0.005,
 };
 
 export const NO_FAULTS: FaultRates = {
@@ -46,6 +52,8 @@ export const NO_FAULTS: FaultRates = {
   capacity: 0,
   interruption: 0,
   redelivery: 0,
+  abort: 0,
+  refusal: 0,
 };
 
 /**
@@ -68,6 +76,8 @@ export const FAULT_LIMITS: FaultRates = {
   capacity: 0.5,
   interruption: 0.2,
   redelivery: 0.2,
+  abort: 0.2,
+  refusal: 0.05,
 };
 
 /** The rates above their documented limit (see FAULT_LIMITS), by name. */

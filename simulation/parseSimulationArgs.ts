@@ -27,6 +27,8 @@ export const FAULT_FLAGS: Readonly<Record<string, keyof FaultRates>> = {
   'capacity-rate': 'capacity',
   'interruption-rate': 'interruption',
   'redelivery-rate': 'redelivery',
+  'abort-rate': 'abort',
+  'refusal-rate': 'refusal',
 };
 
 export const USAGE = `Usage: npm start -- [options]

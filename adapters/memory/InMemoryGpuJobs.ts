@@ -16,6 +16,8 @@ export class InMemoryGpuJobs implements GpuJobs {
   private next = 0;
   private rejectNext: GpuJobRejected | undefined;
   private faultNext: Error | undefined;
+  /** Called when a cancel stops a job that had not finished (the simulation stops its work). */
+  onCancel: ((jobId: string) => void) | undefined;
   /** Called with each accepted job before the submit answers (e.g. to post a fast webhook). */
   onSubmit: ((job: { id: string; request: GpuJobRequest }) => void | Promise<void>) | undefined;
 
@@ -36,7 +38,10 @@ export class InMemoryGpuJobs implements GpuJobs {
     const state = this.states.get(jobId);
     if (!state) return errAsync({ type: 'GpuJobUnknown', jobId });
     this.cancelled.push(jobId);
-    if (!TERMINAL.has(state.status)) this.states.set(jobId, { id: jobId, status: 'CANCELLED' });
+    if (!TERMINAL.has(state.status)) {
+      this.states.set(jobId, { id: jobId, status: 'CANCELLED' });
+      this.onCancel?.(jobId);
+    }
     return okAsync(undefined);
   }
 

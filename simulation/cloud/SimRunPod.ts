@@ -7,11 +7,16 @@ export type WebhookDelivery = (url: string, body: unknown) => Promise<number>;
 
 export type RunPodFinalStatus = 'COMPLETED' | 'FAILED' | 'TIMED_OUT';
 
+/** RunPod keeps a finished job's result (`/status/{id}`) this long, then forgets the job. */
+export const RESULT_KEPT_SECONDS = 1800;
+
 export interface SimGpuJob {
   readonly id: string;
   readonly request: GpuJobRequest;
   readonly submittedAtMs: number;
-  status: 'IN_QUEUE' | RunPodFinalStatus;
+  status: 'IN_QUEUE' | RunPodFinalStatus | 'CANCELLED';
+  /** When the GPU stopped working on it (finished, or cancelled); undefined while it runs. */
+  stoppedAtMs?: number;
   /** HTTP status of every delivery that reached the receiver, in order. */
   readonly answers: number[];
   /** Deliveries that never reached the receiver. */
@@ -62,6 +67,8 @@ export class SimRunPod {
     fastWebhooks: 0,
     failedJobs: 0,
     timedOutJobs: 0,
+    webhooksLostForGood: 0,
+    cancelledJobs: 0,
   };
 
   constructor(
@@ -70,6 +77,13 @@ export class SimRunPod {
     private readonly settings: SimRunPodSettings = DEFAULT_RUNPOD,
   ) {
     this.gpuJobs.onSubmit = (job) => this.accepted(job.id, job.request);
+    this.gpuJobs.onCancel = (id) => {
+      const job = this.jobs.get(id);
+      if (!job || job.stoppedAtMs !== undefined) return;
+      job.status = 'CANCELLED';
+      job.stoppedAtMs = this.world.scheduler.nowMs();
+      this.stats.cancelledJobs += 1;
+    };
   }
 
   /** Call before each submit: RunPod may answer 5xx even after the adapter's retries (the submit then throws). */
@@ -89,6 +103,7 @@ export class SimRunPod {
       this.stats.fastWebhooks += 1;
       job.status = prng.chance(faults.jobFailure) ? 'FAILED' : 'COMPLETED';
       if (job.status === 'FAILED') this.stats.failedJobs += 1;
+      this.settle(job, 50, 100);
       await this.post(job, 0, 0);
       return;
     }
@@ -100,16 +115,34 @@ export class SimRunPod {
       execution = Math.min(limitSeconds, this.settings.maxExecutionSeconds * 10);
       status = 'TIMED_OUT';
     }
+    scheduler.after(delay, () => {
+      if (job.stoppedAtMs === undefined) this.gpuJobs.setStatus(id, { status: 'IN_PROGRESS' });
+    });
     scheduler.after(delay + execution, () => this.finish(job, status, delay, execution));
   }
 
   private async finish(job: SimGpuJob, status: RunPodFinalStatus, delay: number, execution: number): Promise<void> {
+    if (job.stoppedAtMs !== undefined) return; // cancelled: RunPod stopped the worker, no webhook
     job.status = status;
     if (status === 'FAILED') this.stats.failedJobs += 1;
     if (status === 'TIMED_OUT') this.stats.timedOutJobs += 1;
+    const delayMs = Math.round(delay * 1000);
+    const executionMs = Math.round(execution * 1000);
+    this.settle(job, delayMs, executionMs);
     const { prng, faults } = this.world;
-    const lostFirst = prng.chance(faults.lost) ? prng.int(1, RETRIES) : 0;
-    await this.post(job, 0, lostFirst, Math.round(delay * 1000), Math.round(execution * 1000));
+    // A lost delivery is retried twice, 10 s apart; sometimes all three are lost (our API was
+    // down for those 20 s) and only the reconciler's `/status` read can recover the result.
+    const lostFirst = prng.chance(faults.lost) ? prng.int(1, RETRIES + 1) : 0;
+    if (lostFirst > RETRIES) this.stats.webhooksLostForGood += 1;
+    await this.post(job, 0, lostFirst, delayMs, executionMs);
+  }
+
+  /** The job ended: `/status` shows its result for RESULT_KEPT_SECONDS, then RunPod forgets it. */
+  private settle(job: SimGpuJob, delayMs: number, executionMs: number): void {
+    job.stoppedAtMs = this.world.scheduler.nowMs();
+    const { id: _id, ...body } = bodyOf(job, delayMs, executionMs) as { id: string; status: string };
+    this.gpuJobs.setStatus(job.id, body);
+    this.world.scheduler.after(RESULT_KEPT_SECONDS, () => this.gpuJobs.forget(job.id));
   }
 
   /** One delivery attempt, then RunPod's retries, duplicates and late redeliveries as the faults say. */

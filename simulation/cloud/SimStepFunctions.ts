@@ -1,4 +1,4 @@
-import { ResultAsync } from 'neverthrow';
+import { errAsync, ResultAsync } from 'neverthrow';
 import type { TaskTokenError, TaskTokens } from '../../application/ports/TaskTokens.js';
 import { InMemoryStepFunctions } from '../../adapters/memory/InMemoryStepFunctions.js';
 import type { World } from '../World.js';
@@ -6,7 +6,7 @@ import type { World } from '../World.js';
 /** The least time between two Step Functions outages. */
 export const OUTAGE_GAP_SECONDS = 1800;
 
-export type TaskEnd = 'succeeded' | 'failed' | 'timedOut';
+export type TaskEnd = 'succeeded' | 'failed' | 'timedOut' | 'aborted';
 /** How a token's story ended in the ledger: a TaskEnd, or superseded by a Retry of its state. */
 export type LedgerEnd = TaskEnd | 'abandoned';
 
@@ -26,6 +26,8 @@ interface Waiting {
   accepted: number;
   /** SendTask calls refused because the task had already ended. */
   refusedAfterEnd: number;
+  /** SendTask calls refused for good (the `refusal` fault): each must be tried once, never redriven. */
+  refusedForGood: number;
 }
 
 /**
@@ -38,9 +40,16 @@ export class SimStepFunctions implements TaskTokens {
   readonly engine: InMemoryStepFunctions;
   private readonly waiting = new Map<string, Waiting>();
   private down = false;
-  readonly stats = { outages: 0, outageSeconds: 0, refusedWhileDown: 0, crashes: 0, timedOut: 0, heartbeats: 0 };
+  readonly stats = { outages: 0, outageSeconds: 0, refusedWhileDown: 0, crashes: 0, timedOut: 0, heartbeats: 0, refusedForGood: 0, aborted: 0 };
 
-  constructor(private readonly world: World) {
+  /**
+   * `refusals`: resumes are refused for good at the `refusal` fault rate. Opt-in per scenario,
+   * for those whose invariants say what a held (REFUSED) outcome must look like.
+   */
+  constructor(
+    private readonly world: World,
+    private readonly options: { readonly refusals?: boolean } = {},
+  ) {
     this.engine = new InMemoryStepFunctions(world.clock);
   }
 
@@ -51,7 +60,14 @@ export class SimStepFunctions implements TaskTokens {
       timeoutSeconds: options.timeoutSeconds,
       ...(options.heartbeatSeconds === undefined ? {} : { heartbeatSeconds: options.heartbeatSeconds }),
     });
-    this.waiting.set(token, { execution: options.execution, onEnd: options.onEnd, ended: undefined, accepted: 0, refusedAfterEnd: 0 });
+    this.waiting.set(token, {
+      execution: options.execution,
+      onEnd: options.onEnd,
+      ended: undefined,
+      accepted: 0,
+      refusedAfterEnd: 0,
+      refusedForGood: 0,
+    });
     this.world.scheduler.after(options.timeoutSeconds + 0.001, () => this.checkTimeout(token));
     if (options.heartbeatSeconds !== undefined) this.world.scheduler.after(options.heartbeatSeconds + 0.001, () => this.checkTimeout(token));
     return token;
@@ -82,6 +98,14 @@ export class SimStepFunctions implements TaskTokens {
       const room = Math.max(0, spacing - length - OUTAGE_GAP_SECONDS);
       budget -= length;
       scheduler.after(i * spacing + prng.between(0, room), () => this.outage(length));
+    }
+  }
+
+  /** StopExecution: every task of `execution` still waiting ends `aborted`; its tokens are gone. */
+  abortExecution(execution: string): void {
+    this.engine.abortExecution(execution);
+    for (const w of this.waiting.values()) {
+      if (w.execution === execution && !w.ended) this.end(w, 'aborted', {});
     }
   }
 
@@ -117,13 +141,21 @@ export class SimStepFunctions implements TaskTokens {
   }
 
   /** Every token issued, with how it ended and how many resumes were accepted for it. */
-  ledger(): { token: string; execution: string; ended: LedgerEnd | undefined; accepted: number; refusedAfterEnd: number }[] {
+  ledger(): {
+    token: string;
+    execution: string;
+    ended: LedgerEnd | undefined;
+    accepted: number;
+    refusedAfterEnd: number;
+    refusedForGood: number;
+  }[] {
     return [...this.waiting.entries()].map(([token, w]) => ({
       token,
       execution: w.execution,
       ended: w.ended,
       accepted: w.accepted,
       refusedAfterEnd: w.refusedAfterEnd,
+      refusedForGood: w.refusedForGood,
     }));
   }
 
@@ -140,6 +172,12 @@ export class SimStepFunctions implements TaskTokens {
     }
     if (this.down) this.stats.refusedWhileDown += 1;
     const w = this.waiting.get(taskToken);
+    if (this.options.refusals && !this.down && w && !w.ended && this.world.prng.chance(this.world.faults.refusal)) {
+      // A permanent refusal (our permissions or request), not the token: retrying cannot help.
+      w.refusedForGood += 1;
+      this.stats.refusedForGood += 1;
+      return errAsync({ type: 'TaskTokensRefused', refusal: 'AccessDeniedException: not authorized to perform states:SendTaskSuccess (simulated)' });
+    }
     const wasOpen = this.engine.task(taskToken)?.state === 'waiting';
     return send()
       .map(() => {

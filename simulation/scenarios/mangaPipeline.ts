@@ -271,6 +271,8 @@ export class MangaPipelineScenario implements Scenario {
           return this.fail(e, stateOf(role), detail.error ?? 'Error');
         case 'timedOut':
           return this.retryLaunch(e, role, attempt, 'States.HeartbeatTimeout');
+        case 'aborted':
+          return undefined; // this scenario stops no executions
       }
     });
   }

@@ -3,6 +3,8 @@ import { invariant, type InvariantResult } from '../Invariant.js';
 import type { ScenarioDefinition } from '../ScenarioDefinition.js';
 import type { Scenario, SystemReport } from '../SystemReport.js';
 import type { World } from '../World.js';
+import { InMemorySpotInstances } from '../../adapters/memory/InMemorySpotInstances.js';
+import { InMemoryWorkerInstances } from '../../adapters/memory/InMemoryWorkerInstances.js';
 import { SimRunPod } from '../cloud/SimRunPod.js';
 import { SimStepFunctions, type TaskEnd } from '../cloud/SimStepFunctions.js';
 import { httpApiEvent } from '../httpApiEvent.js';
@@ -15,6 +17,13 @@ export const SEGMENT_TIMEOUT_SECONDS = 2 * 3600;
 const SUBMIT_ATTEMPTS = 3;
 const SUBMIT_BACKOFF_SECONDS = 2;
 const REDRIVE_EVERY_SECONDS = 60;
+const RECONCILE_EVERY_SECONDS = 300;
+const RECONCILE_AFTER_SECONDS = 300;
+/** A finished job's task must have ended by then: reconcile cutoff + one schedule + outage and redrive slack. */
+const FINISHED_WORK_DEADLINE_SECONDS = RECONCILE_AFTER_SECONDS + RECONCILE_EVERY_SECONDS + 900;
+/** EventBridge delivers "Execution Status Change" within seconds; the job must be cancelled soon after. */
+const EXECUTION_EVENT_DELAY_SECONDS = 2;
+const STOP_DEADLINE_SECONDS = 60;
 /** Segments arriving per second of virtual time, across videos. */
 const SEGMENTS_PER_SECOND = 2;
 
@@ -25,14 +34,18 @@ interface Segment {
   token?: string;
   jobId?: string;
   end?: TaskEnd | 'submitFailed';
+  endedAtMs?: number;
   output?: string;
   error?: string;
 }
 
 interface Video {
   readonly exec: string;
+  readonly arn: string;
   readonly segments: Segment[];
   ended: number;
+  /** When StopExecution stopped it (the `abort` fault). */
+  abortedAtMs?: number;
 }
 
 /**
@@ -54,16 +67,23 @@ export class UpscalingScenario implements Scenario {
   private redriveRuns = 0;
   private redriveResumed = 0;
   private redriveFailures = 0;
+  private reconcileRuns = 0;
+  private reconcileRecovered = 0;
+  private reconcileCancelled = 0;
+  private reconcileFailures = 0;
+  private jobsCancelledOnAbort = 0;
   private readonly answers = new Map<number, number>();
+  /** 410 answers to deliveries for mappings given up because their execution ended (legitimate). */
+  private goneAfterAbort = 0;
   private requests = 0;
 
   constructor(
     private readonly world: World,
     private readonly jobs: number,
   ) {
-    this.sfn = new SimStepFunctions(world);
+    this.sfn = new SimStepFunctions(world, { refusals: true });
     this.runpod = new SimRunPod(world, (url, body) => this.postWebhook(url, body));
-    this.callbacks = wireCallbacks(world, this.sfn, this.runpod.gpuJobs);
+    this.callbacks = wireCallbacks(world, this.sfn, this.runpod.gpuJobs, new InMemoryWorkerInstances(new InMemorySpotInstances(), world.clock));
   }
 
   start(): void {
@@ -73,8 +93,10 @@ export class UpscalingScenario implements Scenario {
     for (let n = 1; remaining > 0; n += 1) {
       const count = Math.min(remaining, prng.int(4, 12));
       remaining -= count;
+      const exec = `upscale-${String(n).padStart(5, '0')}`;
       const video: Video = {
-        exec: `upscale-${String(n).padStart(5, '0')}`,
+        exec,
+        arn: `arn:aws:states:us-east-1:000000000000:execution:upscale:${exec}`,
         segments: Array.from({ length: count }, (_, i) => ({ index: i, filename: `seg_${String(i + 1).padStart(4, '0')}.mp4`, attempts: 0 })),
         ended: 0,
       };
@@ -84,9 +106,48 @@ export class UpscalingScenario implements Scenario {
         // A Map state: every segment's task starts at once.
         for (const segment of video.segments) scheduler.after(0, () => this.submit(video, segment));
       });
+      if (prng.chance(this.world.faults.abort)) scheduler.after(at + prng.between(30, 1200), () => this.abort(video));
     }
     this.sfn.planOutages(at + 900);
     scheduler.every(REDRIVE_EVERY_SECONDS, () => this.redrive(), () => this.busy());
+    // `--sabotage no-reconcile` deploys without runpod-reconcile: lost webhooks are never recovered.
+    if (this.world.sabotage !== 'no-reconcile') scheduler.every(RECONCILE_EVERY_SECONDS, () => this.reconcile(), () => this.busy());
+  }
+
+  /** StopExecution on a video still running; EventBridge then tells `execution-ended`. */
+  private abort(video: Video): void {
+    if (video.ended === video.segments.length) return;
+    video.abortedAtMs = this.world.scheduler.nowMs();
+    this.sfn.stats.aborted += 1;
+    this.sfn.abortExecution(video.exec);
+    // `--sabotage no-execution-events` deploys without the EventBridge rule for execution-ended.
+    if (this.world.sabotage === 'no-execution-events') return;
+    this.world.scheduler.after(EXECUTION_EVENT_DELAY_SECONDS, async () => {
+      const report = await this.world.latency.time('execution-ended', () =>
+        this.callbacks.executionEnded({
+          version: '0',
+          source: 'aws.states',
+          'detail-type': 'Step Functions Execution Status Change',
+          detail: { executionArn: video.arn, status: 'ABORTED' },
+        }),
+      );
+      this.jobsCancelledOnAbort += report?.jobsCancelled ?? 0;
+    });
+  }
+
+  private async reconcile(): Promise<void> {
+    this.reconcileRuns += 1;
+    const now = this.world.clock.now();
+    try {
+      const report = await this.world.latency.time('runpod-reconcile', () =>
+        this.callbacks.reconcile(scheduledEvent('baton-runpod-reconcile', now, `reconcile-${this.reconcileRuns}`)),
+      );
+      this.reconcileRecovered += report.recovered + report.lost;
+      this.reconcileCancelled += report.cancelled;
+    } catch {
+      // A fault on some mapping (an injected crash before SendTask): the next run retries it.
+      this.reconcileFailures += 1;
+    }
   }
 
   progress(): { done: number; total: number } {
@@ -98,6 +159,7 @@ export class UpscalingScenario implements Scenario {
   }
 
   private async submit(video: Video, segment: Segment): Promise<void> {
+    if (video.abortedAtMs !== undefined) return this.ended(video, segment, 'aborted', {});
     segment.attempts += 1;
     const token = this.sfn.waitForTaskToken({
       execution: video.exec,
@@ -109,6 +171,7 @@ export class UpscalingScenario implements Scenario {
     const event = {
       task_token: token,
       exec_id: video.exec,
+      execution_arn: video.arn,
       segment: {
         filename: segment.filename,
         input_key: `runs/${video.exec}/raw/${segment.filename}`,
@@ -137,6 +200,7 @@ export class UpscalingScenario implements Scenario {
   private ended(video: Video, segment: Segment, end: TaskEnd | 'submitFailed', detail: { output?: string; error?: string }): void {
     if (segment.end !== undefined) return;
     segment.end = end;
+    segment.endedAtMs = this.world.scheduler.nowMs();
     if (detail.output !== undefined) segment.output = detail.output;
     if (detail.error !== undefined) segment.error = detail.error;
     this.segmentsDone += 1;
@@ -165,7 +229,11 @@ export class UpscalingScenario implements Scenario {
     } catch {
       status = 502; // API Gateway's answer when the function itself fails.
     }
-    this.answers.set(status, (this.answers.get(status) ?? 0) + 1);
+    if (status === 410 && this.callbacks.mappings.all().some((m) => m.callbackToken === token && m.status === 'ABANDONED')) {
+      this.goneAfterAbort += 1;
+    } else {
+      this.answers.set(status, (this.answers.get(status) ?? 0) + 1);
+    }
     return status;
   }
 
@@ -216,6 +284,15 @@ export class UpscalingScenario implements Scenario {
         'resumed by redrive': this.redriveResumed,
         'redrive runs': this.redriveRuns,
         'redrive runs crashed': this.redriveFailures,
+        'webhooks lost for good': rp.webhooksLostForGood,
+        'recovered by reconciler': this.reconcileRecovered,
+        'reconcile runs': this.reconcileRuns,
+        'reconcile runs with a fault': this.reconcileFailures,
+        'executions aborted': sfn.aborted,
+        'jobs cancelled on abort': this.jobsCancelledOnAbort + this.reconcileCancelled,
+        'RunPod jobs cancelled': rp.cancelledJobs,
+        'webhooks answered 410 after abort': this.goneAfterAbort,
+        'resumes refused for good': sfn.refusedForGood,
       },
       invariants: this.invariants(segments),
     };
@@ -223,27 +300,56 @@ export class UpscalingScenario implements Scenario {
 
   private invariants(segments: Segment[]): InvariantResult[] {
     const ledger = this.sfn.ledger();
-    const live = ledger.filter((t) => t.ended !== 'abandoned');
+    const abortedExecs = new Set(this.videos.filter((v) => v.abortedAtMs !== undefined).map((v) => v.exec));
+    const refusedTokens = new Set(ledger.filter((t) => t.refusedForGood > 0).map((t) => t.token));
+    const live = ledger.filter((t) => t.ended !== 'abandoned' && !refusedTokens.has(t.token));
     const onceViolations = live
-      .filter((t) => t.accepted !== 1 || (t.ended !== 'succeeded' && t.ended !== 'failed'))
+      .filter((t) => {
+        if (t.ended === 'aborted') return t.accepted !== 0 || !abortedExecs.has(t.execution);
+        return t.accepted !== 1 || (t.ended !== 'succeeded' && t.ended !== 'failed');
+      })
       .map((t) => `${t.execution}: token ended ${t.ended ?? 'never'} after ${t.accepted} accepted resume(s)`);
     const abandonedResumed = ledger
       .filter((t) => t.ended === 'abandoned' && t.accepted > 0)
       .map((t) => `${t.execution}: a retried-away token was resumed`);
     const refused = ledger.filter((t) => t.refusedAfterEnd > 0).map((t) => `${t.execution}: ${t.refusedAfterEnd} SendTask after the task ended`);
+    const retriedRefusals = ledger
+      .filter((t) => t.refusedForGood > 1 || (t.refusedForGood > 0 && t.accepted > 0))
+      .map((t) => `${t.execution}: a permanent refusal was retried (${t.refusedForGood} calls, ${t.accepted} accepted)`);
+    const refusedMappings = this.callbacks.mappings.all().filter((m) => m.status === 'REFUSED').length;
+    if (refusedMappings !== this.callbacks.metrics.get('CallbacksRefused')) {
+      retriedRefusals.push(`${refusedMappings} REFUSED mappings but CallbacksRefused counted ${this.callbacks.metrics.get('CallbacksRefused')}`);
+    }
 
     const bySegmentJob = new Map(segments.filter((s) => s.jobId).map((s) => [s.jobId!, s]));
+    const videoOf = new Map(this.videos.flatMap((v) => v.segments.map((s) => [s, v] as const)));
     const mismatches: string[] = [];
+    const late: string[] = [];
+    const outlived: string[] = [];
     for (const job of this.runpod.jobs.values()) {
       const segment = bySegmentJob.get(job.id);
       if (!segment) {
         mismatches.push(`RunPod job ${job.id} belongs to no segment`);
         continue;
       }
+      const video = videoOf.get(segment)!;
+      if (video.abortedAtMs !== undefined) {
+        // No paid compute outlives its execution: stopped (finished or cancelled) soon after the abort.
+        const stoppedBy = video.abortedAtMs + (EXECUTION_EVENT_DELAY_SECONDS + STOP_DEADLINE_SECONDS) * 1000;
+        if (job.stoppedAtMs === undefined || job.stoppedAtMs > stoppedBy) {
+          outlived.push(`${job.id} of ${video.exec}: still ${job.status} ${job.stoppedAtMs === undefined ? 'at the end' : `${(job.stoppedAtMs - video.abortedAtMs) / 1000} s after the abort`}`);
+        }
+        continue;
+      }
+      if (segment.token !== undefined && refusedTokens.has(segment.token)) continue;
       const expected = job.status === 'COMPLETED' ? 'succeeded' : 'failed';
       if (segment.end !== expected) mismatches.push(`${job.id}: RunPod ${job.status} but the task ${segment.end ?? 'never ended'}`);
       else if (expected === 'succeeded' && !segment.output?.includes(job.id)) mismatches.push(`${job.id}: output does not carry RunPod's result`);
       else if (expected === 'failed' && segment.error !== job.status) mismatches.push(`${job.id}: error ${segment.error} instead of ${job.status}`);
+      // Nothing waits past its deadline for finished work, even when every webhook was lost.
+      if (job.stoppedAtMs !== undefined && (segment.endedAtMs ?? Infinity) > job.stoppedAtMs + FINISHED_WORK_DEADLINE_SECONDS * 1000) {
+        late.push(`${job.id}: finished at ${job.stoppedAtMs / 1000} s, its task ended ${segment.endedAtMs === undefined ? 'never' : `at ${segment.endedAtMs / 1000} s`}`);
+      }
     }
 
     const unfinishedVideos = this.videos.filter((v) => v.ended !== v.segments.length).map((v) => `${v.exec} never ended`);
@@ -262,10 +368,26 @@ export class UpscalingScenario implements Scenario {
     const serverErrors = [...this.answers.entries()].filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0);
     if (serverErrors > this.sfn.stats.crashes) badAnswers.push(`${serverErrors} 5xx answers but only ${this.sfn.stats.crashes} injected crashes`);
 
+    const lostForGood = this.runpod.stats.webhooksLostForGood;
     return [
-      invariant('every task token resumed exactly once', [...onceViolations, ...abandonedResumed], `${live.length} tokens, each resumed once`),
+      invariant('every task token resumed exactly once', [...onceViolations, ...abandonedResumed], `${live.length} tokens, each resumed once (or aborted with its execution)`),
       invariant('duplicates never reached Step Functions', refused, `${this.callbacks.metrics.get('CallbackDuplicates')} duplicates absorbed, 0 extra SendTask calls`),
       invariant('Step Functions got exactly what RunPod reported', mismatches, `${this.runpod.jobs.size} RunPod jobs matched`),
+      invariant(
+        'nothing waits past its deadline for finished work (lost webhooks recovered)',
+        late,
+        `every finished job's task ended within ${FINISHED_WORK_DEADLINE_SECONDS} s; ${lostForGood} webhooks lost for good, ${this.reconcileRecovered} recovered by the reconciler`,
+      ),
+      invariant(
+        'no paid compute outlives its execution',
+        outlived,
+        `${this.sfn.stats.aborted} executions aborted, their running jobs cancelled within ${STOP_DEADLINE_SECONDS} s`,
+      ),
+      invariant(
+        'a permanent Step Functions refusal is held once, never retried',
+        retriedRefusals,
+        `${refusedMappings} mappings REFUSED and counted, none redriven`,
+      ),
       invariant('nothing lost: every video ended, no mapping left PENDING/ACCEPTED', [...unfinishedVideos, ...openMappings], `${this.videos.length} videos ended`),
       invariant('RunPod policy ends before the Step Functions task times out', overlong, `executionTimeout ${RUNPOD_EXECUTION_TIMEOUT_MS / 1000} s < TimeoutSeconds ${SEGMENT_TIMEOUT_SECONDS}`),
       invariant('webhook answers: 200/202 to every genuine delivery, 5xx only for injected crashes', badAnswers, answersDetail(this.answers)),

@@ -1,4 +1,8 @@
+import { ContainerModule } from 'inversify';
 import type { RedriveReport } from '../../application/callbacks/RedriveCallbacks.js';
+import type { StopExecutionWorkReport } from '../../application/executions/StopExecutionWork.js';
+import type { WorkerInstances } from '../../application/ports/WorkerInstances.js';
+import type { ReconcileReport } from '../../application/runpod/ReconcileRunPodJobs.js';
 import type { GpuJobs } from '../../application/ports/GpuJobs.js';
 import type { TaskTokens } from '../../application/ports/TaskTokens.js';
 import type { SubmitRunPodJobOutput } from '../../application/runpod/SubmitRunPodJob.js';
@@ -8,7 +12,10 @@ import { InMemoryPresignedUrls } from '../../adapters/memory/InMemoryPresignedUr
 import { Callbacks, callbackPortsModule, callbackUseCasesModule } from '../../entrypoints/container/callbacksModule.js';
 import { newContainer } from '../../entrypoints/container/newContainer.js';
 import { platformModule } from '../../entrypoints/container/platformModule.js';
+import { ExecutionWork, stopExecutionWorkModule } from '../../entrypoints/container/executionsModule.js';
 import { callbackRedriveHandler } from '../../entrypoints/handlers/callbackRedrive.js';
+import { executionEndedHandler } from '../../entrypoints/handlers/executionEnded.js';
+import { runPodReconcileHandler } from '../../entrypoints/handlers/runPodReconcile.js';
 import { runPodWebhookHandler } from '../../entrypoints/handlers/runPodWebhook.js';
 import { submitRunPodJobHandler } from '../../entrypoints/handlers/submitRunPodJob.js';
 import type { HttpResponse } from '../../entrypoints/http/apiGateway.js';
@@ -25,6 +32,8 @@ export interface CallbackSystem {
   readonly submit: (event: unknown) => Promise<SubmitRunPodJobOutput>;
   readonly webhook: (event: unknown) => Promise<HttpResponse>;
   readonly redrive: (event?: unknown) => Promise<RedriveReport>;
+  readonly reconcile: (event?: unknown) => Promise<ReconcileReport>;
+  readonly executionEnded: (event: unknown) => Promise<StopExecutionWorkReport | undefined>;
   readonly mappings: InMemoryCallbackMappings;
   /** This system's own counters (CallbackDuplicates, CallbacksRedriven…). */
   readonly metrics: InMemoryMetrics;
@@ -34,7 +43,7 @@ export interface CallbackSystem {
  * Builds the callback flow exactly as a Lambda container does — the same inversify modules
  * and handler factories — with in-memory adapters and the world's clock, ids and log.
  */
-export function wireCallbacks(world: World, taskTokens: TaskTokens, gpuJobs: GpuJobs): CallbackSystem {
+export function wireCallbacks(world: World, taskTokens: TaskTokens, gpuJobs: GpuJobs, workers: WorkerInstances): CallbackSystem {
   const mappings = world.sabotage === 'unconditional-claim' ? new UnconditionalClaims() : new InMemoryCallbackMappings();
   const metrics = new InMemoryMetrics();
   const container = newContainer();
@@ -49,12 +58,21 @@ export function wireCallbacks(world: World, taskTokens: TaskTokens, gpuJobs: Gpu
         defaultPolicy: { executionTimeout: RUNPOD_EXECUTION_TIMEOUT_MS, ttl: 2 * RUNPOD_EXECUTION_TIMEOUT_MS },
       },
       redrive: { redriveAfterSeconds: 60, leaseSeconds: 30, pageSize: 100, maxPages: 20 },
+      reconcile: { reconcileAfterSeconds: 300, pageSize: 50, maxPages: 40 },
     }),
+  );
+  container.load(
+    new ContainerModule(({ bind }) => {
+      bind(ExecutionWork.WorkerInstances).toConstantValue(workers);
+    }),
+    stopExecutionWorkModule({ withRunPod: true }),
   );
   return {
     submit: submitRunPodJobHandler(container.get(Callbacks.SubmitRunPodJob)),
     webhook: runPodWebhookHandler(container.get(Callbacks.HandleRunPodWebhook), world.log),
     redrive: callbackRedriveHandler(container.get(Callbacks.RedriveCallbacks)),
+    reconcile: runPodReconcileHandler(container.get(Callbacks.ReconcileRunPodJobs)),
+    executionEnded: executionEndedHandler(container.get(ExecutionWork.StopExecutionWork), world.log),
     mappings,
     metrics,
   };

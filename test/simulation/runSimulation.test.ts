@@ -16,6 +16,8 @@ const HARSH: FaultRates = {
   capacity: 0.5,
   redelivery: 0.3,
   interruption: 0.1,
+  abort: 0.1,
+  refusal: 0.02,
 };
 
 const run = (seed: number, faults: FaultRates = HARSH, jobs = 300) => runSimulation({ jobs, seed, faults, scenarios: SCENARIOS });
@@ -66,6 +68,27 @@ describe('the simulation', () => {
     expect(report.ok).toBe(false);
     const broken = report.invariants.filter((i) => !i.holds).map((i) => i.name);
     expect(broken).toContain('runpod-callbacks: duplicates never reached Step Functions');
+  });
+
+  it.each([
+    ['no-reconcile', 'runpod-callbacks: nothing waits past its deadline for finished work (lost webhooks recovered)'],
+    ['no-execution-events', 'runpod-callbacks: no paid compute outlives its execution'],
+  ] as const)('catches a misdeployment: %s breaks "%s"', async (sabotage, invariantName) => {
+    const report = await runSimulation({ jobs: 300, seed: 7, faults: HARSH, scenarios: SCENARIOS.filter((s) => s.name === 'upscaling'), sabotage });
+
+    expect(report.invariants.filter((i) => !i.holds).map((i) => i.name)).toContain(invariantName);
+  });
+
+  it('meets lost webhooks, aborted executions and permanent refusals, and recovers from each', async () => {
+    const report = await runSimulation({ jobs: 300, seed: 8, faults: HARSH, scenarios: SCENARIOS.filter((s) => s.name === 'upscaling') });
+
+    const d = report.systems[0]!.details;
+    expect(report.ok).toBe(true);
+    expect(d['webhooks lost for good']).toBeGreaterThan(0);
+    expect(d['recovered by reconciler']).toBeGreaterThan(0);
+    expect(d['executions aborted']).toBeGreaterThan(0);
+    expect(d['RunPod jobs cancelled']).toBeGreaterThan(0);
+    expect(d['resumes refused for good']).toBeGreaterThan(0);
   });
 
   it('catches a misdeployment: status reports on an unordered queue wedge a job', async () => {

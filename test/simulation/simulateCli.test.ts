@@ -61,7 +61,7 @@ describe('replayCommand', () => {
       jobs: 80,
       seed: 776350313,
       scenarios: ['ecs-dispatch', 'job-api'],
-      faults: { duplicate: 1.6301253774669792e-56, late: 0.1999999999999998, lost: 0, jobFailure: 5e-324, sfnOutage: 0.3, crash: 0.02, providerDown: 0.2, capacity: 0.49999999999999956, interruption: 0, redelivery: 1 },
+      faults: { duplicate: 1.6301253774669792e-56, late: 0.1999999999999998, lost: 0, jobFailure: 5e-324, sfnOutage: 0.3, crash: 0.02, providerDown: 0.2, capacity: 0.49999999999999956, interruption: 0, redelivery: 1, abort: 0.05, refusal: 0 },
     };
 
     const line = replayCommand(run);
