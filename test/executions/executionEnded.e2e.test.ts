@@ -5,6 +5,7 @@ import { callbacksTable } from '../../adapters/dynamodb/tables/callbacksTable.js
 import { newCallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import { captureHandlerLogs } from '../support/captureHandlerLogs.js';
 import { startFakeRunPod, type FakeRunPod } from '../support/fakeRunPod.js';
+import { startFakeStepFunctions, type FakeStepFunctions } from '../support/fakeStepFunctions.js';
 import { lambdaContext, loadBundle, type BundledHandler } from '../support/loadBundle.js';
 import { useLocalAws } from '../support/localAwsEnv.js';
 import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
@@ -73,6 +74,30 @@ describe('execution-ended on its bundle', () => {
   it('ignores a SUCCEEDED execution and drops a malformed event without throwing', async () => {
     expect(await handler(statusChange('SUCCEEDED'), lambdaContext)).toMatchObject({ ignored: true });
     expect(await handler({ detail: { executionArn: 'nope' } }, lambdaContext)).toBeUndefined();
+  });
+
+  it('worker-sweeper terminates the workers of an ended execution and old ones, never asking a task', async () => {
+    const sfn: FakeStepFunctions = await startFakeStepFunctions();
+    try {
+      useLocalAws({ EC2: ec2.endpoint, SFN: sfn.endpoint }, { WORKER_MAX_AGE_SECONDS: '10800' });
+      const sweeper = await loadBundle('worker-sweeper');
+      const live = `${ARN}-live`;
+      sfn.executions.set(live, 'RUNNING');
+      ec2.instances.push(
+        { id: 'i-live', tags: { 'baton:role': 'uploader', 'baton:execution-arn': live }, running: true },
+        { id: 'i-ended', tags: { 'baton:role': 'uploader', 'baton:execution-arn': `${ARN}-deleted` }, running: true },
+      );
+
+      const report = (await sweeper({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext)) as Record<string, number>;
+
+      // i-other (first test) belongs to an execution Step Functions does not know either. The
+      // fake's instances all launched 2026-02-07T10:00Z: older than 3 h by now, so the live one goes too.
+      expect(report).toEqual({ running: 3, executionEnded: 2, tooOld: 1 });
+      expect(ec2.instances.filter((i) => i.id === 'i-live' || i.id === 'i-ended').map((i) => i.running)).toEqual([false, false]);
+      expect(sfn.requests.map((r) => r.operation)).toEqual(['DescribeExecution', 'DescribeExecution', 'DescribeExecution']);
+    } finally {
+      await sfn.close();
+    }
   });
 
   it('worker-sweeper names a bad WORKER_MAX_AGE_SECONDS at cold start', async () => {

@@ -10,6 +10,8 @@ export interface FakeStepFunctions {
   readonly engine: InMemoryStepFunctions;
   /** Every SendTask* request that reached the server, by operation. */
   readonly requests: { operation: string; input: Record<string, string> }[];
+  /** DescribeExecution answers: status by execution ARN; any other ARN is ExecutionDoesNotExist. */
+  readonly executions: Map<string, string>;
   /** While down, every call answers 503 ServiceUnavailable (the SDK retries, then gives up). */
   setDown(down: boolean): void;
   close(): Promise<void>;
@@ -25,6 +27,7 @@ export async function startFakeStepFunctions(clock: Clock = new SystemClock()): 
   const engine = new InMemoryStepFunctions(clock);
   const requests: FakeStepFunctions['requests'] = [];
   let down = false;
+  const executions = new Map<string, string>();
   const server: Server = createServer(async (req, res) => {
     let text = '';
     for await (const chunk of req) text += chunk;
@@ -34,6 +37,11 @@ export async function startFakeStepFunctions(clock: Clock = new SystemClock()): 
     const reply = (status: number, body: unknown) =>
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
     if (down) return reply(503, { __type: 'ServiceUnavailable', message: 'Service Unavailable' });
+    if (operation === 'DescribeExecution') {
+      const status = executions.get(input['executionArn'] ?? '');
+      if (status === undefined) return reply(400, { __type: 'ExecutionDoesNotExist', message: 'Execution Does Not Exist' });
+      return reply(200, { executionArn: input['executionArn'], status, startDate: 1_700_000_000, stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m' });
+    }
     const token = input['taskToken'] ?? '';
     const result =
       operation === 'SendTaskSuccess'
@@ -61,6 +69,7 @@ export async function startFakeStepFunctions(clock: Clock = new SystemClock()): 
     endpoint: `http://127.0.0.1:${port}`,
     engine,
     requests,
+    executions,
     setDown: (d) => {
       down = d;
     },
