@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { LambdaFunction as LambdaTarget, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { InstanceProfile, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +9,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { countersTable, jobsTable } from '../../adapters/dynamodb/tables/index.js';
+import { ROLE_TAG } from '../../domain/launch/RenderLaunch.js';
 import { AslStateMachine, functionPlaceholder } from './AslStateMachine.js';
 import { BatonFunction, type BatonFunctionDefaults } from './BatonFunction.js';
 import { REPO_ROOT } from './bundles.js';
@@ -50,6 +51,8 @@ export interface MangaPipelineProps {
   readonly definitionFile?: string;
   readonly functionDefaults?: BatonFunctionDefaults;
   readonly tableRemovalPolicy?: RemovalPolicy;
+  /** A worker instance older than this is terminated by worker-sweeper. @default 3 hours */
+  readonly workerMaxAge?: Duration;
 }
 
 /** Baton's seed-003 helpers, by handler name. */
@@ -74,6 +77,8 @@ export class MangaPipeline extends Construct {
   readonly workerInstanceProfile: InstanceProfile;
   readonly functions: Record<(typeof HELPERS)[number], BatonFunction>;
   readonly pipeline: AslStateMachine;
+  /** Terminates Spot workers whose execution ended, or that outlived every task. */
+  readonly workerSweeper: BatonFunction;
 
   constructor(scope: Construct, id: string, props: MangaPipelineProps) {
     super(scope, id);
@@ -199,6 +204,32 @@ export class MangaPipeline extends Construct {
       }),
     );
     props.callbacks.grantResume(machine);
+    props.callbacks.stopWorkOf(machine);
+
+    const stack = Stack.of(this);
+    this.workerSweeper = new BatonFunction(this, 'WorkerSweeper', {
+      ...defaults,
+      handler: 'worker-sweeper',
+      timeout: Duration.minutes(2),
+      // The renderer's TimeoutSeconds (7200) plus an hour: no task waits for a worker longer.
+      environment: { WORKER_MAX_AGE_SECONDS: String(props.workerMaxAge?.toSeconds() ?? 10_800) },
+    })
+      .allow(['ec2:DescribeInstances'], ['*'], { wildcardReason: 'EC2 Describe actions have no resource-level permissions.' })
+      .allow(['ec2:TerminateInstances'], [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })], {
+        conditions: { StringLike: { [`aws:ResourceTag/${ROLE_TAG}`]: '*' } },
+        wildcardReason: `Only instances Baton launched (tagged ${ROLE_TAG}); their ids are found by tag at run time.`,
+      })
+      .allow(
+        ['states:DescribeExecution'],
+        [stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${machine.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        { wildcardReason: 'Executions of this pipeline, named at run time by the instances\' baton:execution-arn tags.' },
+      );
+    new Rule(this, 'WorkerSweep', {
+      description: 'Terminate Spot workers whose execution ended or that outlived every task',
+      schedule: Schedule.rate(Duration.minutes(10)),
+      targets: [new LambdaTarget(this.workerSweeper.function, { retryAttempts: 0 })],
+    });
+
     new Rule(this, 'Schedule', {
       description: 'Start the manga pipeline (the daily quota decides whether it makes a video)',
       schedule: props.schedule ?? Schedule.rate(Duration.hours(1)),
@@ -207,6 +238,6 @@ export class MangaPipeline extends Construct {
   }
 
   get functionList(): BatonFunction[] {
-    return Object.values(this.functions);
+    return [...Object.values(this.functions), this.workerSweeper];
   }
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -14,7 +14,9 @@ import { IntegrationPattern, JsonPath, TaskInput, Timeout, type IStateMachine } 
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { OLDEST_ACCEPTED_AGE_METRIC } from '../../application/callbacks/RedriveCallbacks.js';
-import { RECONCILE_INDEX } from '../../adapters/dynamodb/tables/callbacksTable.js';
+import { EXECUTION_INDEX, RECONCILE_INDEX } from '../../adapters/dynamodb/tables/callbacksTable.js';
+import { ENDED_BADLY } from '../../application/executions/StopExecutionWork.js';
+import { ROLE_TAG } from '../../domain/launch/RenderLaunch.js';
 import { callbacksTable, REDRIVE_INDEX } from '../../adapters/dynamodb/tables/index.js';
 import { acknowledge } from './acknowledge.js';
 import { BatonFunction, type BatonFunctionDefaults } from './BatonFunction.js';
@@ -88,6 +90,8 @@ export class RunPodCallbacks extends Construct {
   readonly webhook: BatonFunction;
   readonly redrive: BatonFunction;
   readonly reconcile: BatonFunction;
+  /** Stops the work of an execution that ended badly (see `stopWorkOf`). */
+  readonly executionEnded: BatonFunction;
   readonly api: HttpApi;
   /** `https://…/webhook/`: what submit-runpod-job gives RunPod as the webhook base. */
   readonly webhookBaseUrl: string;
@@ -198,6 +202,26 @@ export class RunPodCallbacks extends Construct {
       targets: [new LambdaTarget(this.reconcile.function, { retryAttempts: 0 })],
     });
 
+    this.executionEnded = new BatonFunction(this, 'ExecutionEnded', {
+      ...defaults,
+      handler: 'execution-ended',
+      // A page of mappings and one cancel per running job, then one EC2 call per 1,000 instances.
+      timeout: Duration.minutes(2),
+      environment: {
+        CALLBACK_TABLE_NAME: table.tableName,
+        RUNPOD_ENDPOINT_URL: props.runPodEndpointUrl,
+        RUNPOD_API_KEY_SECRET_ID: props.runPodApiKey.secretName,
+      },
+    })
+      .allow(['dynamodb:Query'], [table.indexArn(EXECUTION_INDEX)])
+      .allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn])
+      .allow(['secretsmanager:GetSecretValue'], [props.runPodApiKey.secretArn])
+      .allow(['ec2:DescribeInstances'], ['*'], { wildcardReason: 'EC2 Describe actions have no resource-level permissions.' })
+      .allow(['ec2:TerminateInstances'], [Stack.of(this).formatArn({ service: 'ec2', resource: 'instance', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })], {
+        conditions: { StringLike: { [`aws:ResourceTag/${ROLE_TAG}`]: '*' } },
+        wildcardReason: `Only instances Baton launched (tagged ${ROLE_TAG}); their ids are found by tag at run time.`,
+      });
+
     this.oldestAcceptedAlarm = new Alarm(this, 'OldestAccepted', {
       alarmDescription:
         'An outcome RunPod or a worker reported has not reached Step Functions for this long: Step Functions is failing (see callback-redrive logs)',
@@ -216,7 +240,25 @@ export class RunPodCallbacks extends Construct {
   }
 
   get functions(): BatonFunction[] {
-    return [this.submit, this.webhook, this.redrive, this.reconcile];
+    return [this.submit, this.webhook, this.redrive, this.reconcile, this.executionEnded];
+  }
+
+  /**
+   * When an execution of `stateMachine` ends ABORTED, TIMED_OUT or FAILED, `execution-ended`
+   * cancels its RunPod jobs, abandons its mappings and terminates its tagged Spot workers (the
+   * tasks must pass `execution_arn: $$.Execution.Id`). The rule lives in the state machine's stack.
+   */
+  stopWorkOf(stateMachine: IStateMachine): Rule {
+    const scope = Stack.of(stateMachine);
+    return new Rule(scope, `BatonStopWork${stateMachine.node.addr.slice(0, 8)}`, {
+      description: 'Stop the paid work (RunPod jobs, Spot workers) of an execution that ended badly',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { stateMachineArn: [stateMachine.stateMachineArn], status: [...ENDED_BADLY] },
+      },
+      targets: [new LambdaTarget(this.executionEnded.function, { retryAttempts: 8 })],
+    });
   }
 
   /**

@@ -44,6 +44,9 @@ const ALLOWED: Record<string, Record<string, string>> = {
   'runpod-reconcile': {
     'secretsmanager:GetSecretValue': 'Deployed with the key in Secrets Manager; the e2e test passes RUNPOD_API_KEY (the secret path is unit-tested in test/runpod/secretApiKey.test.ts).',
   },
+  'execution-ended': {
+    'secretsmanager:GetSecretValue': 'Deployed with the key in Secrets Manager; the e2e test passes RUNPOD_API_KEY (the secret path is unit-tested in test/runpod/secretApiKey.test.ts).',
+  },
   'get-job-status': {
     's3:GetObject': 'Presigned output links are signed locally and fetched by the client with this role\'s permission.',
   },

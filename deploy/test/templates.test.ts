@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { RECONCILE_INDEX } from '../../adapters/dynamodb/tables/callbacksTable.js';
+import { EXECUTION_INDEX, RECONCILE_INDEX } from '../../adapters/dynamodb/tables/callbacksTable.js';
 import { callbacksTable, countersTable, jobsTable, REDRIVE_INDEX } from '../../adapters/dynamodb/tables/index.js';
 import { aslPlaceholders, DEFINITION_METADATA } from '../lib/AslStateMachine.js';
 import { handlerNames, REPO_ROOT } from '../lib/bundles.js';
@@ -104,6 +104,33 @@ describe('RunPod callbacks', () => {
     const query = f.statements.filter((s) => actionsOf(s).includes('dynamodb:Query'));
     expect(query.flatMap(resourcesOf).map((r) => JSON.stringify(r))).toEqual([expect.stringContaining(`/index/${index}`)]);
     expect(f.statements.some((s) => actionsOf(s).includes('dynamodb:Scan'))).toBe(false);
+  });
+});
+
+describe('no paid compute outlives its execution', () => {
+  it('runs execution-ended on the pipeline\'s ABORTED, TIMED_OUT and FAILED executions, querying only the execution index', () => {
+    const f = fn('execution-ended');
+    const rules = resourcesOfType(t, 'AWS::Events::Rule').filter(([, r]) => JSON.stringify(props(r)['Targets']).includes(f.logicalId));
+    expect(rules.map(([, r]) => props(r)['EventPattern'])).toEqual([
+      {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { stateMachineArn: [expect.anything()], status: ['ABORTED', 'TIMED_OUT', 'FAILED'] },
+      },
+    ]);
+    const query = f.statements.filter((s) => actionsOf(s).includes('dynamodb:Query'));
+    expect(query.flatMap(resourcesOf).map((r) => JSON.stringify(r))).toEqual([expect.stringContaining(`/index/${EXECUTION_INDEX}`)]);
+  });
+
+  it.each(['execution-ended', 'worker-sweeper'])('lets %s terminate only instances Baton tagged', (handler) => {
+    const terminate = fn(handler).statements.filter((s) => actionsOf(s).includes('ec2:TerminateInstances'));
+    expect(terminate.map((s) => s.Condition)).toEqual([{ StringLike: { 'aws:ResourceTag/baton:role': '*' } }]);
+  });
+
+  it('sweeps Spot workers every 10 minutes', () => {
+    const f = fn('worker-sweeper');
+    const rules = resourcesOfType(t, 'AWS::Events::Rule').filter(([, r]) => JSON.stringify(props(r)['Targets']).includes(f.logicalId));
+    expect(rules.map(([, r]) => props(r)['ScheduleExpression'])).toEqual(['rate(10 minutes)']);
   });
 });
 
