@@ -111,6 +111,10 @@ export class RecordingCallbackMappings implements CallbackMappings {
     return this.inner.pendingRunPodBefore(createdBy, limit, after);
   }
 
+  forExecution(executionArn: string, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+    return this.inner.forExecution(executionArn, limit, after);
+  }
+
   lease(callbackToken: string, now: Date, until: Date): ResultAsync<CallbackMapping, CallbackNotFound | CallbackNotInStatus> {
     return this.inner
       .lease(callbackToken, now, until)
