@@ -51,9 +51,15 @@ describe('the HTML simulation report', () => {
 
   it('plots callbacks by path, with the reconciler when a system reports it', () => {
     const upscaling = report.systems.find((s) => s.system === 'runpod-callbacks')!;
-    const withReconcile: SystemReport = { ...upscaling, details: { ...upscaling.details, 'resumed by reconcile': 4 } };
+    const noReconcile: SystemReport = {
+      ...upscaling,
+      details: Object.fromEntries(Object.entries(upscaling.details).filter(([k]) => !/reconcil/i.test(k))),
+    };
+    const withReconcile: SystemReport = { ...noReconcile, details: { ...noReconcile.details, 'resumed by reconcile': 4 } };
 
-    expect(callbackPaths(upscaling)?.map((b) => b.label)).toEqual(['first delivery', 'duplicate (absorbed)', 'redrive']);
+    expect(callbackPaths(noReconcile)?.map((b) => b.label)).toEqual(['first delivery', 'duplicate (absorbed)', 'redrive']);
+    expect(callbackPaths(upscaling)?.map((b) => b.label)).toEqual(['first delivery', 'duplicate (absorbed)', 'redrive', 'reconcile']);
+    expect(callbackPaths(upscaling)?.at(-1)?.value).toBe(upscaling.details['recovered by reconciler']);
     expect(callbackPaths(withReconcile)?.find((b) => b.label === 'reconcile')?.value).toBe(4);
     expect(callbackPaths(report.systems.find((s) => s.system === 'ecs-dispatch')!)).toBeUndefined();
     const upscalingPaths = callbackPaths(upscaling)!;
