@@ -295,6 +295,8 @@ export class RunPodCallbacks extends Construct {
       payload: TaskInput.fromObject({
         task_token: JsonPath.taskToken,
         exec_id: JsonPath.stringAt('$$.Execution.Id'),
+        // Stored on the mapping: when the execution ends badly, execution-ended cancels the job (stopWorkOf).
+        execution_arn: JsonPath.stringAt('$$.Execution.Id'),
         segment: options.segment ?? JsonPath.objectAt('$.segment'),
         params: options.params ?? JsonPath.objectAt('$.params'),
       }),

@@ -44,5 +44,7 @@ export class UpscalePipeline extends Construct {
       description: 'Baton RunPod upscaling pipeline (seeds 000/001)',
     });
     props.callbacks.grantResume(this.pipeline.stateMachine);
+    // Its submit tasks should pass `execution_arn: $$.Execution.Id`, so an aborted run cancels its RunPod jobs.
+    props.callbacks.stopWorkOf(this.pipeline.stateMachine);
   }
 }
