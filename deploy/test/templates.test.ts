@@ -172,6 +172,19 @@ describe('pipelines', () => {
     },
   );
 
+  it.each(machines.map(([id, m]) => [m.Metadata?.[DEFINITION_METADATA] as string, id, m] as const))(
+    '%s: its role may invoke exactly the functions substituted into it',
+    (_, __, machine) => {
+      const roleId = ((props(machine)['RoleArn'] as { 'Fn::GetAtt': [string] })['Fn::GetAtt'])[0];
+      const invoke = statementsOfRole(t, roleId).filter((s) => actionsOf(s).some((a) => a.startsWith('lambda:')));
+      expect(invoke.flatMap(actionsOf)).toEqual(['lambda:InvokeFunction']);
+      const substituted = Object.values(props(machine)['DefinitionSubstitutions'] as Record<string, unknown>).map((v) => JSON.stringify(v));
+      expect(invoke.flatMap(resourcesOf).map((r) => JSON.stringify(r)).sort()).toEqual(substituted.sort());
+      const others = statementsOfRole(t, roleId).filter((s) => !invoke.includes(s)).flatMap(actionsOf);
+      expect(others.every((a) => a.startsWith('logs:')), others.join(', ')).toBe(true);
+    },
+  );
+
   it('deploys every shipped definition', () => {
     const shipped = readdirSync(join(REPO_ROOT, 'pipelines')).filter((f) => f.endsWith('.asl.json')).map((f) => `pipelines/${f}`);
     expect(machines.map(([, m]) => m.Metadata?.[DEFINITION_METADATA]).sort()).toEqual(shipped.sort());
@@ -243,7 +256,10 @@ describe('operations', () => {
     expect(metricsOf('ExecutionsTimedOut')).toHaveLength(machines);
   });
 
-  it('has one dashboard', () => {
-    expect(resourcesOfType(t, 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  it('has one dashboard, showing every function', () => {
+    const dashboards = resourcesOfType(t, 'AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(props(dashboards[0]![1])['DashboardBody']);
+    for (const f of functions) expect(body).toContain(f.logicalId);
   });
 });
