@@ -2,7 +2,8 @@ import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { canonicalJson } from '../../domain/jobs/canonicalJson.js';
 import { newJob, transition, type Job } from '../../domain/jobs/Job.js';
 import { IDEMPOTENCY_KEY_PATTERN, MAX_JOB_SPEC_BYTES } from '../../domain/jobs/jobLimits.js';
-import { invalidField, type InvalidInput } from '../../domain/shared/InvalidInput.js';
+import { invalidField, invalidInput, type InvalidInput } from '../../domain/shared/InvalidInput.js';
+import { storableIssues } from '../../domain/shared/storableLimits.js';
 import type { Clock } from '../ports/Clock.js';
 import type { Ids } from '../ports/Ids.js';
 import type { JobQueue } from '../ports/JobQueue.js';
@@ -83,6 +84,9 @@ export class SubmitJob {
     if (typeof input.spec !== 'object' || input.spec === null || Array.isArray(input.spec)) {
       return errAsync(invalidField('', 'the body must be a JSON object (a job spec)'));
     }
+    // Storable first: the checks after it (size, canonical form) walk the spec recursively.
+    const unstorable = storableIssues('', input.spec);
+    if (unstorable.length > 0) return errAsync(invalidInput(unstorable));
     const parsed = validate(SubmitJobSpecSchema, input.spec);
     if (parsed.isErr()) return errAsync(parsed.error);
     const spec = parsed.value;

@@ -1,6 +1,10 @@
+import { err, ok, type Result } from 'neverthrow';
 import * as v from 'valibot';
 import type { JobChange } from '../../domain/jobs/Job.js';
 import { JOB_API_ID_PATTERN } from '../../domain/jobs/jobLimits.js';
+import { invalidInput, type InvalidInput } from '../../domain/shared/InvalidInput.js';
+import { storableIssues, utf8Bytes } from '../../domain/shared/storableLimits.js';
+import { validate } from '../shared/validate.js';
 import type { UpdateJobStatusInput } from './UpdateJobStatus.js';
 
 const jobError = v.object(
@@ -39,6 +43,24 @@ export const JobStatusUpdateSchema = v.variant('status', [
   v.object({ jobId, status: v.literal('retrying'), error: v.optional(jobError), metadata, attempt }),
   v.object({ jobId, status: v.literal('failed'), error: jobError, metadata, attempt }),
 ], 'status must be processing, completed, retrying or failed');
+
+/**
+ * A report read from outside: storable first (its `metadata` is stored as sent), then the
+ * schema. `InvalidInput` names every problem.
+ */
+export function parseJobStatusUpdate(json: unknown): Result<v.InferOutput<typeof JobStatusUpdateSchema>, InvalidInput> {
+  const unstorable = storableIssues('', json);
+  if (unstorable.length > 0) return err(invalidInput(unstorable));
+  return validate(JobStatusUpdateSchema, json).andThen((report) => {
+    const bytes = report.metadata === undefined ? 0 : utf8Bytes(JSON.stringify(report.metadata));
+    return bytes > MAX_REPORT_METADATA_BYTES
+      ? err(invalidInput([{ field: 'metadata', message: `must be at most ${MAX_REPORT_METADATA_BYTES} bytes as JSON (it is ${bytes})` }]))
+      : ok(report);
+  });
+}
+
+/** Metadata is merged into the job's item (at most 400 KB, the spec already in it): one report adds at most this. */
+export const MAX_REPORT_METADATA_BYTES = 32 * 1024;
 
 /** The use-case input a valid report means. */
 export function toUpdateInput(report: v.InferOutput<typeof JobStatusUpdateSchema>): UpdateJobStatusInput {

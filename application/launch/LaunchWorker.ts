@@ -11,6 +11,7 @@ import type { Log } from '../ports/Log.js';
 import type { Metrics } from '../ports/Metrics.js';
 import type { SpotInstances } from '../ports/SpotInstances.js';
 import { ExecutionArnSchema } from '../shared/executionArn.js';
+import { keyText } from '../shared/storable.js';
 import { validate } from '../shared/validate.js';
 
 /**
@@ -31,8 +32,14 @@ export const LaunchWorkerInputSchema = v.object({
     // EC2 tag values hold 256 characters; the Name tag adds the `baton-renderer-` prefix.
     v.maxLength(128, 'must be at most 128 characters'),
     v.regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters'),
+    ...keyText('job_id'),
   ),
-  task_token: v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.maxLength(1024, 'must be at most 1024 characters')),
+  task_token: v.pipe(
+    v.string('must be a string'),
+    v.minLength(1, 'must not be empty'),
+    v.maxLength(1024, 'must be at most 1024 characters'),
+    ...keyText('task_token'),
+  ),
   /** `$$.Execution.Id`: tags the instance and the mapping, so the execution's end stops the worker. */
   execution_arn: v.optional(ExecutionArnSchema),
 });

@@ -1,6 +1,6 @@
 import { errAsync, type ResultAsync } from 'neverthrow';
 import { isCallbackToken } from '../../domain/callbacks/CallbackToken.js';
-import { failureOutcome, successOutcome, type CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
+import { causeText, failureOutcome, successOutcome, type CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 import { invalidField, type InvalidInput } from '../../domain/shared/InvalidInput.js';
 import type { CompleteCallback, CompleteCallbackAnswer, CompleteCallbackError } from '../callbacks/CompleteCallback.js';
 import type { Log } from '../ports/Log.js';
@@ -59,6 +59,6 @@ export function outcomeOf(body: RunPodWebhookBody): CallbackOutcome {
     });
   }
   const error = body.error ?? body.output;
-  const cause = typeof error === 'string' ? error : error === undefined ? `RunPod job ${body.id} ${body.status}` : JSON.stringify(error);
+  const cause = error === undefined ? `RunPod job ${body.id} ${body.status}` : causeText(error);
   return failureOutcome(body.status, cause);
 }

@@ -1,7 +1,10 @@
 import * as v from 'valibot';
 import { ExecutionArnSchema } from '../shared/executionArn.js';
+import { bucketNameProblem, nestingDepth, S3_KEY_BYTES, STORE_LIMITS } from '../../domain/shared/storableLimits.js';
+import { keyText } from '../shared/storable.js';
 
-const text = (what: string) => v.pipe(v.string(`${what} must be a string`), v.trim(), v.minLength(1, `${what} must not be empty`));
+const text = (what: string, maxBytes: number = STORE_LIMITS.partitionKeyBytes) =>
+  v.pipe(v.string(`${what} must be a string`), v.trim(), v.minLength(1, `${what} must not be empty`), ...keyText(what, maxBytes));
 const millis = v.pipe(v.number('must be a number of milliseconds'), v.integer('must be an integer'), v.minValue(1000, 'must be at least 1000'));
 
 /** S3 SigV4 presigned URLs live at most 7 days. */
@@ -16,13 +19,30 @@ export const SubmitRunPodJobInputSchema = v.object({
   segment: v.object(
     {
       filename: text('filename'),
-      input_key: text('input_key'),
-      output_key: text('output_key'),
+      input_key: text('input_key', S3_KEY_BYTES),
+      output_key: text('output_key', S3_KEY_BYTES),
     },
     'segment must be an object with filename, input_key and output_key',
   ),
-  params: v.optional(v.record(v.string(), v.unknown(), 'params must be an object'), {}),
-  bucket: v.optional(text('bucket')),
+  params: v.optional(
+    v.pipe(
+      v.record(v.string(), v.unknown(), 'params must be an object'),
+      v.check(
+        (p) => nestingDepth(p, STORE_LIMITS.nestingDepth + 1) <= STORE_LIMITS.nestingDepth,
+        `params must not nest more than ${STORE_LIMITS.nestingDepth} levels deep`,
+      ),
+    ),
+    {},
+  ),
+  bucket: v.optional(
+    v.pipe(
+      text('bucket'),
+      v.rawCheck(({ dataset, addIssue }) => {
+        const problem = dataset.typed ? bucketNameProblem(dataset.value) : undefined;
+        if (problem) addIssue({ message: `bucket ${problem}` });
+      }),
+    ),
+  ),
   presign_expires_secs: v.optional(
     v.pipe(
       v.number('presign_expires_secs must be a number'),

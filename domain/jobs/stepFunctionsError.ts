@@ -1,6 +1,10 @@
+import { wellFormed } from '../shared/storableLimits.js';
+
 /** The most of an error message Baton stores: Step Functions' own limit on a cause. */
 export const MAX_ERROR_MESSAGE_CHARS = 32_768;
 const MAX_STACK_LINES = 20;
+const MAX_STACK_LINE_CHARS = 512;
+const MAX_ERROR_TYPE_CHARS = 256;
 
 /** A Step Functions error (`Error`, `Cause`) made readable. */
 export interface ParsedStepFunctionsError {
@@ -24,12 +28,12 @@ export function parseStepFunctionsError(error: string | undefined, cause: string
   const fromJson = parseLambdaCause(text);
   if (fromJson) {
     return {
-      type: fromJson.errorType ?? name,
-      message: clip(fromJson.errorMessage ?? text) || name,
-      stackTrace: fromJson.stackTrace,
+      type: wellFormed(clip(fromJson.errorType ?? name, MAX_ERROR_TYPE_CHARS)),
+      message: wellFormed(clip(fromJson.errorMessage ?? text) || name),
+      stackTrace: fromJson.stackTrace.map((line) => wellFormed(clip(line, MAX_STACK_LINE_CHARS))),
     };
   }
-  return { type: name, message: clip(text) || name, stackTrace: [] };
+  return { type: wellFormed(clip(name, MAX_ERROR_TYPE_CHARS)), message: wellFormed(clip(text) || name), stackTrace: [] };
 }
 
 function parseLambdaCause(
@@ -45,8 +49,9 @@ function parseLambdaCause(
   if (typeof value !== 'object' || value === null) return undefined;
   const o = value as Record<string, unknown>;
   const str = (x: unknown) => (typeof x === 'string' && x.trim() !== '' ? x : undefined);
+  // Only the first lines, each a string or a short marker: a line may be any JSON, nested 6,000 deep.
   const stack = Array.isArray(o['stackTrace'])
-    ? o['stackTrace'].map((line) => (typeof line === 'string' ? line : JSON.stringify(line)))
+    ? o['stackTrace'].slice(0, MAX_STACK_LINES).map((line) => (typeof line === 'string' ? line : lineOf(line)))
     : typeof o['stackTrace'] === 'string'
       ? o['stackTrace'].split('\n')
       : [];
@@ -59,6 +64,10 @@ function parseLambdaCause(
   };
 }
 
-function clip(text: string): string {
-  return text.length > MAX_ERROR_MESSAGE_CHARS ? text.slice(0, MAX_ERROR_MESSAGE_CHARS - 1) + '…' : text;
+function lineOf(value: unknown): string {
+  return value !== null && typeof value === 'object' ? `[${Array.isArray(value) ? 'array' : 'object'}]` : String(value);
+}
+
+function clip(text: string, max = MAX_ERROR_MESSAGE_CHARS): string {
+  return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }

@@ -1,4 +1,5 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse } from 'aws-lambda';
+import { nestingDepth } from '../../domain/shared/storableLimits.js';
 import type { DispatchToEcs } from '../../application/dispatch/DispatchToEcs.js';
 import type { Ids } from '../../application/ports/Ids.js';
 import type { Log } from '../../application/ports/Log.js';
@@ -6,6 +7,8 @@ import type { Metrics } from '../../application/ports/Metrics.js';
 import { errorResponse, parseHttpEvent, type HttpResponse } from '../http/apiGateway.js';
 import { dispatchHttp } from './dispatchToEcsHttp.js';
 import { dispatchSqs } from './dispatchToEcsSqs.js';
+
+const MAX_DIRECT_DEPTH = 32;
 
 /** Which trigger sent an event. */
 export type DispatchEventKind = 'sqs' | 'http' | 'direct' | 'unknown';
@@ -45,10 +48,14 @@ export function dispatchToEcsHandler(
   return async (event) => {
     switch (eventKind(event)) {
       case 'sqs':
-        return dispatchSqs((event as SQSEvent).Records, useCase, log, metrics);
+        return dispatchSqs(event, useCase, log, metrics);
       case 'http':
         return dispatchHttp(parseHttpEvent(event)!, useCase, ids, log);
       case 'direct':
+        // A direct invocation is re-serialised as a body: JSON.stringify recurses, so depth first.
+        if (nestingDepth(event, MAX_DIRECT_DEPTH + 1) > MAX_DIRECT_DEPTH) {
+          return errorResponse(400, 'InvalidRequest', `the event must not nest more than ${MAX_DIRECT_DEPTH} levels deep`);
+        }
         return dispatchHttp(
           { method: 'POST', path: '/jobs', pathParameters: {}, headers: {}, body: JSON.stringify(event), requestId: undefined },
           useCase,

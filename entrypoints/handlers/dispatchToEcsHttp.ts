@@ -2,7 +2,10 @@ import type { DispatchToEcs, DispatchToEcsAnswer, DispatchToEcsError } from '../
 import type { Ids } from '../../application/ports/Ids.js';
 import type { Log } from '../../application/ports/Log.js';
 import type { Dispatch } from '../../domain/dispatch/Dispatch.js';
-import { CORS_HEADERS, errorResponse, json, parseJsonBody, type HttpRequest, type HttpResponse } from '../http/apiGateway.js';
+import { CORS_HEADERS, errorResponse, json, readJsonBody, type HttpRequest, type HttpResponse } from '../http/apiGateway.js';
+
+/** A request is a URL and a job id: 64 KiB is room for both many times over. */
+export const MAX_DISPATCH_BODY_BYTES = 64 * 1024;
 
 /** API Gateway (and direct-invocation) responses carry this when a client should come back later. */
 const RETRY_AFTER_CAPACITY_SECONDS = '30';
@@ -26,8 +29,8 @@ export async function dispatchHttp(
   if (request.method !== 'POST') {
     return withHeaders(errorResponse(405, 'MethodNotAllowed', 'use POST /jobs', { requestId }), { allow: 'POST, OPTIONS' });
   }
-  const body = parseJsonBody(request.body);
-  if (!body.ok) return errorResponse(400, 'InvalidJson', 'the body is not valid JSON', { requestId });
+  const body = readJsonBody(request, MAX_DISPATCH_BODY_BYTES);
+  if (!body.ok) return body.response;
   const key = request.headers['idempotency-key']?.trim();
   try {
     const result = await useCase.execute({

@@ -1,6 +1,6 @@
 import type { GetJobStatus, GetJobStatusError } from '../../application/jobs/GetJobStatus.js';
 import type { Log } from '../../application/ports/Log.js';
-import { CORS_HEADERS, errorResponse, json, parseHttpEvent, type HttpResponse } from '../http/apiGateway.js';
+import { CORS_HEADERS, errorResponse, json, lastPathSegment, parseHttpEvent, type HttpResponse } from '../http/apiGateway.js';
 
 /**
  * API Gateway `GET /jobs/{jobId}` → GetJobStatus. 200 the seed's status shape; 400 malformed
@@ -12,7 +12,10 @@ export function getJobStatusHandler(useCase: GetJobStatus, log: Log): (event: un
     if (!request) return errorResponse(400, 'BadRequest', 'expected an API Gateway proxy event');
     if (request.method === 'OPTIONS') return { statusCode: 204, headers: { ...CORS_HEADERS }, body: '' };
     const requestId = request.requestId;
-    const jobId = request.pathParameters['jobId'] ?? decodeURIComponent(request.path.split('/').filter(Boolean).at(-1) ?? '');
+    const jobId = request.pathParameters['jobId'] ?? lastPathSegment(request.path);
+    if (jobId === undefined) {
+      return errorResponse(400, 'InvalidJobId', 'the job id in the path is not valid percent-encoding', { requestId });
+    }
     try {
       const result = await useCase.execute({ jobId });
       return result.match(

@@ -1,7 +1,16 @@
 import type { CompleteCallbackAnswer } from '../../application/callbacks/CompleteCallback.js';
 import type { HandleRunPodWebhook, HandleRunPodWebhookError } from '../../application/runpod/HandleRunPodWebhook.js';
 import type { Log } from '../../application/ports/Log.js';
-import { errorResponse, json, parseHttpEvent, parseJsonBody, type HttpResponse } from '../http/apiGateway.js';
+import { errorResponse, json, parseHttpEvent, readJsonBody, type HttpResponse } from '../http/apiGateway.js';
+
+/**
+ * The webhook accepts what Lambda itself can receive (a 6 MB invocation payload). It does not
+ * refuse smaller bodies for their size or depth: RunPod retries a refused delivery only
+ * twice, so a 4xx for a large or deeply nested `output` would lose a real job's completion.
+ * The body is parsed (V8's `JSON.parse` is iterative, any depth is safe), and an output too
+ * large or too deep for Step Functions is replaced by a marker (see `successOutcome`).
+ */
+export const MAX_WEBHOOK_BODY_BYTES = 6 * 1024 * 1024;
 
 /**
  * API Gateway `POST /webhook/{callback_token}` (REST v1 or HTTP API v2) → HandleRunPodWebhook.
@@ -13,8 +22,8 @@ export function runPodWebhookHandler(useCase: HandleRunPodWebhook, log: Log): (e
     const request = parseHttpEvent(event);
     if (!request) return errorResponse(400, 'BadRequest', 'expected an API Gateway proxy event');
     const requestId = request.requestId;
-    const body = parseJsonBody(request.body);
-    if (!body.ok) return errorResponse(400, 'InvalidJson', 'the body is not valid JSON', { requestId });
+    const body = readJsonBody(request, MAX_WEBHOOK_BODY_BYTES);
+    if (!body.ok) return body.response;
     const callbackToken = request.pathParameters['callback_token'] ?? request.path.split('/').filter(Boolean).at(-1);
     try {
       const result = await useCase.execute({ callbackToken, body: body.value });

@@ -1,7 +1,7 @@
 import type { SubmitJob, SubmitJobError, SubmittedJob } from '../../application/jobs/SubmitJob.js';
 import { jobStatusView } from '../../application/jobs/JobStatusView.js';
 import type { Log } from '../../application/ports/Log.js';
-import { CORS_HEADERS, errorResponse, json, parseHttpEvent, parseJsonBody, type HttpResponse } from '../http/apiGateway.js';
+import { CORS_HEADERS, errorResponse, json, parseHttpEvent, readJsonBody, type HttpResponse } from '../http/apiGateway.js';
 
 /** Bodies above this are refused before parsing (the spec itself is limited to 200 KiB after validation). */
 export const MAX_SUBMIT_BODY_BYTES = 256 * 1024;
@@ -18,12 +18,8 @@ export function submitJobHandler(useCase: SubmitJob, log: Log): (event: unknown)
     if (!request) return errorResponse(400, 'BadRequest', 'expected an API Gateway proxy event');
     if (request.method === 'OPTIONS') return { statusCode: 204, headers: { ...CORS_HEADERS }, body: '' };
     const requestId = request.requestId;
-    const bytes = Buffer.byteLength(request.body, 'utf8');
-    if (bytes > MAX_SUBMIT_BODY_BYTES) {
-      return errorResponse(413, 'PayloadTooLarge', `the body is ${bytes} bytes; at most ${MAX_SUBMIT_BODY_BYTES} are accepted`, { requestId });
-    }
-    const body = parseJsonBody(request.body);
-    if (!body.ok) return errorResponse(400, 'InvalidJson', 'the body is not valid JSON', { requestId });
+    const body = readJsonBody(request, MAX_SUBMIT_BODY_BYTES);
+    if (!body.ok) return body.response;
     const idempotencyKey = request.headers['idempotency-key'];
     try {
       const result = await useCase.execute({ spec: body.value, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });

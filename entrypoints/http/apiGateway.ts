@@ -14,25 +14,54 @@ export interface HttpRequest {
   readonly requestId: string | undefined;
 }
 
-/** Normalises a proxy event; returns undefined for something that is not one. */
+/**
+ * Normalises a proxy event; returns undefined for something that is not one. Every field is
+ * read defensively: a caller (or a test, or a misconfigured integration) controls all of it,
+ * and a header whose value is a number or a body that is an object must not become a crash.
+ */
 export function parseHttpEvent(event: unknown): HttpRequest | undefined {
   if (typeof event !== 'object' || event === null) return undefined;
-  const e = event as Partial<APIGatewayProxyEvent & APIGatewayProxyEventV2>;
-  const method = e.httpMethod ?? e.requestContext?.http?.method;
-  const path = e.path ?? e.rawPath ?? e.requestContext?.http?.path;
+  const e = event as Record<string, unknown>;
+  const context = record(e['requestContext']);
+  const method = e['httpMethod'] ?? record(context['http'])['method'];
+  const path = e['path'] ?? e['rawPath'] ?? record(context['http'])['path'];
   if (typeof method !== 'string' || typeof path !== 'string') return undefined;
   const headers: Record<string, string | undefined> = {};
-  for (const [k, val] of Object.entries(e.headers ?? {})) headers[k.toLowerCase()] = val ?? undefined;
-  const raw = typeof e.body === 'string' ? e.body : '';
-  const body = e.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  for (const [k, val] of Object.entries(record(e['headers']))) {
+    if (typeof val === 'string') headers[k.toLowerCase()] = val;
+  }
+  const pathParameters: Record<string, string | undefined> = {};
+  for (const [k, val] of Object.entries(record(e['pathParameters']))) {
+    if (typeof val === 'string') pathParameters[k] = val;
+  }
+  const raw = typeof e['body'] === 'string' ? e['body'] : '';
+  const body = e['isBase64Encoded'] === true ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  const requestId = context['requestId'];
   return {
     method: method.toUpperCase(),
     path,
-    pathParameters: e.pathParameters ?? {},
+    pathParameters,
     headers,
     body,
-    requestId: e.requestContext?.requestId,
+    requestId: typeof requestId === 'string' ? requestId.slice(0, 128) : undefined,
   };
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * The last segment of a path, percent-decoded; `undefined` when its escapes are malformed
+ * (`%E0%A4%A`), which the caller answers with a 400 rather than letting `URIError` escape.
+ */
+export function lastPathSegment(path: string): string | undefined {
+  const segment = path.split('/').filter(Boolean).at(-1) ?? '';
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 /** CORS headers a browser client can use; the API is token- or IAM-authorised, never cookie-based. */
@@ -64,11 +93,29 @@ export function errorResponse(
   });
 }
 
-/** Parses a JSON body; `undefined` when it is not JSON. */
+/** Parses a JSON body; `undefined` when it is not JSON. V8's `JSON.parse` is iterative: any depth parses without overflowing. */
 export function parseJsonBody(body: string): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(body) as unknown };
   } catch {
     return { ok: false };
   }
+}
+
+/**
+ * The body as JSON, or the 413 / 400 answer that refuses it: over `maxBytes` of UTF-8 the body
+ * is not even parsed.
+ */
+export function readJsonBody(
+  request: HttpRequest,
+  maxBytes: number,
+): { ok: true; value: unknown } | { ok: false; response: HttpResponse } {
+  const requestId = request.requestId;
+  const bytes = Buffer.byteLength(request.body, 'utf8');
+  if (bytes > maxBytes) {
+    return { ok: false, response: errorResponse(413, 'PayloadTooLarge', `the body is ${bytes} bytes; at most ${maxBytes} are accepted`, { requestId }) };
+  }
+  const parsed = parseJsonBody(request.body);
+  if (!parsed.ok) return { ok: false, response: errorResponse(400, 'InvalidJson', 'the body is not valid JSON', { requestId }) };
+  return parsed;
 }

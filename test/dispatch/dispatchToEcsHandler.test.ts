@@ -106,26 +106,40 @@ describe('dispatch-to-ecs handler', () => {
     expect(tasks.tasks()).toHaveLength(1);
   });
 
-  it('stops a FIFO batch at the first failure and returns every later message, in order', async () => {
+  it('stops a FIFO batch at the first retried message and returns every later message, in order', async () => {
+    const fifo = 'arn:aws:sqs:us-east-1:123456789012:jobs.fifo';
+    dispatches.throttleNext(1);
+    const batch = [
+      record('f1', { url: STREAM_URL }, fifo),
+      record('f2', { url: STREAM_URL }, fifo),
+      record('f3', { url: STREAM_URL }, fifo),
+    ];
+
+    const res = (await handle({ Records: batch })) as BatchAnswer;
+
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['f1', 'f2', 'f3']);
+    expect(tasks.tasks()).toHaveLength(0);
+  });
+
+  it('rejects a poison message of a FIFO batch without holding up the messages after it (it will never apply)', async () => {
     const fifo = 'arn:aws:sqs:us-east-1:123456789012:jobs.fifo';
     const batch = [
       record('f1', { url: STREAM_URL }, fifo),
       record('f2', 'not json', fifo),
       record('f3', { url: STREAM_URL }, fifo),
-      record('f4', { url: STREAM_URL }, fifo),
     ];
 
     const res = (await handle({ Records: batch })) as BatchAnswer;
 
-    expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['f2', 'f3', 'f4']);
-    expect(tasks.tasks()).toHaveLength(1);
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['f2']);
+    expect(tasks.tasks()).toHaveLength(2);
   });
 
-  it('logs why a poison message failed, with its message id and receive count', async () => {
+  it('logs why a poison message was rejected, with its message id and receive count', async () => {
     await handle({ Records: [record('p1', { url: 'ftp://x.example.com/' })] });
 
-    const entry = log.records.find((r) => r.message.startsWith('Invalid SQS message'));
+    const entry = log.records.find((r) => r.message.startsWith('SQS message rejected'));
     expect(entry?.fields).toMatchObject({ message_id: 'p1', receive_count: 1 });
-    expect(metrics.get('SqsPoisonMessages')).toBe(1);
+    expect(metrics.get('SqsMessagesRejected')).toBe(1);
   });
 });

@@ -257,19 +257,22 @@ describe('job API e2e (bundles, DynamoDB Local, SQS)', () => {
     expect(JSON.parse(malformed.body).error.code).toBe('InvalidJobId');
   });
 
-  it('drops malformed and unknown-job status reports without failing the batch', async () => {
+  it('rejects malformed and unstorable reports (to the dead-letter queue) and drops unknown-job ones', async () => {
     const r = await update(
       {
         Records: [
           { messageId: 'bad-json', body: '{', attributes: {} },
           { messageId: 'bad-status', body: JSON.stringify({ jobId: 'x', status: 'done' }), attributes: {} },
           { messageId: 'unknown', body: JSON.stringify({ jobId: 'no-such-job', status: 'processing' }), attributes: {} },
+          { messageId: 'unstorable', body: '{"jobId":"x","status":"processing","metadata":{"n":1e400}}', attributes: {} },
         ],
       },
       lambdaContext,
     );
 
-    expect(r).toEqual({ batchItemFailures: [] });
+    expect(r).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'bad-json' }, { itemIdentifier: 'bad-status' }, { itemIdentifier: 'unstorable' }],
+    });
   });
 });
 
