@@ -1,5 +1,7 @@
 import { err, ok, type Result } from 'neverthrow';
+import { forbiddenHostReason, normaliseHost } from '../shared/hostNormalisation.js';
 import { invalidField, type InvalidInput } from '../shared/InvalidInput.js';
+import { isWellFormedText } from '../shared/storableLimits.js';
 
 /**
  * What the container is asked to fetch. `stream` sources (http, https, rtmp, rtmps) go to the
@@ -25,14 +27,6 @@ export const MAX_URL_LENGTH = 2048;
 const MAGNET_TOPIC = /(?:^|&)xt=urn:(?:btih:(?:[0-9a-f]{40}|[a-z2-7]{32})|btmh:1220[0-9a-f]{64})(?:&|$)/i;
 
 /**
- * Hosts a container must never be pointed at: loopback, the link-local range (instance and
- * task metadata endpoints live there) and private networks. Only literal addresses can be
- * checked here; a DNS name that resolves to them must be stopped by the task's network rules.
- */
-const FORBIDDEN_HOST =
-  /^(?:localhost|.*\.localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|10(?:\.\d{1,3}){3}|169\.254(?:\.\d{1,3}){2}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|\[(?:::1?|f[cd][0-9a-f:]*|fe80:[0-9a-f:]*|::ffff:[0-9a-f.:]*)\])$/i;
-
-/**
  * Validates a caller's source URL and decides where it goes. Every rejection names the field
  * (`url`) and says what is wrong, so the API's 400 answer is actionable.
  *
@@ -48,6 +42,7 @@ export function parseJobSource(input: string, field = 'url'): Result<JobSource, 
   if (url.length > MAX_URL_LENGTH) return bad(`must be at most ${MAX_URL_LENGTH} characters`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\s]/.test(url)) return bad('must not contain whitespace or control characters');
+  if (!isWellFormedText(url)) return bad('must be valid Unicode text (it holds a lone surrogate)');
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme === undefined) return bad('must be an absolute URL with a scheme');
   if (!isAllowedScheme(scheme)) return bad(`scheme must be one of ${ALLOWED_SCHEMES.join(', ')}`);
@@ -62,9 +57,18 @@ export function parseJobSource(input: string, field = 'url'): Result<JobSource, 
   if (parsed.username !== '' || parsed.password !== '') {
     return bad('must not carry credentials (user:password@); give the container its credentials another way');
   }
-  if (FORBIDDEN_HOST.test(parsed.hostname)) return bad('must not point at a loopback, link-local or private address');
+  const hostProblem = hostProblemOf(parsed.hostname);
+  if (hostProblem) return bad(hostProblem);
   const kind: SourceKind = isTorrentFile(scheme, parsed.pathname) ? 'torrent' : 'stream';
   return ok({ url: parsed.href, kind, scheme });
+}
+
+/** Why a URL's host may not be fetched, or `undefined`: the same judgement for every scheme. */
+function hostProblemOf(hostname: string): string | undefined {
+  const host = normaliseHost(hostname);
+  if (host === undefined) return 'must name a valid host';
+  const reason = forbiddenHostReason(host);
+  return reason && `must not point at ${reason}`;
 }
 
 function isAllowedScheme(scheme: string): scheme is AllowedScheme {
@@ -92,5 +96,32 @@ function parseMagnet(
   if (query === undefined || !MAGNET_TOPIC.test(query)) {
     return bad('a magnet link must carry an xt=urn:btih: (or urn:btmh:) info-hash');
   }
+  // Trackers, web seeds and sources are URLs the client will fetch; x.pe names peers it will dial.
+  for (const pair of query.split('&')) {
+    const [name = '', raw = ''] = pair.split('=', 2);
+    const key = name.toLowerCase().replace(/\.\d+$/, '');
+    if (!['tr', 'ws', 'xs', 'as', 'x.pe'].includes(key)) continue;
+    const value = decodeURIComponentSafe(raw.replace(/\+/g, ' '));
+    const problem = key === 'x.pe' ? peerProblem(value) : magnetUrlProblem(value);
+    if (problem) return bad(`${key}= in a magnet link ${problem}`);
+  }
   return ok({ url: `magnet:?${query}`, kind: 'torrent', scheme: 'magnet' });
+}
+
+function magnetUrlProblem(value: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    return 'must be a valid URL';
+  }
+  if (!['http:', 'https:', 'udp:', 'ws:', 'wss:'].includes(parsed.protocol)) return 'must be an http(s), udp or ws(s) URL';
+  if (parsed.username !== '' || parsed.password !== '') return 'must not carry credentials';
+  return hostProblemOf(parsed.hostname);
+}
+
+/** `x.pe=host:port`: the host judged like any URL's. */
+function peerProblem(value: string): string | undefined {
+  const host = /^(\[[^\]]*\]|[^:]*)(?::\d{1,5})?$/.exec(value)?.[1];
+  return host === undefined ? 'must be host:port' : hostProblemOf(host);
 }
