@@ -87,10 +87,30 @@ export function errorResponse(
   extra: { details?: unknown; requestId?: string | undefined; now?: Date } = {},
 ): HttpResponse {
   return json(statusCode, {
-    error: { code, message, ...(extra.details === undefined ? {} : { details: extra.details }) },
+    error: { code, message: publicText(message), ...(extra.details === undefined ? {} : { details: scrub(extra.details, 0) }) },
     timestamp: (extra.now ?? new Date()).toISOString(),
     ...(extra.requestId ? { requestId: extra.requestId } : {}),
   });
+}
+
+/**
+ * What an error body may say about our own infrastructure: nothing. An AWS error message can
+ * name the caller's IAM principal (`User: arn:aws:sts::123456789012:assumed-role/…`), so ARNs
+ * become `arn:…`, twelve-digit account ids `<account>`, and stack frames are cut. Logs keep
+ * the whole message for operators.
+ */
+export function publicText(text: string): string {
+  return text
+    .replace(/\n\s+at [\s\S]*$/, '')
+    .replace(/arn:aws[a-z-]*:[^\s"',;)]*/g, 'arn:…')
+    .replace(/(?<![\w-])\d{12}(?![\w-])/g, '<account>');
+}
+
+function scrub(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return publicText(value);
+  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, depth + 1)]));
 }
 
 /** Parses a JSON body; `undefined` when it is not JSON. V8's `JSON.parse` is iterative: any depth parses without overflowing. */

@@ -135,6 +135,19 @@ describe('dispatch-to-ecs handler', () => {
     expect(tasks.tasks()).toHaveLength(2);
   });
 
+  it('answers an ECS AccessDenied with 502 and no ARN, account id or role in the body (the log keeps them)', async () => {
+    const denial =
+      'User: arn:aws:sts::123456789012:assumed-role/baton-dispatch-role/baton-dispatch-to-ecs is not authorized to perform: ecs:RunTask on resource: arn:aws:ecs:us-east-1:123456789012:task-definition/recorder:3';
+    tasks.failNext({ type: 'LaunchRejected', failures: [{ reason: 'AccessDeniedException', detail: denial, kind: 'unknown' }] });
+
+    const res = (await handle(httpApiEvent({ method: 'POST', path: '/jobs', body: JSON.stringify({ url: STREAM_URL, job_id: 'j-denied' }) }))) as HttpAnswer;
+
+    expect(res.statusCode).toBe(502);
+    expect(res.body).not.toMatch(/arn:aws|123456789012|baton-dispatch-role/);
+    expect(res.body).toContain('not authorized to perform: ecs:RunTask');
+    expect(JSON.stringify(log.records)).toContain('123456789012');
+  });
+
   it('logs why a poison message was rejected, with its message id and receive count', async () => {
     await handle({ Records: [record('p1', { url: 'ftp://x.example.com/' })] });
 
