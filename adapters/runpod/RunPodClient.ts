@@ -1,12 +1,16 @@
 import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import type { GpuJobRejected, GpuJobRequest, GpuJobs, GpuJobStatus, GpuJobUnknown } from '../../application/ports/GpuJobs.js';
 import { REAL_RETRY_CLOCK, retryTransient, type RetryClock, type RetryPolicy } from '../shared/retryTransient.js';
+import type { ApiKeySource } from './secretApiKey.js';
 
 export interface RunPodClientOptions {
   /** `https://api.runpod.ai/v2/{endpoint-id}/run`; `/status/{id}` and `/cancel/{id}` are its siblings. */
   readonly endpointUrl: string;
-  /** Resolved per call, so a key from Secrets Manager can be cached and rotated. */
-  readonly apiKey: () => Promise<string>;
+  /**
+   * Resolved per call, so a key from Secrets Manager can be cached and rotated. Called with
+   * `{ fresh: true }` once after RunPod answers 401/403 (see `secretApiKey`).
+   */
+  readonly apiKey: ApiKeySource;
   readonly timeoutMs?: number;
   readonly retry?: RetryPolicy;
   readonly clock?: RetryClock;
@@ -54,17 +58,7 @@ export class RunPodClient implements GpuJobs {
   }
 
   private async attempt(body: string): Promise<Result<{ id: string }, GpuJobRejected>> {
-    let response: Response;
-    try {
-      response = await this.fetch(this.options.endpointUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.options.apiKey()}` },
-        body,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (fault) {
-      throw new PassingFailure(fault instanceof Error ? `${fault.name}: ${fault.message}` : String(fault));
-    }
+    const response = await this.authorised((apiKey) => this.post(body, apiKey));
     const text = await response.text();
     if (response.ok) {
       const id = jobId(text);
@@ -104,16 +98,7 @@ export class RunPodClient implements GpuJobs {
    */
   private request<T, E>(url: string, method: 'GET' | 'POST', read: (status: number, text: string) => Result<T, E>): ResultAsync<T, E> {
     const attempt = async (): Promise<Result<T, E>> => {
-      let response: Response;
-      try {
-        response = await this.fetch(url, {
-          method,
-          headers: { authorization: `Bearer ${await this.options.apiKey()}` },
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
-      } catch (fault) {
-        throw new PassingFailure(fault instanceof Error ? `${fault.name}: ${fault.message}` : String(fault));
-      }
+      const response = await this.authorised((apiKey) => this.send(url, method, apiKey));
       const text = await response.text();
       if (RETRYABLE(response.status)) throw new PassingFailure(`HTTP ${response.status}: ${text.slice(0, 200)}`);
       return read(response.status, text);
@@ -123,6 +108,38 @@ export class RunPodClient implements GpuJobs {
       throw new RunPodUnavailableError(`RunPod unavailable after ${this.retry.maxAttempts} attempts: ${fault.message}`);
     });
     return new ResultAsync(attempts);
+  }
+
+  /**
+   * Sends with the current key; on 401/403 reads the key again, bypassing its cache, and if it
+   * changed (a rotation) sends once more with the new one. An unchanged key means the refusal
+   * is real: it stands.
+   */
+  private async authorised(send: (apiKey: string) => Promise<Response>): Promise<Response> {
+    const key = await this.options.apiKey();
+    const first = await send(key);
+    if (first.status !== 401 && first.status !== 403) return first;
+    const fresh = await this.options.apiKey({ fresh: true });
+    if (fresh === key) return first;
+    await first.body?.cancel();
+    return send(fresh);
+  }
+
+  private post(body: string, apiKey: string): Promise<Response> {
+    return this.send(this.options.endpointUrl, 'POST', apiKey, body);
+  }
+
+  private async send(url: string, method: 'GET' | 'POST', apiKey: string, body?: string): Promise<Response> {
+    try {
+      return await this.fetch(url, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), authorization: `Bearer ${apiKey}` },
+        ...(body === undefined ? {} : { body }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (fault) {
+      throw new PassingFailure(fault instanceof Error ? `${fault.name}: ${fault.message}` : String(fault));
+    }
   }
 }
 
