@@ -1,6 +1,7 @@
 import * as v from 'valibot';
+import { keyText } from '../shared/storable.js';
 
-/** A job id is stored in the day's item; bounding it bounds that item's growth per job. */
+/** The day's item keeps a fixed-size hash of the id; the id itself is echoed in the task output. */
 export const MAX_JOB_ID_LENGTH = 256;
 
 /**
@@ -13,6 +14,7 @@ export const JobIdInputSchema = v.object(
       v.string('must be a string'),
       v.check((id) => id.trim() !== '', 'must not be empty'),
       v.maxLength(MAX_JOB_ID_LENGTH, `must be at most ${MAX_JOB_ID_LENGTH} characters`),
+      ...keyText('job_id'),
     ),
   },
   (issue) => (issue.path ? 'is required' : 'must be an object with a job_id'),
