@@ -59,7 +59,9 @@ export function sqsMessagesOf(event: unknown, log: Log): SqsMessage[] {
     }
     const attributes = typeof r['attributes'] === 'object' && r['attributes'] !== null ? (r['attributes'] as Record<string, unknown>) : {};
     const arn = r['eventSourceARN'];
-    const receiveCount = Number(attributes['ApproximateReceiveCount'] ?? 1);
+    // Number() of an array joins it, recursively: only a string or a number is read.
+    const count = attributes['ApproximateReceiveCount'];
+    const receiveCount = typeof count === 'string' || typeof count === 'number' ? Number(count) : 1;
     messages.push({
       messageId,
       body: typeof r['body'] === 'string' ? r['body'] : undefined,

@@ -43,7 +43,8 @@ export function parseHttpEvent(event: unknown): HttpRequest | undefined {
     pathParameters,
     headers,
     body,
-    requestId: typeof requestId === 'string' ? requestId.slice(0, 128) : undefined,
+    // Echoed in error bodies: only what API Gateway's ids look like.
+    requestId: typeof requestId === 'string' && /^[\w-]{1,128}$/.test(requestId) ? requestId : undefined,
   };
 }
 
