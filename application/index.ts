@@ -49,6 +49,7 @@ export * from './runpod/SubmitRunPodJob.js';
 export * from './runpod/runPodWebhookBody.js';
 export * from './runpod/submitRunPodJobInput.js';
 export * from './shared/executionArn.js';
+export * from './shared/storable.js';
 export * from './shared/validate.js';
 export * from './worker/ReportWorkerOutcome.js';
 export * from './worker/SendWorkerHeartbeat.js';

@@ -17,5 +17,7 @@ export * from './launch/userDataScript.js';
 export * from './quota/DailyQuota.js';
 export * from './quota/DayTally.js';
 export * from './shared/InvalidInput.js';
+export * from './shared/hostNormalisation.js';
+export * from './shared/storableLimits.js';
 export * from './shared/time.js';
 export * from './shared/transitions.js';
