@@ -215,6 +215,7 @@ export const TEMPLATES = {
     execution_id: 'arn:aws:states:us-east-1:123456789012:execution:p:abc',
   },
   jobId: { job_id: 'job-1' },
+  release: { job_id: 'job-1', date: '2026-01-06' },
   launch: { job_id: 'job-1', task_token: PLANTED.taskToken },
 } as const;
 
@@ -269,6 +270,8 @@ export function eventsFor(name: string, trigger: Trigger): fc.Arbitrary<unknown>
           hostileCause.map((Cause) => ({ ...TEMPLATES.handleError, job_id: 'job-cause', error: { Error: 'E', Cause } })),
         ),
       );
+    case 'release-quota':
+      return withNoise(mutated(TEMPLATES.release));
     case 'start-renderer':
     case 'start-uploader':
       return withNoise(mutated(TEMPLATES.launch));
