@@ -36,6 +36,7 @@ import { incrementCounterHandler } from '../../entrypoints/handlers/incrementCou
 import { launchWorkerHandler } from '../../entrypoints/handlers/launchWorker.js';
 import { releaseQuotaHandler } from '../../entrypoints/handlers/releaseQuota.js';
 import { reserveQuotaHandler } from '../../entrypoints/handlers/reserveQuota.js';
+import { runPodReconcileHandler } from '../../entrypoints/handlers/runPodReconcile.js';
 import { runPodWebhookHandler } from '../../entrypoints/handlers/runPodWebhook.js';
 import { submitJobHandler } from '../../entrypoints/handlers/submitJob.js';
 import { submitRunPodJobHandler } from '../../entrypoints/handlers/submitRunPodJob.js';
@@ -83,6 +84,7 @@ export function fuzzedSystems() {
     callbackUseCasesModule({
       submit: { webhookBaseUrl: 'https://api.example.com/webhook/', defaultBucket: 'fuzz-bucket', defaultPresignExpiresSecs: 21_600 },
       redrive: { redriveAfterSeconds: 60, leaseSeconds: 30, pageSize: 100, maxPages: 5 },
+      reconcile: { reconcileAfterSeconds: 300, pageSize: 50, maxPages: 2 },
     }),
   );
   const jobApi = lambda(
@@ -130,6 +132,7 @@ export function fuzzedSystems() {
     { name: 'runpod-webhook', trigger: 'http', handle: runPodWebhookHandler(callbacks.get(Callbacks.HandleRunPodWebhook), log) },
     { name: 'submit-runpod-job', trigger: 'task', handle: submitRunPodJobHandler(callbacks.get(Callbacks.SubmitRunPodJob)) },
     { name: 'callback-redrive', trigger: 'schedule', handle: callbackRedriveHandler(callbacks.get(Callbacks.RedriveCallbacks)) },
+    { name: 'runpod-reconcile', trigger: 'schedule', handle: runPodReconcileHandler(callbacks.get(Callbacks.ReconcileRunPodJobs)) },
     { name: 'handle-error', trigger: 'task', handle: handleErrorHandler(jobApi.get(JobApi.HandlePipelineError)) },
     { name: 'check-quota', trigger: 'task', handle: checkQuotaHandler(quota.get(Quota.CheckQuota)) },
     { name: 'increment-counter', trigger: 'task', handle: incrementCounterHandler(quota.get(Quota.IncrementCounter)) },
