@@ -18,7 +18,7 @@ describe('ReconcileRunPodJobs races', () => {
               task_token: taskToken,
               exec_id: 'e',
               segment: { filename: 'f', input_key: 'i', output_key: 'o' },
-              bucket: 'b',
+              bucket: 'my-bucket',
             })
           )._unsafeUnwrap();
           h.gpuJobs.setStatus(out.job_id, COMPLETED);
