@@ -7,7 +7,7 @@ import { jobsTable } from '../../adapters/dynamodb/tables/jobsTable.js';
 import { newCallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import { startFakeEcs, type FakeEcs } from '../dispatch/fakeEcs.js';
 import { startFakeSqs, type FakeSqs } from '../jobs/support/fakeSqs.js';
-import { captureHandlerLogs } from '../support/captureHandlerLogs.js';
+import { handlerLogs, type HandlerLogs } from '../support/captureHandlerLogs.js';
 import { startFakeRunPod, type FakeRunPod } from '../support/fakeRunPod.js';
 import { startFakeStepFunctions, type FakeStepFunctions } from '../support/fakeStepFunctions.js';
 import { lambdaContext, loadBundle } from '../support/loadBundle.js';
@@ -43,7 +43,7 @@ let sqs: FakeSqs;
 let sfn: FakeStepFunctions;
 let ecs: FakeEcs;
 let runpod: FakeRunPod;
-let logs: ReturnType<typeof captureHandlerLogs>;
+let logs: HandlerLogs;
 const handlers = new Map<string, (event: unknown) => Promise<unknown>>();
 
 beforeAll(async () => {
@@ -77,7 +77,8 @@ beforeAll(async () => {
       CONTAINER_NAME: 'recorder',
     },
   );
-  logs = captureHandlerLogs();
+  logs = handlerLogs();
+  logs.clear();
   for (const [name] of BUNDLES) {
     const handler = await loadBundle(name);
     handlers.set(name, (event) => handler(event, lambdaContext));
@@ -85,7 +86,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  logs.restore();
   for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
   Object.assign(process.env, saved);
   await Promise.all([sqs.close(), sfn.close(), ecs.close(), runpod.close()]);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpApiEvent } from '../support/apiGatewayEvents.js';
 import { fuzzedSystems, PLANTED } from './fuzzedSystems.js';
 import { eventsFor } from './hostileEvents.js';
 import { outcomeOf, violation } from './verdict.js';
@@ -37,8 +38,16 @@ describe('every handler under hostile input (in-memory adapters, real handler fa
     );
   });
 
-  it('resumed the planted waiting task at most once, whatever arrived for its token', () => {
-    expect(world.sfn.task(plantedTask)!.resumeCalls).toBeLessThanOrEqual(1);
+  it('resumes the planted waiting task exactly once: whatever arrived for its token, then RunPod\'s real report', async () => {
+    const webhook = world.handlers.find((h) => h.name === 'runpod-webhook')!;
+    const body = JSON.stringify({ id: 'rp-1', status: 'COMPLETED', output: { ok: true } });
+
+    const real = (await webhook.handle(
+      httpApiEvent({ method: 'POST', path: `/webhook/${PLANTED.callbackToken}`, pathParameters: { callback_token: PLANTED.callbackToken }, body }),
+    )) as { statusCode: number };
+
+    expect(real.statusCode).toBe(200);
+    expect(world.sfn.task(plantedTask)!.resumeCalls).toBe(1);
   });
 
   it('logged no secret and no unbounded value', () => {
