@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { keyText } from './storable.js';
 
 /**
  * The waiting execution's ARN, as the state machine passes it (`"execution_arn.$": "$$.Execution.Id"`).
@@ -10,4 +11,6 @@ export const ExecutionArnSchema = v.pipe(
   v.string('execution_arn must be a string'),
   v.maxLength(256, 'execution_arn must be at most 256 characters'),
   v.regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:\S+$/, 'execution_arn must be a Step Functions execution ARN ($$.Execution.Id)'),
+  // Stored as an index key and an EC2 tag: `\S` alone lets a lone surrogate through.
+  ...keyText('execution_arn'),
 );

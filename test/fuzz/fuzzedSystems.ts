@@ -1,4 +1,9 @@
-import type { ContainerModule } from 'inversify';
+import { ContainerModule } from 'inversify';
+import { InMemoryExecutions } from '../../adapters/memory/InMemoryExecutions.js';
+import { InMemoryWorkerInstances } from '../../adapters/memory/InMemoryWorkerInstances.js';
+import { ExecutionWork, stopExecutionWorkModule, sweepWorkerInstancesModule } from '../../entrypoints/container/executionsModule.js';
+import { executionEndedHandler } from '../../entrypoints/handlers/executionEnded.js';
+import { workerSweeperHandler } from '../../entrypoints/handlers/workerSweeper.js';
 import { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
 import { InMemoryContainerTasks } from '../../adapters/memory/InMemoryContainerTasks.js';
 import { InMemoryDailyCounters } from '../../adapters/memory/InMemoryDailyCounters.js';
@@ -79,6 +84,8 @@ export function fuzzedSystems() {
     return container;
   };
 
+  const spot = new InMemorySpotInstances();
+  const workers = new InMemoryWorkerInstances(spot, clock);
   const callbacks = lambda(
     callbackPortsModule({ mappings, taskTokens: sfn, gpuJobs: new InMemoryGpuJobs(), presignedUrls: new InMemoryPresignedUrls() }),
     callbackUseCasesModule({
@@ -86,6 +93,12 @@ export function fuzzedSystems() {
       redrive: { redriveAfterSeconds: 60, leaseSeconds: 30, pageSize: 100, maxPages: 5 },
       reconcile: { reconcileAfterSeconds: 300, pageSize: 50, maxPages: 2 },
     }),
+    new ContainerModule(({ bind }) => {
+      bind(ExecutionWork.WorkerInstances).toConstantValue(workers);
+      bind(ExecutionWork.Executions).toConstantValue(new InMemoryExecutions());
+    }),
+    stopExecutionWorkModule({ withRunPod: true }),
+    sweepWorkerInstancesModule({ maxAgeSeconds: 7200 }),
   );
   const jobApi = lambda(
     jobPortsModule({ jobs, queue: new InMemoryJobQueue(), outputUrls: new InMemoryOutputUrls('fuzz-outputs'), errorNotifications: new InMemoryErrorNotifications() }),
@@ -105,7 +118,6 @@ export function fuzzedSystems() {
       leaseSeconds: 60,
     }),
   );
-  const spot = new InMemorySpotInstances();
   const launcher = (role: WorkerRole) =>
     lambda(
       callbackPortsModule({ mappings, taskTokens: sfn }),
@@ -133,6 +145,12 @@ export function fuzzedSystems() {
     { name: 'submit-runpod-job', trigger: 'task', handle: submitRunPodJobHandler(callbacks.get(Callbacks.SubmitRunPodJob)) },
     { name: 'callback-redrive', trigger: 'schedule', handle: callbackRedriveHandler(callbacks.get(Callbacks.RedriveCallbacks)) },
     { name: 'runpod-reconcile', trigger: 'schedule', handle: runPodReconcileHandler(callbacks.get(Callbacks.ReconcileRunPodJobs)) },
+    {
+      name: 'execution-ended',
+      trigger: 'schedule',
+      handle: executionEndedHandler(callbacks.get(ExecutionWork.StopExecutionWork), log),
+    },
+    { name: 'worker-sweeper', trigger: 'schedule', handle: workerSweeperHandler(callbacks.get(ExecutionWork.SweepWorkerInstances)) },
     { name: 'handle-error', trigger: 'task', handle: handleErrorHandler(jobApi.get(JobApi.HandlePipelineError)) },
     { name: 'check-quota', trigger: 'task', handle: checkQuotaHandler(quota.get(Quota.CheckQuota)) },
     { name: 'increment-counter', trigger: 'task', handle: incrementCounterHandler(quota.get(Quota.IncrementCounter)) },

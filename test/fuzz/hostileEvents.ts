@@ -205,6 +205,7 @@ export const TEMPLATES = {
     segment: { filename: 'seg.mp4', input_key: 'in/seg.mp4', output_key: 'out/seg.mp4' },
     params: { scale: 2 },
     bucket: 'my-bucket',
+    execution_arn: 'arn:aws:states:us-east-1:123456789012:execution:upscale:run-1',
     presign_expires_secs: 3600,
     policy: { executionTimeout: 60_000 },
   },
@@ -216,7 +217,12 @@ export const TEMPLATES = {
   },
   jobId: { job_id: 'job-1' },
   release: { job_id: 'job-1', date: '2026-01-06' },
-  launch: { job_id: 'job-1', task_token: PLANTED.taskToken },
+  launch: { job_id: 'job-1', task_token: PLANTED.taskToken, execution_arn: 'arn:aws:states:us-east-1:123456789012:execution:manga:run-1' },
+  executionEnded: {
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    detail: { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:upscale:run-1', status: 'ABORTED', stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:upscale' },
+  },
 } as const;
 
 /** Causes that broke handle-error: a 6,000-deep stack trace, a huge one, a lone surrogate. */
@@ -270,6 +276,8 @@ export function eventsFor(name: string, trigger: Trigger): fc.Arbitrary<unknown>
           hostileCause.map((Cause) => ({ ...TEMPLATES.handleError, job_id: 'job-cause', error: { Error: 'E', Cause } })),
         ),
       );
+    case 'execution-ended':
+      return withNoise(mutated(TEMPLATES.executionEnded));
     case 'release-quota':
       return withNoise(mutated(TEMPLATES.release));
     case 'start-renderer':
