@@ -41,7 +41,7 @@ function world() {
         exec_id: 'e',
         execution_arn: executionArn,
         segment: { filename: 'f', input_key: 'i', output_key: 'o' },
-        bucket: 'b',
+        bucket: 'my-bucket',
       })
     )._unsafeUnwrap();
     return { taskToken, callbackToken: out.callback_token, jobId: out.job_id };
