@@ -130,6 +130,10 @@ export class RunPodClient implements GpuJobs {
   }
 
   private async send(url: string, method: 'GET' | 'POST', apiKey: string, body?: string): Promise<Response> {
+    // fetch's own error for a bad header value quotes the value: the key would reach the log.
+    if (!/^[\x21-\x7e]+$/.test(apiKey)) {
+      throw new Error('the RunPod API key holds characters an HTTP header cannot carry (the value is not shown)');
+    }
     try {
       return await this.fetch(url, {
         method,

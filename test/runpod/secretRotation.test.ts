@@ -53,6 +53,19 @@ describe('RunPod key rotation: a 401/403 refreshes the cached key once and retri
     expect(key.fresh).toBe(1);
   });
 
+  it('a key from the environment with a newline fails without quoting it (fetch\'s own error would)', async () => {
+    const client = new RunPodClient({ endpointUrl: runpod.url, apiKey: async () => 'rp-ENVKEY-123\nX-Injected: 1' });
+
+    const failure = await client.submit(request).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+
+    expect(failure?.message).toContain('characters an HTTP header cannot carry');
+    expect(`${failure?.message} ${failure?.stack}`).not.toContain('ENVKEY');
+    expect(runpod.received).toHaveLength(0);
+  });
+
   it('an unchanged key after the refresh is not sent twice', async () => {
     const key = rotatingKey('rp-same', 'rp-same');
     runpod.queue({ status: 403, body: '{}' });
