@@ -69,6 +69,9 @@ describe.runIf(run)('the dev console in headless Chromium', () => {
 
     const story = await browser.evaluate<string[]>(`[...document.querySelectorAll('#executions .timeline strong')].map((e) => e.textContent)`);
     expect(story).toEqual(expect.arrayContaining(['PENDING', 'ACCEPTED', 'COMPLETED']));
+    // The live state can show `succeeded` before the page's own fetch of the webhook has resolved
+    // and been written to the activity list: wait for that too.
+    await browser.waitFor(`/POST \\/webhook\\/[0-9a-f]{64}/.test(document.getElementById('activity').textContent)`, 'the webhook call in the activity list');
     const activity = await browser.evaluate<string>(`document.getElementById('activity').textContent`);
     expect(activity).toContain('POST /dev/runpod-jobs');
     expect(activity).toMatch(/POST \/webhook\/[0-9a-f]{64}/);
