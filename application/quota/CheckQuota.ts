@@ -15,8 +15,8 @@ export type CheckQuotaError = never;
  * must never be overshot.
  *
  * @example
- * const quota = (await checkQuota.execute())._unsafeUnwrap();
- * if (isReached(quota)) return; // skip today's run
+ * const quota = await checkQuota.execute();
+ * if (quota.isOk() && isReached(quota.value)) return; // skip today's run
  */
 export class CheckQuota {
   constructor(

@@ -14,7 +14,8 @@ export interface CheckQuotaResponse {
  */
 export function checkQuotaHandler(useCase: CheckQuota): (event?: unknown) => Promise<CheckQuotaResponse> {
   return async () => {
-    const quota = (await useCase.execute())._unsafeUnwrap();
+    // CheckQuotaError is `never`: a read answers or its fault rejects (and Step Functions retries).
+    const quota = (await useCase.execute()).match((q) => q, (impossible) => impossible);
     return { quota_reached: isReached(quota), daily_count: quota.count, daily_quota: quota.limit };
   };
 }
