@@ -1,0 +1,62 @@
+"""Drives baton_worker for the vitest suites: one JSON command in argv[1], one JSON answer on stdout.
+
+The worker is built from the environment exactly as on an instance (Worker.from_environment), so
+the tests exercise the same path as the seed's `python -m src.renderer.main`.
+"""
+import json
+import logging
+import sys
+
+from botocore.config import Config
+
+import baton_worker
+from baton_worker import _protocol
+
+
+def answer(call):
+    try:
+        return {"answer": call()}
+    except baton_worker.WorkflowGone as gone:
+        return {"raised": "WorkflowGone", "reason": gone.reason}
+    except baton_worker.CallbackNotFound:
+        return {"raised": "CallbackNotFound"}
+    except baton_worker.StepFunctionsUnavailable:
+        return {"raised": "StepFunctionsUnavailable"}
+
+
+def main():
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(message)s")
+    # The command comes on stdin (it can be larger than an argv entry may be), one JSON line.
+    command = json.loads(sys.stdin.readline())
+    action = command["action"]
+    if action == "outcomes":
+        print(json.dumps({"success": [_protocol.success_outcome(p) for p in command["payloads"]],
+                          "failure": [_protocol.failure_outcome(e, c) for e, c in command["failures"]]}))
+        return
+    options = dict(command.get("options", {}))
+    attempts = options.pop("sfn_max_attempts", None)
+    if attempts is not None:
+        options["config"] = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": attempts, "mode": "standard"})
+    worker = baton_worker.Worker.from_environment(**options)
+    if command.get("wait_for_go"):
+        # A barrier: every process is built and connected before any of them reports.
+        print("ready", flush=True)
+        sys.stdin.readline()
+    if action == "report_success":
+        result = answer(lambda: worker.report_success(command["output"]))
+    elif action == "report_failure":
+        result = answer(lambda: worker.report_failure(command["error"], command["cause"]))
+    elif action == "heartbeat":
+        result = answer(worker.heartbeat)
+    elif action == "heartbeat_thread":
+        # Beats until the job is reported elsewhere (the loop ends by itself) or the task is gone.
+        beat = worker.start_heartbeat(interval_seconds=command["interval"])
+        beat._thread.join(command.get("max_seconds", 20))
+        result = {"answer": "gone" if beat.gone.is_set() else "ended"}
+    else:
+        raise SystemExit(f"unknown action {action}")
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()

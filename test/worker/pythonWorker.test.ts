@@ -1,0 +1,270 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { GetItemCommand, type CreateTableInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, expect, inject, it, vi } from 'vitest';
+import { DynamoDbCallbackMappings } from '../../adapters/dynamodb/DynamoDbCallbackMappings.js';
+import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
+import { InMemorySpotInstances } from '../../adapters/memory/InMemorySpotInstances.js';
+import { ManualClock } from '../../adapters/memory/ManualClock.js';
+import { RecordingLog } from '../../adapters/memory/RecordingLog.js';
+import { StepFunctionsTaskTokens } from '../../adapters/stepfunctions/StepFunctionsTaskTokens.js';
+import { CryptoIds } from '../../adapters/system/CryptoIds.js';
+import { SystemClock } from '../../adapters/system/SystemClock.js';
+import { RedriveCallbacks } from '../../application/callbacks/RedriveCallbacks.js';
+import { ResumeCallback } from '../../application/callbacks/ResumeCallback.js';
+import { LaunchWorker } from '../../application/launch/LaunchWorker.js';
+import { newCallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
+import { failureOutcome, successOutcome } from '../../domain/callbacks/CallbackOutcome.js';
+import { readWorkerEnvironment } from '../../domain/launch/userDataScript.js';
+import { createWorker } from '../../entrypoints/worker/createWorker.js';
+import { aLaunchSettings } from '../launch/builders.js';
+import { LOCAL_AWS } from '../support/dynamoDbLocal.js';
+import { startFakeStepFunctions, type FakeStepFunctions } from '../support/fakeStepFunctions.js';
+import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
+import { describePython, drivePython, pythonWorkerEnv, runPython } from '../support/python.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * baton_worker (workers/python) against DynamoDB Local and Step Functions' wire protocol, on a
+ * callbacks table made from dist/tables.json — the definition deployments use — with mappings
+ * written by the TypeScript launcher. Its reports must interleave with the TypeScript worker and
+ * redrive exactly as the TypeScript worker's do.
+ */
+describePython('baton_worker (Python) on DynamoDB Local', () => {
+  let db: DynamoDBClient;
+  let table: string;
+  let sfn: FakeStepFunctions;
+  let mappings: DynamoDbCallbackMappings;
+
+  beforeAll(async () => {
+    db = localDynamoDbClient();
+    const tables = JSON.parse(readFileSync(resolve(ROOT, 'dist/tables.json'), 'utf8')) as { callbacks: CreateTableInput };
+    table = await createLocalTable(db, (name) => ({ ...tables.callbacks, TableName: name }));
+    mappings = new DynamoDbCallbackMappings(db, table);
+    sfn = await startFakeStepFunctions();
+  });
+  afterAll(async () => {
+    await sfn.close();
+  });
+
+  /** start-renderer as in production: a waiting task, a PENDING mapping, user-data; returns the instance's environment. */
+  async function launchRenderer(jobId: string) {
+    const taskToken = sfn.engine.startTask({ timeoutSeconds: 3600, heartbeatSeconds: 900 });
+    const spot = new InMemorySpotInstances();
+    const launch = new LaunchWorker(
+      aLaunchSettings({ role: 'renderer' }),
+      { kind: 'callbacksTable', tableName: table, mappings },
+      spot,
+      new CryptoIds(),
+      new SystemClock(),
+      new RecordingLog(),
+      new InMemoryMetrics(),
+    );
+    (await launch.execute({ job_id: jobId, task_token: taskToken }))._unsafeUnwrap();
+    const userData = Object.fromEntries(readWorkerEnvironment(spot.instances[0]!.request.userData));
+    const env = pythonWorkerEnv({
+      ...userData,
+      AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
+      AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+    });
+    return { taskToken, env, callbackToken: userData['CALLBACK_TOKEN']! };
+  }
+
+  const item = async (callbackToken: string) =>
+    (await db.send(new GetItemCommand({ TableName: table, Key: { callback_token: { S: callbackToken } }, ConsistentRead: true }))).Item!;
+  const sendTaskCalls = (taskToken: string) =>
+    sfn.requests.filter((r) => r.operation !== 'SendTaskHeartbeat' && r.input['taskToken'] === taskToken).length;
+
+  it('builds the same stored outcomes as the TypeScript worker (JSON spelling, 256 KiB marker, clamped names)', async () => {
+    const payloads = [
+      { job_id: 'job-1', status: 'completed', video_key: 'runs/job-1/video.mp4' },
+      { job_id: 'job-é', note: 'ünïcödé ✓ 🎬', n: 1.5, nested: { a: [1, null, true] } },
+      { job_id: 'job-big', output: 'x'.repeat(300_000) },
+      { everything: 'y'.repeat(300_000) },
+    ];
+    const failures: [string, string][] = [
+      ['RenderError', 'ffmpeg exited 1'],
+      ['E'.repeat(300), 'c'.repeat(40_000)],
+    ];
+
+    const py = (await runPython({ action: 'outcomes', payloads, failures }, pythonWorkerEnv({}))) as unknown as {
+      success: { outcome: string; output: string }[];
+      failure: { outcome: string; error: string; cause: string }[];
+    };
+
+    expect(py.success.map((o) => ({ kind: 'success', output: o.output }))).toEqual(payloads.map(successOutcome));
+    expect(py.failure.map((o) => ({ kind: 'failure', error: o.error, cause: o.cause }))).toEqual(failures.map(([e, c]) => failureOutcome(e, c)));
+  });
+
+  it('the seed\'s renderer reports success: Step Functions resumed once, the mapping COMPLETED and out of the redrive index', async () => {
+    const { taskToken, env, callbackToken } = await launchRenderer('job-py-1');
+    const output = { job_id: 'job-py-1', status: 'completed', video_key: 'runs/job-py-1/video.mp4' };
+
+    const first = await runPython({ action: 'report_success', output }, env);
+    const again = await runPython({ action: 'report_success', output: { job_id: 'job-py-1', copy: 2 } }, env);
+
+    expect(first).toEqual({ answer: 'Resumed' });
+    expect(again).toEqual({ answer: 'AlreadyReported' });
+    expect(sfn.engine.task(taskToken)).toMatchObject({ state: 'succeeded', resumeCalls: 1, output: JSON.stringify(output) });
+    expect(sendTaskCalls(taskToken)).toBe(1);
+    const stored = await item(callbackToken);
+    expect(stored['status']).toEqual({ S: 'COMPLETED' });
+    expect(stored['redrive_pk']).toBeUndefined();
+    expect(stored['result']).toEqual({ M: { outcome: { S: 'success' }, output: { S: JSON.stringify(output) } } });
+  });
+
+  it('a failure is reported under its error name (YouTubeQuotaError), once', async () => {
+    const { taskToken, env, callbackToken } = await launchRenderer('job-py-2');
+
+    const result = await runPython({ action: 'report_failure', error: 'YouTubeQuotaError', cause: 'quotaExceeded' }, env);
+
+    expect(result).toEqual({ answer: 'Resumed' });
+    expect(sfn.engine.task(taskToken)).toMatchObject({ state: 'failed', error: 'YouTubeQuotaError', cause: 'quotaExceeded', resumeCalls: 1 });
+    expect((await item(callbackToken))['status']).toEqual({ S: 'FAILED' });
+  });
+
+  it('two processes reporting at the same instant resume Step Functions exactly once (three jobs)', async () => {
+    const jobs = await Promise.all(['job-race-1', 'job-race-2', 'job-race-3'].map(launchRenderer));
+    const runs = jobs.flatMap(({ env }) => [
+      drivePython({ action: 'report_success', output: { status: 'completed' }, wait_for_go: true }, env),
+      drivePython({ action: 'report_failure', error: 'RenderError', cause: 'second process', wait_for_go: true }, env),
+    ]);
+    await Promise.all(runs.map((r) => r.ready));
+
+    runs.forEach((r) => r.go());
+    const answers = await Promise.all(runs.map((r) => r.result));
+
+    for (const [i, { taskToken }] of jobs.entries()) {
+      expect(sfn.engine.task(taskToken)!.resumeCalls).toBe(1);
+      expect(sendTaskCalls(taskToken)).toBe(1);
+      const pair = answers.slice(2 * i, 2 * i + 2).map((a) => ('answer' in a ? a.answer : a.raised));
+      expect(pair.filter((a) => a === 'Resumed')).toHaveLength(1);
+      expect(pair.filter((a) => a !== 'Resumed')).toEqual([expect.stringMatching(/^(AlreadyReported|Accepted)$/)]);
+    }
+  });
+
+  it('a Python report racing the TypeScript worker on the same mapping: one resume', async () => {
+    const { taskToken, env, callbackToken } = await launchRenderer('job-mixed');
+    const tsWorker = createWorker({
+      jobId: 'job-mixed',
+      access: { kind: 'callback', callbackToken, mappings },
+      taskTokens: new StepFunctionsTaskTokens(new SFNClient({ ...LOCAL_AWS, endpoint: sfn.endpoint })),
+      clock: new SystemClock(),
+      log: new RecordingLog(),
+      metrics: new InMemoryMetrics(),
+    });
+    const py = drivePython({ action: 'report_success', output: { from: 'python' }, wait_for_go: true }, env);
+    await py.ready;
+
+    py.go();
+    const [ts] = await Promise.all([tsWorker.reportSuccess({ from: 'typescript' }), py.result]);
+
+    expect(ts.isOk()).toBe(true);
+    expect(sfn.engine.task(taskToken)!.resumeCalls).toBe(1);
+    expect(sendTaskCalls(taskToken)).toBe(1);
+  });
+
+  it('heartbeats while PENDING, stops once reported; a heartbeat thread ends by itself when the job is reported elsewhere', async () => {
+    const { taskToken, env } = await launchRenderer('job-beat');
+    const beats = () => sfn.requests.filter((r) => r.operation === 'SendTaskHeartbeat' && r.input['taskToken'] === taskToken).length;
+
+    expect(await runPython({ action: 'heartbeat' }, env)).toEqual({ answer: 'Sent' });
+    const thread = runPython({ action: 'heartbeat_thread', interval: 0.05 }, env);
+    await vi.waitFor(() => expect(beats()).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
+    expect(await runPython({ action: 'report_success', output: { status: 'completed' } }, env)).toEqual({ answer: 'Resumed' });
+
+    expect(await thread).toEqual({ answer: 'ended' });
+    expect(await runPython({ action: 'heartbeat' }, env)).toEqual({ answer: 'AlreadyReported' });
+  });
+
+  it('when Step Functions no longer waits, heartbeat and report say WorkflowGone and the mapping ends EXPIRED', async () => {
+    const { taskToken, env, callbackToken } = await launchRenderer('job-gone');
+    await sfn.engine.fail(taskToken, 'States.Timeout', 'the execution stopped waiting');
+
+    expect(await runPython({ action: 'heartbeat' }, env)).toEqual({ raised: 'WorkflowGone', reason: 'TaskTimedOut' });
+    expect(await runPython({ action: 'report_success', output: {} }, env)).toEqual({ raised: 'WorkflowGone', reason: 'TaskTimedOut' });
+    expect(await item(callbackToken)).toMatchObject({ status: { S: 'EXPIRED' }, gone_reason: { S: 'TaskTimedOut' } });
+    expect(await runPython({ action: 'report_success', output: {} }, env)).toEqual({ raised: 'WorkflowGone', reason: 'TaskTimedOut' });
+  });
+
+  it('a RunPod mapping\'s token or an unknown token is not found: it neither reports nor heartbeats', async () => {
+    const taskToken = sfn.engine.startTask({ timeoutSeconds: 3600 });
+    const runpodToken = 'a'.repeat(63) + 'b';
+    (await mappings.create(newCallbackMapping({ callbackToken: runpodToken, taskToken, channel: 'runpod', now: new Date() })))._unsafeUnwrap();
+    const env = (token: string) =>
+      pythonWorkerEnv({
+        JOB_ID: 'job-x',
+        CALLBACK_TOKEN: token,
+        CALLBACK_TABLE_NAME: table,
+        AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
+        AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+      });
+
+    expect(await runPython({ action: 'report_success', output: {} }, env(runpodToken))).toEqual({ raised: 'CallbackNotFound' });
+    expect(await runPython({ action: 'heartbeat' }, env(runpodToken))).toEqual({ raised: 'CallbackNotFound' });
+    expect(await runPython({ action: 'report_success', output: {} }, env('f'.repeat(64)))).toEqual({ raised: 'CallbackNotFound' });
+    expect(sfn.engine.task(taskToken)).toMatchObject({ state: 'waiting', resumeCalls: 0 });
+    expect((await item(runpodToken))['status']).toEqual({ S: 'PENDING' });
+  });
+
+  it('Step Functions down: the report is kept ACCEPTED under the redrive index key the TypeScript redrive queries, which resumes it once', async () => {
+    const { taskToken, env, callbackToken } = await launchRenderer('job-redrive');
+    sfn.setDown(true);
+
+    const answer = await runPython(
+      { action: 'report_success', output: { status: 'completed' }, options: { hold_seconds: 0, sfn_max_attempts: 1 } },
+      env,
+    );
+    sfn.setDown(false);
+    const clock = new ManualClock(new Date(Date.now() + 120_000).toISOString());
+    const [log, metrics] = [new RecordingLog(), new InMemoryMetrics()];
+    const taskTokens = new StepFunctionsTaskTokens(new SFNClient({ ...LOCAL_AWS, endpoint: sfn.endpoint }));
+    const redrive = new RedriveCallbacks(mappings, new ResumeCallback(mappings, taskTokens, clock, log, metrics), clock, log, metrics, {
+      redriveAfterSeconds: 60,
+      leaseSeconds: 60,
+      pageSize: 100,
+      maxPages: 10,
+    });
+    const report = (await redrive.execute())._unsafeUnwrap();
+
+    expect(answer).toEqual({ answer: 'Accepted' });
+    expect(report.resumed).toBeGreaterThanOrEqual(1);
+    expect(sfn.engine.task(taskToken)).toMatchObject({ state: 'succeeded', resumeCalls: 1 });
+    expect((await item(callbackToken))['status']).toEqual({ S: 'COMPLETED' });
+  });
+
+  it('after an Accepted report it keeps the task alive with heartbeats until the redrive has resumed it', async () => {
+    const { taskToken, env, callbackToken } = await launchRenderer('job-hold');
+    sfn.setDown(true);
+    const holding = drivePython(
+      {
+        action: 'report_success',
+        output: { status: 'completed' },
+        options: { hold_seconds: 30, heartbeat_seconds: 0.05, sfn_max_attempts: 1 },
+      },
+      env,
+    );
+    await vi.waitFor(async () => expect((await item(callbackToken))['status']).toEqual({ S: 'ACCEPTED' }), { timeout: 10_000 });
+    await vi.waitFor(() => expect(holding.stderr()).toContain('Heartbeat not delivered'), { timeout: 10_000 });
+
+    sfn.setDown(false);
+    (await new ResumeCallback(mappings, new StepFunctionsTaskTokens(new SFNClient({ ...LOCAL_AWS, endpoint: sfn.endpoint })), new SystemClock(), new RecordingLog(), new InMemoryMetrics())
+      .execute((await mappings.find(callbackToken))._unsafeUnwrap()!))._unsafeUnwrap();
+
+    expect(await holding.result, holding.stderr()).toEqual({ answer: 'Accepted' });
+    expect(sfn.engine.task(taskToken)).toMatchObject({ state: 'succeeded', resumeCalls: 1 });
+    expect(sfn.requests.filter((r) => r.operation === 'SendTaskHeartbeat' && r.input['taskToken'] === taskToken).length).toBeGreaterThan(0);
+  });
+
+  it('with TASK_TOKEN in user-data (opt-in) it reports straight to Step Functions; a second report is told the task is gone', async () => {
+    const taskToken = sfn.engine.startTask({ timeoutSeconds: 3600 });
+    const env = pythonWorkerEnv({ JOB_ID: 'job-opt-in', TASK_TOKEN: taskToken, AWS_ENDPOINT_URL_SFN: sfn.endpoint });
+
+    expect(await runPython({ action: 'heartbeat' }, env)).toEqual({ answer: 'Sent' });
+    expect(await runPython({ action: 'report_success', output: { status: 'completed' } }, env)).toEqual({ answer: 'Resumed' });
+    expect(await runPython({ action: 'report_success', output: {} }, env)).toEqual({ raised: 'WorkflowGone', reason: 'TaskTimedOut' });
+    expect(sfn.engine.task(taskToken)).toMatchObject({ state: 'succeeded' });
+  });
+});

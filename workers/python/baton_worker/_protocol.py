@@ -1,0 +1,85 @@
+"""The callbacks-table protocol, as ARCHITECTURE.md ("The worker protocol") pins it.
+
+Everything here must match the TypeScript side (adapters/dynamodb/DynamoDbCallbackMappings.ts,
+domain/callbacks/): the tests run both against the same table definition and check that a
+report stored here is found and resumed by the TypeScript redrive.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from typing import Any, Dict, Mapping, Optional
+
+PENDING = "PENDING"
+ACCEPTED = "ACCEPTED"
+FINAL_STATUSES = ("COMPLETED", "FAILED", "EXPIRED")
+CHANNEL = "worker"
+
+# Step Functions' limits on SendTaskSuccess / SendTaskFailure.
+MAX_OUTPUT_BYTES = 262_144
+MAX_ERROR_CHARS = 256
+MAX_CAUSE_CHARS = 32_768
+
+# SendTask* errors meaning the token can never be used again (a used token answers TaskTimedOut).
+GONE_ERRORS = frozenset({"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"})
+
+
+def redrive_partition(callback_token: str) -> str:
+    """The `redrive_pk` a claim writes: the sparse `redrive` index's partition key."""
+    return "ACCEPTED"
+
+
+def iso_seconds(at: datetime) -> str:
+    """ISO-8601 UTC without fractions, as the TypeScript side writes `accepted_at`: 2026-01-06T12:00:00Z."""
+    return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def fingerprint(secret: str) -> str:
+    """What logs show instead of a token: `fp:` and 12 hex of its SHA-256."""
+    return "fp:" + hashlib.sha256(secret.encode("utf-8")).hexdigest()[:12]
+
+
+def _json(value: Any) -> str:
+    # JSON.stringify's spelling: no spaces, non-ASCII kept as it is.
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _clamp(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    marker = "…[truncated]"
+    return text[: max(0, limit - len(marker))] + marker
+
+
+def success_outcome(payload: Mapping[str, Any]) -> Dict[str, str]:
+    """The stored `result` of a success. Over 256 KiB, `output` is replaced by a marker (as in TypeScript)."""
+    output = _json(dict(payload))
+    size = len(output.encode("utf-8"))
+    if size <= MAX_OUTPUT_BYTES:
+        return {"outcome": "success", "output": output}
+    marked = _json({**dict(payload), "output": None, "output_truncated": True, "output_bytes": size})
+    if len(marked.encode("utf-8")) <= MAX_OUTPUT_BYTES:
+        return {"outcome": "success", "output": marked}
+    return {"outcome": "success", "output": _json({"output": None, "output_truncated": True, "output_bytes": size})}
+
+
+def failure_outcome(error: str, cause: str) -> Dict[str, str]:
+    return {"outcome": "failure", "error": _clamp(str(error), MAX_ERROR_CHARS), "cause": _clamp(str(cause), MAX_CAUSE_CHARS)}
+
+
+def result_attribute(outcome: Mapping[str, str]) -> Dict[str, Any]:
+    """The outcome as a DynamoDB map attribute (`result`)."""
+    return {"M": {name: {"S": value} for name, value in outcome.items()}}
+
+
+def reportable_through_worker(item: Optional[Mapping[str, Any]]) -> bool:
+    """A mapping made for another channel (a RunPod job) is, to a worker, not found."""
+    if item is None:
+        return False
+    channel = item.get("channel", {}).get("S")
+    return channel is None or channel == CHANNEL
