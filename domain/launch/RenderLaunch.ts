@@ -2,7 +2,7 @@ import { err, ok, type Result } from 'neverthrow';
 import { invalidInput, type FieldIssue, type InvalidInput } from '../shared/InvalidInput.js';
 import { hasNul } from './shellQuote.js';
 import { userDataScript, type WorkerEnvironment } from './userDataScript.js';
-import type { WorkerRole } from './WorkerRole.js';
+import { WORKER_MODULE, type WorkerRole } from './WorkerRole.js';
 
 /**
  * How one role's workers are launched: read once from the launcher's configuration.
@@ -25,6 +25,14 @@ export interface WorkerLaunchSettings {
   readonly workDir: string;
   /** Power off (and so terminate the one-time Spot instance) when the worker exits, however it exits. */
   readonly shutdownWhenDone: boolean;
+  /** The command that runs the worker in the venv; the seed's `python -m src.<role>.main` when absent. */
+  readonly command?: string;
+  /**
+   * A pip requirement for Baton's Python worker client (`workers/python`), installed into the venv
+   * before `requirements.txt`: a wheel URL, `baton-worker @ git+https://…@<tag>#subdirectory=workers/python`,
+   * or a path on the AMI. Absent: the worker's own requirements must bring it.
+   */
+  readonly pythonPackage?: string;
 }
 
 /**
@@ -101,6 +109,8 @@ export function workerEnvironment(
   if (settings.repositoryUrl !== undefined) env.push(['REPOSITORY_URL', settings.repositoryUrl]);
   if (settings.repositoryRef !== undefined) env.push(['REPOSITORY_REF', settings.repositoryRef]);
   env.push(['WORK_DIR', settings.workDir]);
+  if (settings.pythonPackage !== undefined) env.push(['WORKER_PYTHON_PACKAGE', settings.pythonPackage]);
+  env.push(['WORKER_COMMAND', settings.command ?? `python -m ${WORKER_MODULE[settings.role]}`]);
   return env;
 }
 

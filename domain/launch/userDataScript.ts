@@ -11,7 +11,8 @@ const NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 /**
  * The first-boot script of a worker: the seed's steps (set `JOB_ID` and the credential, clone
- * the repository, install dependencies, run `python -m src.<role>.main`).
+ * the repository, create a venv, install Baton's Python client when `WORKER_PYTHON_PACKAGE` is set
+ * and the dependencies, run `WORKER_COMMAND`, by default `python -m src.<role>.main`).
  *
  * Input values appear only in the `export NAME='…'` lines at the top, each single-quoted by
  * {@link shellQuote}; the commands below refer to them as quoted expansions (`"$WORK_DIR"`),
@@ -43,8 +44,10 @@ export function userDataScript(
     'cd "$WORK_DIR"',
     'python3 -m venv .venv',
     '. .venv/bin/activate',
+    ...(names.has('WORKER_PYTHON_PACKAGE') ? ['pip install --quiet "$WORKER_PYTHON_PACKAGE"'] : []),
     'if [ -f requirements.txt ]; then pip install --quiet -r requirements.txt; fi',
-    `python -m ${WORKER_MODULE[role]}`,
+    // The command is configuration, not input: it runs as written, read from its quoted variable.
+    names.has('WORKER_COMMAND') ? 'bash -c "$WORKER_COMMAND"' : `python -m ${WORKER_MODULE[role]}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -33,6 +33,8 @@ function schema(role: WorkerRole) {
       WORKER_REPOSITORY_REF: optionalString,
       WORKER_WORK_DIR: v.optional(requiredString, '/opt/manga-pipeline'),
       WORKER_SHUTDOWN_WHEN_DONE: flag('true'),
+      WORKER_COMMAND: optionalString,
+      WORKER_PYTHON_PACKAGE: optionalString,
       AWS_REGION: optionalString,
       LOG_LEVEL: logLevel,
     }),
@@ -78,6 +80,8 @@ export function readLaunchWorkerConfig(role: WorkerRole, env: Record<string, str
     ...(optional('AWS_REGION') === undefined ? {} : { region: text('AWS_REGION') }),
     ...(optional('WORKER_REPOSITORY_URL') === undefined ? {} : { repositoryUrl: text('WORKER_REPOSITORY_URL') }),
     ...(optional('WORKER_REPOSITORY_REF') === undefined ? {} : { repositoryRef: text('WORKER_REPOSITORY_REF') }),
+    ...(optional('WORKER_COMMAND') === undefined ? {} : { command: text('WORKER_COMMAND') }),
+    ...(optional('WORKER_PYTHON_PACKAGE') === undefined ? {} : { pythonPackage: text('WORKER_PYTHON_PACKAGE') }),
   };
   return Object.freeze({
     settings: Object.freeze(settings),

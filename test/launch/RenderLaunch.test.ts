@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_USER_DATA_BYTES, placements, planLaunch } from '../../domain/launch/RenderLaunch.js';
+import { readWorkerEnvironment } from '../../domain/launch/userDataScript.js';
 import { invalidInput } from '../../domain/shared/InvalidInput.js';
 import { err } from 'neverthrow';
 import { aCallbackCredential, aLaunchSettings, CALLBACK_TOKEN } from './builders.js';
@@ -39,7 +40,7 @@ describe('RenderLaunch', () => {
   it.each([
     ['renderer', 'python -m src.renderer.main'],
     ['uploader', 'python -m src.uploader.main'],
-  ] as const)('the %s script clones, installs and runs %s last', (role, command) => {
+  ] as const)('the %s script clones, installs and runs the seed\'s %s last', (role, command) => {
     const settings = aLaunchSettings({ role, repositoryUrl: 'https://github.com/acme/manga.git', repositoryRef: 'v1.2' });
     const script = planLaunch(settings, 'job-abc123', aCallbackCredential())._unsafeUnwrap().userData;
     const lines = script.trimEnd().split('\n');
@@ -47,7 +48,25 @@ describe('RenderLaunch', () => {
     expect(lines).toContain('git clone --quiet --depth 1 --branch "$REPOSITORY_REF" -- "$REPOSITORY_URL" "$WORK_DIR"');
     expect(lines).toContain('if [ -f requirements.txt ]; then pip install --quiet -r requirements.txt; fi');
     expect(lines).toContain("trap 'shutdown -h now' EXIT");
-    expect(lines.at(-1)).toBe(command);
+    expect(readWorkerEnvironment(script).get('WORKER_COMMAND')).toBe(command);
+    expect(lines.at(-1)).toBe('bash -c "$WORKER_COMMAND"');
+    expect(script).not.toContain('WORKER_PYTHON_PACKAGE');
+  });
+
+  it('runs the configured command, after installing Baton\'s Python client into the venv', () => {
+    const pkg = 'baton-worker @ https://artifacts.example.com/baton_worker-0.1.0-py3-none-any.whl';
+    const settings = aLaunchSettings({ command: 'python -m app.render --gpu "0"', pythonPackage: pkg });
+    const script = planLaunch(settings, 'job-abc123', aCallbackCredential())._unsafeUnwrap().userData;
+    const lines = script.trimEnd().split('\n');
+    const env = readWorkerEnvironment(script);
+    expect(env.get('WORKER_COMMAND')).toBe('python -m app.render --gpu "0"');
+    expect(env.get('WORKER_PYTHON_PACKAGE')).toBe(pkg);
+    const venv = lines.indexOf('. .venv/bin/activate');
+    expect(lines.slice(venv + 1)).toEqual([
+      'pip install --quiet "$WORKER_PYTHON_PACKAGE"',
+      'if [ -f requirements.txt ]; then pip install --quiet -r requirements.txt; fi',
+      'bash -c "$WORKER_COMMAND"',
+    ]);
   });
 
   it('without a repository, runs the code the AMI already holds', () => {

@@ -34,6 +34,18 @@ describe('start-renderer / start-uploader configuration', () => {
     expect(() => readLaunchWorkerConfig('uploader', rendererEnv)).toThrow(ConfigurationError);
   });
 
+  it('reads the worker command and the pip requirement of Baton\'s Python client', () => {
+    const config = readLaunchWorkerConfig('renderer', {
+      ...rendererEnv,
+      WORKER_COMMAND: ' python -m src.renderer.main --fast ',
+      WORKER_PYTHON_PACKAGE: 'baton-worker @ git+https://github.com/acme/baton@v0.1.0#subdirectory=workers/python',
+    });
+    expect(config.settings).toMatchObject({
+      command: 'python -m src.renderer.main --fast',
+      pythonPackage: 'baton-worker @ git+https://github.com/acme/baton@v0.1.0#subdirectory=workers/python',
+    });
+  });
+
   it('reads ordered lists of instance types and subnets', () => {
     const config = readLaunchWorkerConfig('renderer', {
       ...rendererEnv,

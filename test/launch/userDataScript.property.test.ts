@@ -34,12 +34,13 @@ describe('user-data quoting', () => {
   it('bash reads back every value exactly, and the whole script parses, whatever the values', () => {
     fc.assert(
       fc.property(anyValue, anyValue, anyValue, anyValue, anyValue, (jobId, token, table, url, ref) => {
-        const settings = aLaunchSettings({ repositoryUrl: url, repositoryRef: ref, workDir: `/opt/${ref}` });
+        // The command and the pip requirement are configuration, yet quoted like any value (reusing two values).
+        const settings = aLaunchSettings({ repositoryUrl: url, repositoryRef: ref, workDir: `/opt/${ref}`, command: table, pythonPackage: url });
         const launch = planLaunch(settings, jobId, aCallbackCredential({ callbackToken: token, callbackTableName: table }))._unsafeUnwrap();
 
         expect(bashSyntaxOk(launch.userData)).toEqual({ ok: true, stderr: '' });
-        const names = ['JOB_ID', 'CALLBACK_TOKEN', 'CALLBACK_TABLE_NAME', 'REPOSITORY_URL', 'REPOSITORY_REF', 'WORK_DIR'];
-        expect(valuesSetByBash(launch.userData, names)).toEqual([jobId, token, table, url, ref, `/opt/${ref}`]);
+        const names = ['JOB_ID', 'CALLBACK_TOKEN', 'CALLBACK_TABLE_NAME', 'REPOSITORY_URL', 'REPOSITORY_REF', 'WORK_DIR', 'WORKER_COMMAND', 'WORKER_PYTHON_PACKAGE'];
+        expect(valuesSetByBash(launch.userData, names)).toEqual([jobId, token, table, url, ref, `/opt/${ref}`, table, url]);
       }),
       // Two bash processes per run: few runs, shrinking kept; the batch below covers breadth.
       { numRuns: 25 },
@@ -69,7 +70,7 @@ describe('user-data quoting', () => {
         const env = readWorkerEnvironment(launch.userData);
         expect(env.get('JOB_ID')).toBe(jobId);
         expect(env.get('TASK_TOKEN')).toBe(token);
-        expect([...env.keys()]).toEqual(['JOB_ID', 'WORKER_ROLE', 'TASK_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'WORK_DIR']);
+        expect([...env.keys()]).toEqual(['JOB_ID', 'WORKER_ROLE', 'TASK_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'WORK_DIR', 'WORKER_COMMAND']);
       }),
     );
   });
