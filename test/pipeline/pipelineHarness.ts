@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -17,15 +18,16 @@ import { UpdateJobStatus } from '../../application/jobs/UpdateJobStatus.js';
 import { LaunchWorker } from '../../application/launch/LaunchWorker.js';
 import type { TaskTokens } from '../../application/ports/TaskTokens.js';
 import { HandlePipelineError } from '../../application/pipeline/HandlePipelineError.js';
-import { CheckQuota } from '../../application/quota/CheckQuota.js';
-import { IncrementCounter } from '../../application/quota/IncrementCounter.js';
+import type { CallbackMappings } from '../../application/ports/CallbackMappings.js';
+import { ReleaseQuota } from '../../application/quota/ReleaseQuota.js';
+import { ReserveQuota } from '../../application/quota/ReserveQuota.js';
 import { readWorkerEnvironment } from '../../domain/launch/userDataScript.js';
 import type { WorkerRole } from '../../domain/launch/WorkerRole.js';
-import { checkQuotaHandler } from '../../entrypoints/handlers/checkQuota.js';
 import { cleanupHandler } from '../../entrypoints/handlers/cleanup.js';
 import { handleErrorHandler } from '../../entrypoints/handlers/handleError.js';
-import { incrementCounterHandler } from '../../entrypoints/handlers/incrementCounter.js';
 import { launchWorkerHandler } from '../../entrypoints/handlers/launchWorker.js';
+import { releaseQuotaHandler } from '../../entrypoints/handlers/releaseQuota.js';
+import { reserveQuotaHandler } from '../../entrypoints/handlers/reserveQuota.js';
 import { createWorker } from '../../entrypoints/worker/createWorker.js';
 import { runWorker, type WorkerContext } from '../../entrypoints/worker/runWorker.js';
 import { aLaunchSettings } from '../launch/builders.js';
@@ -34,14 +36,14 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export const PIPELINE_FILE = resolve(ROOT, 'pipelines/manga-pipeline.asl.json');
 
 export const FUNCTION_ARN_PARAMETERS = [
-  'CheckQuotaFunctionArn',
+  'ReserveQuotaFunctionArn',
+  'ReleaseQuotaFunctionArn',
   'FetcherFunctionArn',
   'ScriptGenFunctionArn',
   'TtsGenFunctionArn',
   'StartRendererFunctionArn',
   'StartUploaderFunctionArn',
   'CleanupFunctionArn',
-  'IncrementCounterFunctionArn',
   'HandleErrorFunctionArn',
 ] as const;
 
@@ -61,21 +63,37 @@ const EXECUTION_NAME = 'exec-local-1';
 
 /**
  * The manga pipeline on one machine: the ASL run by aws-local-stepfunctions, each Task state
- * backed by our real handlers and use-cases on in-memory adapters, and the user's own Lambdas
- * (fetch, script, TTS) by stubs. aws-local-stepfunctions has no task tokens, so a
+ * backed by our real handlers and use-cases on in-memory adapters (or a real callbacks table), and
+ * the user's own Lambdas (fetch, script, TTS) by stubs. aws-local-stepfunctions has no task tokens, so a
  * `.waitForTaskToken` state here does what Step Functions does: it starts a waiting task in
  * the in-memory engine, invokes the launcher with that token, and waits until the Spot
  * "instance" (a worker built from its user-data alone) resumes it.
  */
-export function pipelineHarness() {
+export interface PipelineHarnessOptions<M extends CallbackMappings> {
+  /** The callbacks table (in memory by default) and its name in user-data. */
+  readonly mappings?: M;
+  readonly callbackTableName?: string;
+  /**
+   * Roles whose instances run a real process: `bash -c "$WORKER_COMMAND"` from the user-data, in
+   * `cwd`, with the user-data's variables plus `env` (endpoints of engines the process can reach).
+   */
+  readonly processes?: { readonly roles: readonly WorkerRole[]; readonly cwd: string; readonly env: Record<string, string> };
+  /** The engine behind `.waitForTaskToken` (serve it over HTTP for worker processes). */
+  readonly sfn?: InMemoryStepFunctions;
+  readonly clock?: ManualClock;
+  /** The counters table, shared by several executions to race them for the day's quota. */
+  readonly counters?: InMemoryDailyCounters;
+}
+
+export function pipelineHarness<M extends CallbackMappings = InMemoryCallbackMappings>(options: PipelineHarnessOptions<M> = {}) {
   const definition = pipelineDefinition();
-  const clock = new ManualClock('2026-02-07T10:00:00Z');
+  const clock = options.clock ?? new ManualClock('2026-02-07T10:00:00Z');
   const log = new RecordingLog();
   const metrics = new InMemoryMetrics();
-  const sfn = new InMemoryStepFunctions(clock);
-  const mappings = new InMemoryCallbackMappings();
+  const sfn = options.sfn ?? new InMemoryStepFunctions(clock);
+  const mappings = (options.mappings ?? new InMemoryCallbackMappings()) as M;
   const spot = new InMemorySpotInstances();
-  const counters = new InMemoryDailyCounters();
+  const counters = options.counters ?? new InMemoryDailyCounters();
   const jobs = new InMemoryJobs();
   const notifications = new InMemoryErrorNotifications();
   const artifacts = new InMemoryRunArtifacts();
@@ -101,12 +119,16 @@ export function pipelineHarness() {
   /** Roles whose instances vanish (a Spot interruption before the worker starts): nobody ever reports. */
   const lost = new Set<WorkerRole>();
   let fetched: Json = { status: 'success', job_id: 'job-abc123', manga_id: 'manga-456', manga_title: 'Sample Manga' };
+  /** What ttsgen returns as `continuation_token` call after call (then null). */
+  const ttsContinuations: (string | null)[] = [];
+  /** Worker processes started (with `processes`), and what each wrote to stdout and stderr. */
+  const processOutput: string[] = [];
 
   const launcher = (role: WorkerRole) =>
     launchWorkerHandler(
       new LaunchWorker(
         aLaunchSettings({ role }),
-        { kind: 'callbacksTable', tableName: 'baton-callbacks', mappings },
+        { kind: 'callbacksTable', tableName: options.callbackTableName ?? 'baton-callbacks', mappings },
         spot,
         new CryptoIds(),
         clock,
@@ -120,6 +142,17 @@ export function pipelineHarness() {
     setImmediate(() => {
       const env = readWorkerEnvironment(instance.request.userData);
       const role = env.get('WORKER_ROLE') as WorkerRole;
+      if (options.processes?.roles.includes(role)) {
+        const run = spawn('bash', ['-c', 'exec bash -c "$WORKER_COMMAND"'], {
+          cwd: options.processes.cwd,
+          env: { ...Object.fromEntries(env), ...options.processes.env },
+        });
+        let output = '';
+        run.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        run.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        run.on('close', (code) => processOutput.push(`${role} exited ${code}\n${output}`));
+        return;
+      }
       if (lost.has(role)) {
         // No heartbeat for longer than the state's HeartbeatSeconds.
         clock.advanceSeconds(definition.States[role === 'renderer' ? 'StartRenderer' : 'StartUploader'].HeartbeatSeconds + 1);
@@ -166,29 +199,36 @@ export function pipelineHarness() {
       }
     };
 
+  const release = releaseQuotaHandler(new ReleaseQuota(counters, clock, log, metrics));
   const handlers = {
-    CheckQuota: invoke('CheckQuota', checkQuotaHandler(new CheckQuota(counters, clock, log, metrics, { dailyQuota: 10 }))),
+    ReserveQuota: invoke('ReserveQuota', reserveQuotaHandler(new ReserveQuota(counters, clock, log, metrics, { dailyQuota: 10 }))),
     FetchManga: invoke('FetchManga', async () => fetched),
+    ReleaseUnusedQuota: invoke('ReleaseUnusedQuota', release),
     GenerateScript: invoke('GenerateScript', async ({ job_id }) => ({ job_id, script_generated: true, segment_count: 45 })),
-    GenerateTTS: invoke('GenerateTTS', async ({ job_id }) => ({ job_id, audio_generated: true })),
+    GenerateTTS: invoke('GenerateTTS', async ({ job_id }) => ({
+      job_id,
+      audio_generated: true,
+      segment_count: 45,
+      continuation_token: ttsContinuations.shift() ?? null,
+    })),
     StartRenderer: waitForTaskToken('StartRenderer', launcher('renderer')),
     StartUploader: waitForTaskToken('StartUploader', launcher('uploader')),
     Cleanup: invoke('Cleanup', cleanupHandler(new CleanupArtifacts(artifacts, log, metrics))),
-    IncrementCounter: invoke('IncrementCounter', incrementCounterHandler(new IncrementCounter(counters, clock, log, metrics))),
     HandleError: invoke(
       'HandleError',
       handleErrorHandler(
         new HandlePipelineError(jobs, new UpdateJobStatus(jobs, clock, log, metrics), notifications, clock, log, metrics),
       ),
     ),
+    ReleaseQuotaAfterFailure: invoke('ReleaseQuotaAfterFailure', release),
   };
 
-  async function run(input: Json = {}) {
+  async function run(input: Json = {}, executionName = EXECUTION_NAME) {
     const machine = new StateMachine(definition as never);
     const execution = machine.run(input, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((s) => [s, 0])) },
       context: {
-        Execution: { Id: `arn:aws:states:us-east-1:123456789012:execution:manga-pipeline:${EXECUTION_NAME}`, Name: EXECUTION_NAME },
+        Execution: { Id: `arn:aws:states:us-east-1:123456789012:execution:manga-pipeline:${executionName}`, Name: executionName },
         Task: { Token: CONTEXT_TOKEN },
       },
     });
@@ -213,6 +253,8 @@ export function pipelineHarness() {
     calls,
     workers,
     lost,
+    ttsContinuations,
+    processOutput,
     run,
     states: () => calls.map((c) => c.state),
     setFetched: (value: Json) => {

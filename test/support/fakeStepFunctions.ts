@@ -19,12 +19,15 @@ export interface FakeStepFunctions {
 
 /**
  * Step Functions' SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat over the real wire
- * protocol (awsJson1_0), backed by the in-memory engine. Lets tests run the built bundles,
+ * protocol (awsJson1_0), backed by an in-memory engine. Lets tests run the built bundles,
  * with their own bundled SDK, against something that refuses a second resume as AWS does.
- * Tasks time out by `clock` (pass a ManualClock to time one out without waiting).
+ * Tasks time out by the clock given (pass a ManualClock to time one out without waiting), or an
+ * engine given whole (shared with a local state machine).
  */
-export async function startFakeStepFunctions(clock: Clock = new SystemClock()): Promise<FakeStepFunctions> {
-  const engine = new InMemoryStepFunctions(clock);
+export async function startFakeStepFunctions(
+  source: Clock | InMemoryStepFunctions = new SystemClock(),
+): Promise<FakeStepFunctions> {
+  const engine = source instanceof InMemoryStepFunctions ? source : new InMemoryStepFunctions(source);
   const requests: FakeStepFunctions['requests'] = [];
   let down = false;
   const executions = new Map<string, string>();
