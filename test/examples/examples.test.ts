@@ -24,6 +24,12 @@ describe('examples (README snippets are these files, compiled and run)', () => {
     });
   });
 
+  it('README shows the Python renderer (examples/python/src/renderer/main.py, run in test/pipeline/mangaPipelinePython.test.ts) exactly', () => {
+    const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
+    const source = readFileSync(resolve(ROOT, 'examples/python/src/renderer/main.py'), 'utf8');
+    expect(readme).toContain(`\`\`\`python\n${source.trim()}\n\`\`\``);
+  });
+
   it.each(['runpodInMemory', 'jobApiInMemory'])('README shows examples/%s.ts exactly as it is compiled', (name) => {
     const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
     const source = readFileSync(resolve(ROOT, `examples/${name}.ts`), 'utf8').replaceAll("'../index.js'", "'baton'");
