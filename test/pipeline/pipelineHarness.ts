@@ -224,7 +224,8 @@ export function pipelineHarness<M extends CallbackMappings = InMemoryCallbackMap
   };
 
   async function run(input: Json = {}, executionName = EXECUTION_NAME) {
-    const machine = new StateMachine(definition as never);
+    // Validated once by its own test; validating on every run costs more than the run.
+    const machine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
     const execution = machine.run(input, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((s) => [s, 0])) },
       context: {

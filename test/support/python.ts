@@ -93,3 +93,8 @@ export function drivePython(command: Record<string, unknown>, env: Record<string
 export function runPython(command: Record<string, unknown>, env: Record<string, string>): Promise<DriverAnswer> {
   return drivePython(command, env).result;
 }
+
+/** Several commands, in order, by one process (one Python start instead of several). */
+export function runSteps(steps: Record<string, unknown>[], env: Record<string, string>): Promise<DriverAnswer[]> {
+  return drivePython({ steps }, env).result as unknown as Promise<DriverAnswer[]>;
+}

@@ -28,8 +28,7 @@ def main():
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(message)s")
     # The command comes on stdin (it can be larger than an argv entry may be), one JSON line.
     command = json.loads(sys.stdin.readline())
-    action = command["action"]
-    if action == "outcomes":
+    if command.get("action") == "outcomes":
         print(json.dumps({"success": [_protocol.success_outcome(p) for p in command["payloads"]],
                           "failure": [_protocol.failure_outcome(e, c) for e, c in command["failures"]]}))
         return
@@ -42,20 +41,25 @@ def main():
         # A barrier: every process is built and connected before any of them reports.
         print("ready", flush=True)
         sys.stdin.readline()
+    steps = command.get("steps", [command])
+    results = [run(worker, step) for step in steps]
+    print(json.dumps(results if "steps" in command else results[0]), flush=True)
+
+
+def run(worker, step):
+    action = step["action"]
     if action == "report_success":
-        result = answer(lambda: worker.report_success(command["output"]))
-    elif action == "report_failure":
-        result = answer(lambda: worker.report_failure(command["error"], command["cause"]))
-    elif action == "heartbeat":
-        result = answer(worker.heartbeat)
-    elif action == "heartbeat_thread":
+        return answer(lambda: worker.report_success(step["output"]))
+    if action == "report_failure":
+        return answer(lambda: worker.report_failure(step["error"], step["cause"]))
+    if action == "heartbeat":
+        return answer(worker.heartbeat)
+    if action == "heartbeat_thread":
         # Beats until the job is reported elsewhere (the loop ends by itself) or the task is gone.
-        beat = worker.start_heartbeat(interval_seconds=command["interval"])
-        beat._thread.join(command.get("max_seconds", 20))
-        result = {"answer": "gone" if beat.gone.is_set() else "ended"}
-    else:
-        raise SystemExit(f"unknown action {action}")
-    print(json.dumps(result), flush=True)
+        beat = worker.start_heartbeat(interval_seconds=step["interval"])
+        beat._thread.join(step.get("max_seconds", 20))
+        return {"answer": "gone" if beat.gone.is_set() else "ended"}
+    raise SystemExit(f"unknown action {action}")
 
 
 if __name__ == "__main__":
