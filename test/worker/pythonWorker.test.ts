@@ -195,6 +195,17 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
     expect(await item(callbackToken)).toMatchObject({ status: { S: 'EXPIRED' }, gone_reason: { S: 'TaskTimedOut' } });
   });
 
+  it('when the task is gone mid-work, the heartbeat stops the work (SIGINT), so the bootstrap powers the instance off', async () => {
+    const { taskToken, env } = await launchRenderer('job-stop');
+    const beats = () => sfn.requests.filter((r) => r.operation === 'SendTaskHeartbeat' && r.input['taskToken'] === taskToken).length;
+    const working = runSteps([{ action: 'work_until_gone', interval: 0.05 }], env);
+    await vi.waitFor(() => expect(beats()).toBeGreaterThanOrEqual(1), { timeout: 10_000 });
+
+    await sfn.engine.fail(taskToken, 'States.Timeout', 'the execution stopped waiting');
+
+    expect(await working).toEqual([{ answer: 'interrupted' }]);
+  });
+
   it('a RunPod mapping\'s token or an unknown token is not found: it neither reports nor heartbeats', async () => {
     const taskToken = sfn.engine.startTask({ timeoutSeconds: 3600 });
     const runpodToken = 'a'.repeat(63) + 'b';

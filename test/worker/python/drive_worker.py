@@ -6,6 +6,7 @@ the tests exercise the same path as the seed's `python -m src.renderer.main`.
 import json
 import logging
 import sys
+import time
 
 from botocore.config import Config
 
@@ -59,6 +60,14 @@ def run(worker, step):
         beat = worker.start_heartbeat(interval_seconds=step["interval"])
         beat._thread.join(step.get("max_seconds", 20))
         return {"answer": "gone" if beat.gone.is_set() else "ended"}
+    if action == "work_until_gone":
+        # The seed's shape: work inside `with start_heartbeat()`; Step Functions gives up meanwhile.
+        try:
+            with worker.start_heartbeat(interval_seconds=step["interval"]):
+                time.sleep(step.get("max_seconds", 20))
+            return {"answer": "worked to the end"}
+        except KeyboardInterrupt:
+            return {"answer": "interrupted"}
     raise SystemExit(f"unknown action {action}")
 
 

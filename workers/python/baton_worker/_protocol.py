@@ -13,7 +13,11 @@ from typing import Any, Dict, Mapping, Optional
 
 PENDING = "PENDING"
 ACCEPTED = "ACCEPTED"
-FINAL_STATUSES = ("COMPLETED", "FAILED", "EXPIRED")
+FINAL_STATUSES = ("COMPLETED", "FAILED", "EXPIRED", "ABANDONED", "REFUSED")
+# What a repeated report learns from the status it finds (domain/callbacks/CallbackMapping.ts classifyRepeat).
+IN_PROGRESS = ("ACCEPTED", "REFUSED")  # the outcome is held: resumed by the redrive, or by an operator
+FINISHED = ("COMPLETED", "FAILED")
+GONE = ("EXPIRED", "ABANDONED")
 CHANNEL = "worker"
 
 # Step Functions' limits on SendTaskSuccess / SendTaskFailure.
@@ -23,6 +27,17 @@ MAX_CAUSE_CHARS = 32_768
 
 # SendTask* errors meaning the token can never be used again (a used token answers TaskTimedOut).
 GONE_ERRORS = frozenset({"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"})
+
+# Client errors (4xx) that still pass by themselves; any other answered 4xx (AccessDenied, validation) is permanent.
+PASSING_CLIENT_ERRORS = frozenset({
+    "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "KmsThrottlingException",
+    "ExpiredTokenException", "RequestExpired", "RequestTimeout", "RequestTimeoutException",
+})
+
+
+def is_passing(code: str, http_status: Optional[int]) -> bool:
+    """Whether a Step Functions error that came with an answer may pass (5xx, throttling, expiring credentials)."""
+    return (http_status is not None and http_status >= 500) or code in PASSING_CLIENT_ERRORS
 
 
 def redrive_partition(callback_token: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 import time
 from typing import Any, Callable, Dict, Mapping, Optional
@@ -45,6 +46,15 @@ def _code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
 
+def _passing(error: ClientError) -> bool:
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return p.is_passing(_code(error), status if isinstance(status, int) else None)
+
+
+def _refusal(error: ClientError) -> str:
+    return f"{_code(error)}: {error.response.get('Error', {}).get('Message', '')}"[:1024]
+
+
 def _client_config() -> Config:
     # Every call has a deadline; the report itself is retried by the Worker, so botocore retries little.
     return Config(connect_timeout=5, read_timeout=20, retries={"max_attempts": 3, "mode": "standard"})
@@ -79,6 +89,7 @@ class Worker:
         hold_seconds: float = 900,
         report_attempts: int = 5,
         first_retry_delay: float = 1.0,
+        stop_when_gone: bool = True,
     ) -> None:
         if task_token is None and (callback_token is None or table_name is None):
             raise ValueError("need CALLBACK_TOKEN and CALLBACK_TABLE_NAME (or TASK_TOKEN, when the launcher opted in)")
@@ -92,6 +103,7 @@ class Worker:
         self._hold_seconds = hold_seconds
         self._attempts = max(1, report_attempts)
         self._first_delay = first_retry_delay
+        self.stop_when_gone = stop_when_gone
         self._pause = threading.Event()  # never set: wait() is an interruptible sleep
 
     @classmethod
@@ -114,6 +126,7 @@ class Worker:
             "dynamodb": session.client("dynamodb", endpoint_url=_endpoint(env, "DYNAMODB"), config=config) if use_table else None,
             "stepfunctions": session.client("stepfunctions", endpoint_url=_endpoint(env, "SFN"), config=config),
             "heartbeat_seconds": float(env.get("WORKER_HEARTBEAT_SECONDS") or 60),
+            "stop_when_gone": (env.get("WORKER_STOP_HOST_WHEN_GONE") or "true").strip().lower() != "false",
         }
         settings.update(options)
         return cls(env["JOB_ID"], **settings)
@@ -170,7 +183,9 @@ class Worker:
             answer = self._dynamodb.update_item(
                 TableName=self._table,
                 Key={"callback_token": {"S": self._callback_token}},
-                UpdateExpression="SET #status = :accepted, accepted_at = :at, #result = :result, redrive_pk = :redrive",
+                UpdateExpression=(
+                    "SET #status = :accepted, accepted_at = :at, #result = :result, redrive_pk = :redrive REMOVE reconcile_pk"
+                ),
                 ConditionExpression="#status = :pending AND (attribute_not_exists(#channel) OR #channel = :channel)",
                 ExpressionAttributeNames={"#status": "status", "#result": "result", "#channel": "channel"},
                 ExpressionAttributeValues={
@@ -200,11 +215,11 @@ class Worker:
             log.warning("Callback token not found in DynamoDB", extra={"callback_token": p.fingerprint(self._callback_token or "")})
             raise CallbackNotFound(p.fingerprint(self._callback_token or ""))
         status = current["status"]["S"]  # type: ignore[index]
-        if status == p.ACCEPTED:
+        if status in p.IN_PROGRESS:
             return ACCEPTED
-        if status == "EXPIRED":
+        if status in p.GONE:
             raise WorkflowGone(current.get("gone_reason", {}).get("S", status))  # type: ignore[union-attr]
-        if status in p.FINAL_STATUSES:
+        if status in p.FINISHED:
             return ALREADY_REPORTED
         raise RuntimeError(f"a {status} mapping refused its claim")
 
@@ -217,9 +232,15 @@ class Worker:
                 if not self._finish("EXPIRED", gone_reason=_code(e)):
                     # The redrive resumed our stored outcome first and recorded it: that is not "gone".
                     current = self._read()
-                    if current is not None and current["status"]["S"] in ("COMPLETED", "FAILED"):
+                    if current is not None and current["status"]["S"] in p.FINISHED:
                         return ALREADY_REPORTED
                 raise WorkflowGone(_code(e)) from e
+            if not _passing(e):
+                # AccessDenied, validation: retrying for days changes nothing. The outcome is held
+                # (REFUSED, out of the redrive) for an operator, as the TypeScript side does.
+                log.error("Step Functions refused the resume; outcome kept, redrive stopped", extra={"refusal": _refusal(e)})
+                self._finish("REFUSED", refusal=_refusal(e))
+                return ACCEPTED
             log.warning("Step Functions unavailable; outcome kept for redrive", extra={"error": _code(e)})
             return ACCEPTED
         except BotoCoreError as e:
@@ -236,12 +257,15 @@ class Worker:
             self._sfn.send_task_failure(taskToken=task_token, error=outcome["error"], cause=outcome["cause"])
             log.info("Sent TaskFailure for job", extra={"job_id": self.job_id, "error": outcome["error"]})
 
-    def _finish(self, status: str, gone_reason: Optional[str] = None) -> bool:
+    def _finish(self, status: str, gone_reason: Optional[str] = None, refusal: Optional[str] = None) -> bool:
         values: Dict[str, Any] = {":final": {"S": status}, ":accepted": {"S": p.ACCEPTED}, ":at": {"S": p.iso_seconds(p.now())}}
         extra = ""
         if gone_reason is not None:
             values[":reason"] = {"S": gone_reason}
-            extra = ", gone_reason = :reason"
+            extra += ", gone_reason = :reason"
+        if refusal is not None:
+            values[":refusal"] = {"S": refusal}
+            extra += ", refusal = :refusal"
         try:
             self._dynamodb.update_item(
                 TableName=self._table,
@@ -285,8 +309,12 @@ class Worker:
         item = self._read()
         if not p.reportable_through_worker(item):
             raise CallbackNotFound(p.fingerprint(self._callback_token or ""))
+        status = item["status"]["S"]  # type: ignore[index]
+        if status == "ABANDONED":
+            # Given up (the execution ended, or its task was found gone): stop working, not just beating.
+            raise WorkflowGone(item.get("gone_reason", {}).get("S", status))  # type: ignore[union-attr]
         # ACCEPTED still beats: the outcome is stored but Step Functions not resumed yet.
-        if item["status"]["S"] in p.FINAL_STATUSES:  # type: ignore[index]
+        if status in p.FINAL_STATUSES:
             return ALREADY_REPORTED
         try:
             return self._beat(item["task_token"]["S"])  # type: ignore[index]
@@ -294,7 +322,7 @@ class Worker:
             # A report may have claimed the mapping and resumed the task between the read and the beat:
             # the work is reported, which is not "gone".
             now = self._read()
-            if now is not None and now["status"]["S"] in ("ACCEPTED", "COMPLETED", "FAILED"):
+            if now is not None and now["status"]["S"] in p.IN_PROGRESS + p.FINISHED:
                 return ALREADY_REPORTED
             raise
 
@@ -304,7 +332,11 @@ class Worker:
         except ClientError as e:
             if _code(e) in p.GONE_ERRORS:
                 raise WorkflowGone(_code(e)) from e
-            log.warning("Heartbeat not delivered; will try again", extra={"error": _code(e)})
+            if not _passing(e):
+                # Our permissions, not the task: the work goes on, someone must fix the role.
+                log.error("Heartbeat refused by Step Functions", extra={"refusal": _refusal(e)})
+            else:
+                log.warning("Heartbeat not delivered; will try again", extra={"error": _code(e)})
             return MISSED
         except BotoCoreError as e:
             log.warning("Heartbeat not delivered; will try again", extra={"error": repr(e)})
@@ -314,7 +346,13 @@ class Worker:
     def start_heartbeat(
         self, interval_seconds: Optional[float] = None, on_gone: Optional[Callable[[WorkflowGone], None]] = None
     ) -> "Heartbeat":
-        """Heartbeats on a daemon thread, now and every interval, until stopped. Use as a context manager."""
+        """Heartbeats on a daemon thread, now and every interval, until stopped. Use as a context manager.
+
+        When Step Functions no longer waits, `on_gone` is called; without one (and unless
+        WORKER_STOP_HOST_WHEN_GONE=false) the process gets SIGINT: the work stops with KeyboardInterrupt,
+        the process exits and the bootstrap's exit trap powers the instance off — no paid compute
+        outlives its workflow.
+        """
         beat = Heartbeat(self, self.heartbeat_seconds if interval_seconds is None else interval_seconds, on_gone)
         beat.start()
         return beat
@@ -356,6 +394,8 @@ class Heartbeat:
                 self.gone.set()
                 if self._on_gone is not None:
                     self._on_gone(gone if isinstance(gone, WorkflowGone) else WorkflowGone("CallbackNotFound"))
+                elif self._worker.stop_when_gone:
+                    os.kill(os.getpid(), signal.SIGINT)
                 return
             except Exception as fault:  # one lost beat must not end an hour of rendering
                 log.warning("Heartbeat failed; will try again", extra={"error": repr(fault)})
