@@ -150,7 +150,11 @@ export function pipelineHarness<M extends CallbackMappings = InMemoryCallbackMap
         let output = '';
         run.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
         run.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        run.on('close', (code) => processOutput.push(`${role} exited ${code}\n${output}`));
+        // It resumed Step Functions over the wire, past `taskTokens`: wake the waiting state when it ends.
+        run.on('close', (code) => {
+          processOutput.push(`${role} exited ${code}\n${output}`);
+          taskMayHaveSettled();
+        });
         return;
       }
       if (lost.has(role)) {

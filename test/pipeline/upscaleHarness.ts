@@ -13,6 +13,7 @@ import { RecordingLog } from '../../adapters/memory/RecordingLog.js';
 import { SequentialIds } from '../../adapters/memory/SequentialIds.js';
 import { CompleteCallback } from '../../application/callbacks/CompleteCallback.js';
 import { ResumeCallback } from '../../application/callbacks/ResumeCallback.js';
+import type { TaskTokens } from '../../application/ports/TaskTokens.js';
 import { UpdateJobStatus } from '../../application/jobs/UpdateJobStatus.js';
 import { HandlePipelineError } from '../../application/pipeline/HandlePipelineError.js';
 import { HandleRunPodWebhook } from '../../application/runpod/HandleRunPodWebhook.js';
@@ -72,7 +73,20 @@ export function upscaleHarness() {
   let inFlight = 0;
   let maxInFlight = 0;
 
-  const resume = new ResumeCallback(mappings, sfn, clock, log, metrics);
+  // A `.waitForTaskToken` state sleeps until a task may have settled (a webhook resumed it, or a
+  // dead job let its HeartbeatSeconds pass): no polling, so no timing to get wrong.
+  const sleepers = new Set<() => void>();
+  const taskMayHaveSettled = () => {
+    for (const wake of sleepers) wake();
+    sleepers.clear();
+  };
+  const nextSettlement = () => new Promise<void>((resolve) => sleepers.add(resolve));
+  const taskTokens: TaskTokens = {
+    succeed: (token, output) => sfn.succeed(token, output).andTee(taskMayHaveSettled).orTee(taskMayHaveSettled),
+    fail: (token, error, cause) => sfn.fail(token, error, cause).andTee(taskMayHaveSettled).orTee(taskMayHaveSettled),
+    heartbeat: (token) => sfn.heartbeat(token),
+  };
+  const resume = new ResumeCallback(mappings, taskTokens, clock, log, metrics);
   const webhook = runPodWebhookHandler(new HandleRunPodWebhook(new CompleteCallback(mappings, resume, clock, log, metrics), log), log);
   const submit = submitRunPodJobHandler(
     new SubmitRunPodJob(mappings, new InMemoryPresignedUrls(), gpuJobs, new SequentialIds('c0ffee'), clock, log, metrics, {
@@ -81,6 +95,8 @@ export function upscaleHarness() {
     }),
   );
 
+  /** Webhook deliveries in flight; a run ends only when RunPod has nothing left to deliver. */
+  const deliveries = new Set<Promise<void>>();
   const post = async (url: string, body: Json) => {
     const token = url.split('/').at(-1)!;
     const response = await webhook(
@@ -94,11 +110,22 @@ export function upscaleHarness() {
   gpuJobs.onSubmit = (job) => {
     const behaviour = behaviours[submitted] ?? { status: 'COMPLETED' };
     submitted += 1;
+    let delivered: () => void = () => undefined;
+    const delivery = new Promise<void>((resolve) => (delivered = resolve));
+    deliveries.add(delivery);
     setImmediate(async () => {
+      try {
+        await deliver();
+      } finally {
+        delivered();
+      }
+    });
+    const deliver = async () => {
       switch (behaviour.status) {
         case 'lost':
           // No webhook, and no runpod-reconcile heartbeats: HeartbeatSeconds passes.
           clock.advanceSeconds(task.HeartbeatSeconds + 1);
+          taskMayHaveSettled();
           return;
         case 'COMPLETED': {
           const body = { id: job.id, status: 'COMPLETED', output: behaviour.output ?? { message: 'Video upscaled successfully' } };
@@ -108,7 +135,7 @@ export function upscaleHarness() {
         default:
           await post(job.request.webhook, { id: job.id, status: behaviour.status, error: behaviour.error });
       }
-    });
+    };
   };
   const invoke = (state: string, handler: (payload: Json) => Promise<unknown>) => async (input: Json) => {
     calls.push({ state, input: input.Payload });
@@ -132,7 +159,7 @@ export function upscaleHarness() {
           const name = late(t.heartbeatDeadline) && !late(t.deadline) ? 'States.HeartbeatTimeout' : 'States.Timeout';
           throw Object.assign(new Error('task timed out'), { name });
         }
-        await new Promise((r) => setTimeout(r, 2));
+        await nextSettlement();
       }
     } finally {
       inFlight -= 1;
@@ -169,6 +196,8 @@ export function upscaleHarness() {
     } catch (error) {
       const failure = (error as Error).cause instanceof Error ? ((error as Error).cause as Error) : (error as Error);
       return { status: 'FAILED' as const, error: failure.name, cause: failure.message };
+    } finally {
+      await Promise.all(deliveries);
     }
   }
 
