@@ -34,6 +34,9 @@ describe('pipelines/upscale-pipeline.asl.json', () => {
   it('submit-runpod-job waits for its token with a timeout and a heartbeat the reconciler can keep alive', () => {
     expect(submit.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(submit.Parameters.Payload['task_token.$']).toBe('$$.Task.Token');
+    // The execution's ARN is stored on the mapping: when the execution ends, its RunPod jobs are cancelled.
+    expect(map.ItemSelector['execution_arn.$']).toBe('$$.Execution.Id');
+    expect(submit.Parameters.Payload['execution_arn.$']).toBe('$.execution_arn');
     expect(submit.TimeoutSeconds).toBe(3600);
     // runpod-reconcile heartbeats mappings older than RECONCILE_AFTER_SECONDS (300) on a 5-minute schedule: the
     // first beat comes within ~600 s, then every ~300 s. 900 s tolerates one missed run.
@@ -111,6 +114,7 @@ describe('the upscaling pipeline, executed locally on our handlers, RunPod and t
     expect(h.gpuJobs.jobs[0]!.request.policy).toEqual({ executionTimeout: 3_000_000, ttl: 3_300_000 });
     expect(h.sfn.allTasks().map((t) => [t.state, t.resumeCalls])).toEqual(Array(12).fill(['succeeded', 1]));
     expect(h.mappings.all().every((m) => m.status === 'COMPLETED')).toBe(true);
+    expect(h.mappings.all()[0]!.executionArn).toBe('arn:aws:states:us-east-1:123456789012:execution:upscale-pipeline:upscale-exec-1');
     expect((result as { output: State }).output.assembled.result).toEqual({ video_key: 'runs/upscale-exec-1/final.mp4', segments: 12 });
     // The size model above, checked on the real output: each result is exactly the three kept fields.
     expect(bytes(assembled.segments)).toBe(2 + assembled.segments.reduce((n: number, s: State) => n + bytes(s) + 1, -1));
