@@ -108,16 +108,22 @@ describe('RunPod callbacks', () => {
 });
 
 describe('no paid compute outlives its execution', () => {
-  it('runs execution-ended on the pipeline\'s ABORTED, TIMED_OUT and FAILED executions, querying only the execution index', () => {
+  it('runs execution-ended on each pipeline\'s ABORTED, TIMED_OUT and FAILED executions, querying only the execution index', () => {
     const f = fn('execution-ended');
     const rules = resourcesOfType(t, 'AWS::Events::Rule').filter(([, r]) => JSON.stringify(props(r)['Targets']).includes(f.logicalId));
-    expect(rules.map(([, r]) => props(r)['EventPattern'])).toEqual([
-      {
-        source: ['aws.states'],
-        'detail-type': ['Step Functions Execution Status Change'],
-        detail: { stateMachineArn: [expect.anything()], status: ['ABORTED', 'TIMED_OUT', 'FAILED'] },
-      },
-    ]);
+    const machines = resourcesOfType(t, 'AWS::StepFunctions::StateMachine').map(([id]) => id);
+    expect(machines.length).toBeGreaterThanOrEqual(1);
+    const patterns = rules.map(([, r]) => props(r)['EventPattern']);
+    expect(patterns).toHaveLength(machines.length);
+    expect(patterns).toEqual(
+      expect.arrayContaining(
+        machines.map((id) => ({
+          source: ['aws.states'],
+          'detail-type': ['Step Functions Execution Status Change'],
+          detail: { stateMachineArn: [{ Ref: id }], status: ['ABORTED', 'TIMED_OUT', 'FAILED'] },
+        })),
+      ),
+    );
     const query = f.statements.filter((s) => actionsOf(s).includes('dynamodb:Query'));
     expect(query.flatMap(resourcesOf).map((r) => JSON.stringify(r))).toEqual([expect.stringContaining(`/index/${EXECUTION_INDEX}`)]);
   });
