@@ -1,4 +1,5 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { getSecret, SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 
 /** How a caller asks for the key: `fresh` skips the cache (after RunPod refused the cached one). */
 export type ApiKeySource = (options?: { readonly fresh?: boolean }) => Promise<string>;
@@ -14,11 +15,18 @@ const HEADER_SAFE = /^[\x21-\x7e]+$/;
  * rather than after the cache expires. Concurrent fresh reads share one call.
  *
  * A malformed secret is reported without any of its characters: neither the parser's message
- * (which quotes the text) nor the value reaches a log or a Step Functions error.
+ * (which quotes the text) nor the value reaches a log or a Step Functions error. Pass `client`
+ * to read through a client of your own (the Lambda entrypoints pass one with timeouts and the
+ * invocation's deadline).
  */
-export function secretApiKey(secretId: string, maxAgeSeconds = 300): ApiKeySource {
+export function secretApiKey(secretId: string, maxAgeSeconds = 300, client?: SecretsManagerClient): ApiKeySource {
   let refreshing: Promise<string> | undefined;
-  const read = async (forceFetch: boolean) => keyOf(secretId, await getSecret<string>(secretId, { maxAge: maxAgeSeconds, forceFetch }));
+  const provider = client === undefined ? undefined : new SecretsProvider({ awsSdkV3Client: client });
+  const fetchSecret = (forceFetch: boolean): Promise<unknown> =>
+    provider === undefined
+      ? getSecret<string>(secretId, { maxAge: maxAgeSeconds, forceFetch })
+      : provider.get(secretId, { maxAge: maxAgeSeconds, forceFetch });
+  const read = async (forceFetch: boolean) => keyOf(secretId, await fetchSecret(forceFetch));
   return async (options) => {
     if (!options?.fresh) return read(false);
     refreshing ??= read(true).finally(() => (refreshing = undefined));

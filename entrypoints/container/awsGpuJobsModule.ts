@@ -1,6 +1,7 @@
 import { ContainerModule } from 'inversify';
 import { RunPodClient } from '../../adapters/runpod/RunPodClient.js';
 import { secretApiKey } from '../../adapters/runpod/secretApiKey.js';
+import { secretsManagerClient } from '../aws/secretsManagerClient.js';
 import { Callbacks } from './callbacksModule.js';
 
 export interface RunPodAccess {
@@ -16,7 +17,7 @@ export function runPodClient(access: RunPodAccess): RunPodClient {
   const { apiKey, apiKeySecretId } = access;
   return new RunPodClient({
     endpointUrl: access.endpointUrl,
-    apiKey: apiKey !== undefined ? async () => apiKey : secretApiKey(apiKeySecretId!),
+    apiKey: apiKey !== undefined ? async () => apiKey : secretApiKey(apiKeySecretId!, 300, secretsManagerClient()),
   });
 }
 

@@ -1,4 +1,5 @@
 import type { SQSBatchResponse } from 'aws-lambda';
+import { pastSoftDeadline } from '../../adapters/shared/deadline.js';
 import type { Log } from '../../application/ports/Log.js';
 import type { Metrics } from '../../application/ports/Metrics.js';
 
@@ -111,7 +112,9 @@ export async function processBatch(
   const one = async (message: SqsMessage): Promise<Disposition> => {
     let disposition: Disposition;
     try {
-      disposition = await handle(message);
+      // Past the invocation's soft deadline nothing new starts: the message goes back untouched,
+      // so the batch is answered before the function times out.
+      disposition = pastSoftDeadline() ? 'retry' : await handle(message);
     } catch (fault) {
       log.error('Error processing SQS message; it will be retried', {
         message_id: message.messageId,

@@ -1,5 +1,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
 
+/**
+ * API Gateway's integration timeout: after 29 s the client gets a 504 whatever the function
+ * does, so handlers behind it budget their outbound calls to answer before it.
+ */
+export const API_GATEWAY_TIMEOUT_MS = 29_000;
+
 /** Both API Gateway proxy event versions: REST API (v1) and HTTP API (v2). */
 export type HttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 export type HttpResponse = APIGatewayProxyResult;

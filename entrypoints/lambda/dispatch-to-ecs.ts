@@ -5,6 +5,7 @@ import { newContainer } from '../container/newContainer.js';
 import { Platform } from '../container/platformModule.js';
 import { systemPlatformModule } from '../container/systemPlatform.js';
 import { dispatchToEcsHandler } from '../handlers/dispatchToEcs.js';
+import { API_GATEWAY_TIMEOUT_MS } from '../http/apiGateway.js';
 import { lambdaPlatform } from '../runtime/lambdaPlatform.js';
 
 /** `subnet-a,subnet-b` → ['subnet-a', 'subnet-b']; blank → []. */
@@ -68,4 +69,5 @@ container.load(
 /** API Gateway `POST /jobs` (REST v1 / HTTP v2), SQS batches, and direct `{"url": …}` invocations (seed 004). */
 export const handler = platform.wrap(
   dispatchToEcsHandler(container.get(Dispatch.DispatchToEcs), container.get(Platform.Ids), platform.log, platform.metrics),
+  { budgetCapMs: API_GATEWAY_TIMEOUT_MS },
 );

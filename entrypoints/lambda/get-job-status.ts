@@ -4,6 +4,7 @@ import { awsJobsModule, awsOutputUrlsModule, JobApi, jobUseCasesModule } from '.
 import { newContainer } from '../container/newContainer.js';
 import { systemPlatformModule } from '../container/systemPlatform.js';
 import { getJobStatusHandler } from '../handlers/getJobStatus.js';
+import { API_GATEWAY_TIMEOUT_MS } from '../http/apiGateway.js';
 import { lambdaPlatform } from '../runtime/lambdaPlatform.js';
 
 const config = readConfig(
@@ -27,4 +28,4 @@ container.load(
 );
 
 /** API Gateway `GET /jobs/{jobId}` (seed 002). */
-export const handler = platform.wrap(getJobStatusHandler(container.get(JobApi.GetJobStatus), platform.log));
+export const handler = platform.wrap(getJobStatusHandler(container.get(JobApi.GetJobStatus), platform.log), { budgetCapMs: API_GATEWAY_TIMEOUT_MS });

@@ -5,6 +5,7 @@ import { Callbacks, callbackUseCasesModule } from '../container/callbacksModule.
 import { newContainer } from '../container/newContainer.js';
 import { systemPlatformModule } from '../container/systemPlatform.js';
 import { runPodWebhookHandler } from '../handlers/runPodWebhook.js';
+import { API_GATEWAY_TIMEOUT_MS } from '../http/apiGateway.js';
 import { lambdaPlatform } from '../runtime/lambdaPlatform.js';
 
 const config = readConfig(
@@ -21,4 +22,4 @@ container.load(
 );
 
 /** API Gateway `POST /webhook/{callback_token}` (seed 001). */
-export const handler = platform.wrap(runPodWebhookHandler(container.get(Callbacks.HandleRunPodWebhook), platform.log));
+export const handler = platform.wrap(runPodWebhookHandler(container.get(Callbacks.HandleRunPodWebhook), platform.log), { budgetCapMs: API_GATEWAY_TIMEOUT_MS });

@@ -4,6 +4,7 @@ import { awsJobQueueModule, awsJobsModule, JobApi, jobUseCasesModule } from '../
 import { newContainer } from '../container/newContainer.js';
 import { systemPlatformModule } from '../container/systemPlatform.js';
 import { submitJobHandler } from '../handlers/submitJob.js';
+import { API_GATEWAY_TIMEOUT_MS } from '../http/apiGateway.js';
 import { lambdaPlatform } from '../runtime/lambdaPlatform.js';
 
 const config = readConfig(
@@ -26,4 +27,6 @@ container.load(
 );
 
 /** API Gateway `POST /jobs` (seed 002). */
-export const handler = platform.wrap(submitJobHandler(container.get(JobApi.SubmitJob), platform.log));
+export const handler = platform.wrap(submitJobHandler(container.get(JobApi.SubmitJob), platform.log), {
+  budgetCapMs: API_GATEWAY_TIMEOUT_MS,
+});
