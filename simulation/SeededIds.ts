@@ -1,3 +1,4 @@
+import { tokenFor } from '../adapters/system/tokenFor.js';
 import type { Ids } from '../application/ports/Ids.js';
 import type { Prng } from './Prng.js';
 
@@ -13,5 +14,9 @@ export class SeededIds implements Ids {
     const h = this.prng.hex(16);
     const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  }
+
+  tokenFor(...parts: readonly string[]): string {
+    return tokenFor(...parts);
   }
 }

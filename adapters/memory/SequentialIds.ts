@@ -1,3 +1,4 @@
+import { tokenFor } from '../system/tokenFor.js';
 import type { Ids } from '../../application/ports/Ids.js';
 
 /** Deterministic ids: reproducible tests and seeded simulation runs. */
@@ -15,5 +16,9 @@ export class SequentialIds implements Ids {
     this.next += 1;
     const hex = this.next.toString(16).padStart(12, '0');
     return `00000000-0000-4000-8000-${hex}`;
+  }
+
+  tokenFor(...parts: readonly string[]): string {
+    return tokenFor(...parts);
   }
 }

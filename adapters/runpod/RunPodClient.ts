@@ -1,6 +1,14 @@
 import { err, ok, ResultAsync, type Result } from 'neverthrow';
-import type { GpuJobRejected, GpuJobRequest, GpuJobs, GpuJobStatus, GpuJobUnknown } from '../../application/ports/GpuJobs.js';
-import { REAL_RETRY_CLOCK, retryTransient, type RetryClock, type RetryPolicy } from '../shared/retryTransient.js';
+import type {
+  GpuJobRejected,
+  GpuJobRequest,
+  GpuJobs,
+  GpuJobStatus,
+  GpuJobSubmitError,
+  GpuJobUnknown,
+} from '../../application/ports/GpuJobs.js';
+import { callBudgetMs, callSignal, isDeadlineExceeded } from '../shared/deadline.js';
+import { backoffDelay, REAL_RETRY_CLOCK, retryTransient, type RetryClock, type RetryPolicy } from '../shared/retryTransient.js';
 import type { ApiKeySource } from './secretApiKey.js';
 
 export interface RunPodClientOptions {
@@ -11,27 +19,58 @@ export interface RunPodClientOptions {
    * `{ fresh: true }` once after RunPod answers 401/403 (see `secretApiKey`).
    */
   readonly apiKey: ApiKeySource;
+  /** One attempt's limit (default 10 s); the invocation's deadline cuts it shorter. */
   readonly timeoutMs?: number;
   readonly retry?: RetryPolicy;
   readonly clock?: RetryClock;
   readonly fetch?: typeof fetch;
 }
 
-/** RunPod kept failing in a way that may pass (429, 5xx, timeouts, network) after every attempt. */
+/** A status or cancel request kept failing in a way that may pass (429, 5xx, timeouts, network) after every attempt. */
 export class RunPodUnavailableError extends Error {
   override readonly name = 'RunPodUnavailableError';
 }
 
-/** One attempt's answer that another attempt may improve on. */
+/** One status/cancel attempt's answer that another attempt may improve on. */
 class PassingFailure extends Error {}
+
+/** The fetch itself failed (no HTTP answer); `cause` is what fetch threw. */
+class NoAnswer extends Error {}
 
 const RETRYABLE = (status: number) => status === 408 || status === 429 || status >= 500;
 
 /**
- * RunPod serverless over HTTP (`fetch`): a timeout per attempt, and retries on 429/5xx and
- * network faults with exponential backoff and full jitter. Other 4xx answers are the
- * caller's problem and come back as `GpuJobRejected`, not retried; a 404 from `/status` or
- * `/cancel` is `GpuJobUnknown`.
+ * Connection errors raised before a byte of the request left: the request surely did not
+ * reach RunPod. ECONNRESET and socket errors are not here: they can happen after sending.
+ */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** An attempt that failed without RunPod hearing of it: worth another attempt. */
+interface NotSent {
+  readonly sent: false;
+  readonly detail: string;
+}
+
+type Attempt = Result<{ id: string }, GpuJobSubmitError> | NotSent;
+
+/**
+ * RunPod serverless over HTTP (`fetch`). `POST /run` starts a job and has no idempotency key,
+ * so an attempt is repeated only when the request surely did not reach RunPod (refused
+ * connection, DNS, connect timeout, 429); a timeout, a 5xx or a connection lost after
+ * sending comes back as `GpuJobOutcomeUnknown` at once, never retried: repeating it could
+ * start a second GPU job writing the same output. Each attempt is cut by its own timeout and
+ * by the invocation's deadline; no backoff is slept that the deadline would not leave room for.
+ * `/status` and `/cancel` are safe to repeat: retried on 429/5xx and network faults with full
+ * jitter; a 404 from them is `GpuJobUnknown`. On 401/403 the key is read again past its cache
+ * and, if it was rotated, the request is sent once more (a refused request was not processed).
  */
 export class RunPodClient implements GpuJobs {
   private readonly timeoutMs: number;
@@ -41,31 +80,53 @@ export class RunPodClient implements GpuJobs {
 
   constructor(private readonly options: RunPodClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.retry = options.retry ?? { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 4_000 };
+    this.retry = options.retry ?? { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 2_000 };
     this.clock = options.clock ?? REAL_RETRY_CLOCK;
     this.fetch = options.fetch ?? globalThis.fetch;
   }
 
-  submit(request: GpuJobRequest): ResultAsync<{ readonly id: string }, GpuJobRejected> {
-    const body = JSON.stringify(request);
-    const attempts = retryTransient(() => this.attempt(body), (e) => e instanceof PassingFailure, this.retry, this.clock).catch(
-      (fault: unknown) => {
-        if (!(fault instanceof PassingFailure)) throw fault;
-        throw new RunPodUnavailableError(`RunPod unavailable after ${this.retry.maxAttempts} attempts: ${fault.message}`);
-      },
-    );
-    return new ResultAsync(attempts);
+  submit(request: GpuJobRequest): ResultAsync<{ readonly id: string }, GpuJobSubmitError> {
+    return new ResultAsync(this.attempts(JSON.stringify(request)));
   }
 
-  private async attempt(body: string): Promise<Result<{ id: string }, GpuJobRejected>> {
-    const response = await this.authorised((apiKey) => this.post(body, apiKey));
-    const text = await response.text();
+  private async attempts(body: string): Promise<Result<{ id: string }, GpuJobSubmitError>> {
+    for (let attempt = 1; ; attempt += 1) {
+      const outcome = await this.attempt(body);
+      if (!('sent' in outcome)) return outcome;
+      const delay = backoffDelay(attempt, this.retry, this.clock.random);
+      const budget = callBudgetMs();
+      // Another attempt needs the wait plus a fair chance to connect before the deadline.
+      const roomLeft = budget === undefined || budget > delay + 1_000;
+      if (attempt >= this.retry.maxAttempts || !roomLeft) {
+        return err({ type: 'GpuJobNotSubmitted', detail: `${outcome.detail} (after ${attempt} attempt${attempt > 1 ? 's' : ''})` });
+      }
+      await this.clock.sleep(delay);
+    }
+  }
+
+  private async attempt(body: string): Promise<Attempt> {
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.authorised((apiKey) => this.send(this.options.endpointUrl, 'POST', apiKey, body));
+      text = await response.text();
+    } catch (fault) {
+      if (fault instanceof KeyUnreadable) return err({ type: 'GpuJobNotSubmitted', detail: fault.message });
+      const cause = fault instanceof NoAnswer ? fault.cause : fault;
+      if (isDeadlineExceeded(cause)) return err({ type: 'GpuJobOutcomeUnknown', detail: 'no answer from RunPod: the invocation deadline passed' });
+      if (surelyNotSent(cause)) return { sent: false, detail: describe(cause) };
+      return err({ type: 'GpuJobOutcomeUnknown', detail: `no answer from RunPod: ${describe(cause)}` });
+    }
     if (response.ok) {
       const id = jobId(text);
-      if (id === undefined) throw new RunPodUnavailableError(`RunPod answered ${response.status} without a job id`);
+      if (id === undefined) return err({ type: 'GpuJobOutcomeUnknown', detail: `RunPod answered ${response.status} without a job id` });
       return ok({ id });
     }
-    if (RETRYABLE(response.status)) throw new PassingFailure(`HTTP ${response.status}: ${text.slice(0, 200)}`);
+    // 429: RunPod's rate limit turned the request away before it was processed.
+    if (response.status === 429) return { sent: false, detail: `HTTP 429: ${text.slice(0, 200)}` };
+    if (response.status === 408 || response.status >= 500) {
+      return err({ type: 'GpuJobOutcomeUnknown', detail: `HTTP ${response.status}: ${text.slice(0, 200)}` });
+    }
     return err({ type: 'GpuJobRejected', status: response.status, detail: text.slice(0, 500) });
   }
 
@@ -92,14 +153,19 @@ export class RunPodClient implements GpuJobs {
     return new URL(`${operation}/${encodeURIComponent(id)}`, this.options.endpointUrl).toString();
   }
 
-  /**
-   * A body-less request about one job, with the same timeout and retry discipline as a submit:
-   * both are safe to repeat (a status is a read; cancelling twice cancels once).
-   */
+  /** A body-less request about one job: safe to repeat (a status is a read; cancelling twice cancels once). */
   private request<T, E>(url: string, method: 'GET' | 'POST', read: (status: number, text: string) => Result<T, E>): ResultAsync<T, E> {
     const attempt = async (): Promise<Result<T, E>> => {
-      const response = await this.authorised((apiKey) => this.send(url, method, apiKey));
-      const text = await response.text();
+      let response: Response;
+      let text: string;
+      try {
+        response = await this.authorised((apiKey) => this.send(url, method, apiKey));
+        text = await response.text();
+      } catch (fault) {
+        const cause = fault instanceof NoAnswer ? fault.cause : fault;
+        if (fault instanceof KeyUnreadable || isDeadlineExceeded(cause)) throw cause;
+        throw new PassingFailure(describe(cause));
+      }
       if (RETRYABLE(response.status)) throw new PassingFailure(`HTTP ${response.status}: ${text.slice(0, 200)}`);
       return read(response.status, text);
     };
@@ -116,35 +182,61 @@ export class RunPodClient implements GpuJobs {
    * is real: it stands.
    */
   private async authorised(send: (apiKey: string) => Promise<Response>): Promise<Response> {
-    const key = await this.options.apiKey();
+    const key = await this.key();
     const first = await send(key);
     if (first.status !== 401 && first.status !== 403) return first;
-    const fresh = await this.options.apiKey({ fresh: true });
+    const fresh = await this.key({ fresh: true });
     if (fresh === key) return first;
     await first.body?.cancel();
     return send(fresh);
   }
 
-  private post(body: string, apiKey: string): Promise<Response> {
-    return this.send(this.options.endpointUrl, 'POST', apiKey, body);
+  private async key(options?: { readonly fresh?: boolean }): Promise<string> {
+    try {
+      return await this.options.apiKey(options);
+    } catch (fault) {
+      throw new KeyUnreadable(`the RunPod API key could not be read: ${describe(fault)}`);
+    }
   }
 
   private async send(url: string, method: 'GET' | 'POST', apiKey: string, body?: string): Promise<Response> {
     // fetch's own error for a bad header value quotes the value: the key would reach the log.
     if (!/^[\x21-\x7e]+$/.test(apiKey)) {
-      throw new Error('the RunPod API key holds characters an HTTP header cannot carry (the value is not shown)');
+      throw new KeyUnreadable('the RunPod API key holds characters an HTTP header cannot carry (the value is not shown)');
     }
+    const call = callSignal();
     try {
       return await this.fetch(url, {
         method,
         headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), authorization: `Bearer ${apiKey}` },
         ...(body === undefined ? {} : { body }),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), ...(call.signal ? [call.signal] : [])]),
       });
     } catch (fault) {
-      throw new PassingFailure(fault instanceof Error ? `${fault.name}: ${fault.message}` : String(fault));
+      throw new NoAnswer('no answer', { cause: call.signal?.aborted ? call.signal.reason : fault });
+    } finally {
+      call.done();
     }
   }
+}
+
+/** The key source failed: nothing was sent. */
+class KeyUnreadable extends Error {}
+
+/** Undici wraps the socket error: `TypeError('fetch failed', { cause: { code } })`. */
+function surelyNotSent(fault: unknown): boolean {
+  for (let e: unknown = fault, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function describe(fault: unknown): string {
+  if (!(fault instanceof Error)) return String(fault);
+  const cause = fault.cause instanceof Error ? ` (${(fault.cause as Error & { code?: string }).code ?? fault.cause.message})` : '';
+  return `${fault.name}: ${fault.message}${cause}`;
 }
 
 function rejected(status: number, text: string): GpuJobRejected {

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { tokenFor } from './tokenFor.js';
 import type { Ids } from '../../application/ports/Ids.js';
 
 export class CryptoIds implements Ids {
@@ -8,5 +9,9 @@ export class CryptoIds implements Ids {
 
   uuid(): string {
     return randomUUID();
+  }
+
+  tokenFor(...parts: readonly string[]): string {
+    return tokenFor(...parts);
   }
 }

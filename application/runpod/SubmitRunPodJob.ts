@@ -1,9 +1,9 @@
-import { err, errAsync, ok, ResultAsync, type Result } from 'neverthrow';
+import { err, errAsync, ok, okAsync, ResultAsync, type Result } from 'neverthrow';
 import { newCallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import { invalidField, type InvalidInput } from '../../domain/shared/InvalidInput.js';
-import type { CallbackMappings, CallbackTokenTaken } from '../ports/CallbackMappings.js';
+import type { CallbackMappings } from '../ports/CallbackMappings.js';
 import type { Clock } from '../ports/Clock.js';
-import type { GpuJobRejected, GpuJobRequest, GpuJobs } from '../ports/GpuJobs.js';
+import type { GpuJobNotSubmitted, GpuJobRejected, GpuJobRequest, GpuJobs, GpuJobSubmitError } from '../ports/GpuJobs.js';
 import type { Ids } from '../ports/Ids.js';
 import type { Log } from '../ports/Log.js';
 import type { Metrics } from '../ports/Metrics.js';
@@ -29,7 +29,10 @@ export interface SubmitRunPodJobOutput {
   readonly exec_id: string;
 }
 
-export type SubmitRunPodJobError = InvalidInput | GpuJobRejected | CallbackTokenTaken;
+export type SubmitRunPodJobError = InvalidInput | GpuJobRejected | GpuJobNotSubmitted;
+
+/** Domain separation for the callback token derived from a task token (see {@link SubmitRunPodJob}). */
+export const RUNPOD_CALLBACK_TOKEN_SCOPE = 'baton:runpod-callback:v1';
 
 /** Joins base and token with exactly one slash. */
 export function webhookUrl(base: string, callbackToken: string): string {
@@ -39,7 +42,19 @@ export function webhookUrl(base: string, callbackToken: string): string {
 /**
  * Seed 000, without its lost-completion race: the mapping is stored PENDING *before* RunPod
  * hears of the job, so a webhook that beats RunPod's answer still finds it. Presigning goes
- * first because it has no side effects; a RunPod failure removes the PENDING mapping again.
+ * first because it has no side effects.
+ *
+ * At most one RunPod job per task, however often the task is delivered: the callback token is
+ * derived from the task token (`Ids.tokenFor`), so a repeated delivery of the same task finds
+ * the mapping the first one stored and answers from it without posting again. What happens to
+ * the mapping depends on what RunPod's answer proves:
+ * - a job id: recorded; the task waits for the webhook.
+ * - a refusal, or a request that surely never arrived: no job exists, the mapping is deleted
+ *   and the task fails (`RunPodRejected` / `RunPodUnavailable`), so a retry starts clean.
+ * - no answer (timeout, 5xx, the deadline): a job may exist and will report to this very
+ *   callback token, so the mapping is kept and the task answered as submitted with an empty
+ *   `job_id`. The webhook, or the reconciler for a job that never arrived, settles the task;
+ *   the TTL removes what is left.
  *
  * @example
  * const out = await submit.execute(stepFunctionsEvent); // ok({ callback_token, job_id, … })
@@ -64,10 +79,17 @@ export class SubmitRunPodJob {
     if (bucket === undefined) return errAsync(invalidField('bucket', 'bucket is required (no BUCKET_NAME default is set)'));
 
     const log = this.log.with({ exec_id: input.exec_id, segment_filename: input.segment.filename });
-    const callbackToken = this.ids.secretToken();
+    const callbackToken = this.ids.tokenFor(RUNPOD_CALLBACK_TOKEN_SCOPE, input.task_token);
     const webhook = webhookUrl(this.settings.webhookBaseUrl, callbackToken);
     log.info('Generated callback token', { callback_token: callbackToken });
     log.info('Webhook URL', { webhook_url: webhook });
+    const output = (jobId: string): SubmitRunPodJobOutput => ({
+      callback_token: callbackToken,
+      job_id: jobId,
+      webhook_url: webhook,
+      segment_filename: input.segment.filename,
+      exec_id: input.exec_id,
+    });
 
     return this.urls
       .forSegment({
@@ -92,63 +114,82 @@ export class SubmitRunPodJob {
           webhook,
           ...policyOf(input.policy, this.settings.defaultPolicy),
         };
-        return this.mappings.create(mapping).andThen(() => this.submit(callbackToken, request, log));
-      })
-      .andThen((jobId) => {
-        log.info('RunPod job submitted successfully', { job_id: jobId });
-        this.metrics.count('RunPodJobsSubmitted');
-        return this.recordJobId(callbackToken, jobId, log).map(
-          (): SubmitRunPodJobOutput => ({
-            callback_token: callbackToken,
-            job_id: jobId,
-            webhook_url: webhook,
-            segment_filename: input.segment.filename,
-            exec_id: input.exec_id,
-          }),
-        );
+        return this.mappings
+          .create(mapping)
+          .map(() => true)
+          .orElse(() => okAsync(false))
+          .andThen((created): ResultAsync<string, SubmitRunPodJobError> =>
+            created ? new ResultAsync(this.submit(callbackToken, request, log)) : this.repeated(callbackToken, input.task_token, log),
+          )
+          .map(output);
       });
   }
 
-  /** Submits; on any failure, thrown or returned, the PENDING mapping is removed before the failure goes on. */
-  private submit(callbackToken: string, request: GpuJobRequest, log: Log): ResultAsync<string, GpuJobRejected> {
+  /** A repeated delivery of the task: answer from the stored mapping, never post again. */
+  private repeated(callbackToken: string, taskToken: string, log: Log): ResultAsync<string, never> {
+    return this.mappings.find(callbackToken).map((existing) => {
+      if (existing === undefined) throw new Error('the callback mapping vanished between create and read; retry');
+      // A SHA-256 collision between two task tokens: not something to handle, something to see.
+      if (existing.taskToken !== taskToken) throw new Error('the derived callback token belongs to another task');
+      log.info('Task delivered again: answering from its mapping', { status: existing.status, job_id: existing.jobId });
+      this.metrics.count('RunPodSubmitsReplayed');
+      return existing.jobId ?? '';
+    });
+  }
+
+  /**
+   * Submits and settles the mapping by what the answer proves (see the class comment).
+   * Resolves to the job id, `''` when RunPod's answer was lost.
+   */
+  private async submit(callbackToken: string, request: GpuJobRequest, log: Log): Promise<Result<string, SubmitRunPodJobError>> {
     const failed = async (error: string) => {
       log.error('Error submitting to RunPod', { error });
       this.metrics.count('RunPodSubmitFailures');
       await this.mappings.discardPending(callbackToken);
     };
-    const attempt = async (): Promise<Result<string, GpuJobRejected>> => {
-      let result: Result<{ readonly id: string }, GpuJobRejected>;
-      try {
-        result = await this.gpuJobs.submit(request);
-      } catch (fault) {
-        await failed(fault instanceof Error ? fault.message : String(fault));
-        throw fault;
-      }
-      if (result.isErr()) {
-        await failed(`${result.error.status} ${result.error.detail}`);
-        return err(result.error);
-      }
-      return ok(result.value.id);
-    };
-    return new ResultAsync(attempt());
+    let result: Result<{ readonly id: string }, GpuJobSubmitError>;
+    try {
+      result = await this.gpuJobs.submit(request);
+    } catch (fault) {
+      // Unknown: the job may exist. The mapping stays for its webhook (or the reconciler, or the TTL).
+      log.error('Error submitting to RunPod; the mapping is kept', { error: fault instanceof Error ? fault.message : String(fault) });
+      this.metrics.count('RunPodSubmitFailures');
+      throw fault;
+    }
+    if (result.isOk()) {
+      const jobId = result.value.id;
+      log.info('RunPod job submitted successfully', { job_id: jobId });
+      this.metrics.count('RunPodJobsSubmitted');
+      await this.recordJobId(callbackToken, jobId, log);
+      return ok(jobId);
+    }
+    const error = result.error;
+    switch (error.type) {
+      case 'GpuJobRejected':
+        await failed(`${error.status} ${error.detail}`);
+        return err(error);
+      case 'GpuJobNotSubmitted':
+        await failed(error.detail);
+        return err(error);
+      case 'GpuJobOutcomeUnknown':
+        log.warn('RunPod did not answer; the job may exist, so the mapping is kept for its webhook', { error: error.detail });
+        this.metrics.count('RunPodSubmitsUnconfirmed');
+        return ok('');
+    }
   }
 
   /**
    * The job id only helps tracing: the webhook works without it. So a failure here is
    * logged, not thrown — throwing would make Step Functions submit a second job.
    */
-  private recordJobId(callbackToken: string, jobId: string, log: Log): ResultAsync<void, never> {
-    const attempt = async (): Promise<Result<void, never>> => {
-      try {
-        const recorded = await this.mappings.recordJobId(callbackToken, jobId);
-        if (recorded.isOk()) log.info('Callback mapping stored successfully', { job_id: jobId });
-        else log.warn('Callback mapping vanished before the job id was recorded', { job_id: jobId });
-      } catch (fault) {
-        log.error('Could not record the RunPod job id', { job_id: jobId, error: String(fault) });
-      }
-      return ok(undefined);
-    };
-    return new ResultAsync(attempt());
+  private async recordJobId(callbackToken: string, jobId: string, log: Log): Promise<void> {
+    try {
+      const recorded = await this.mappings.recordJobId(callbackToken, jobId);
+      if (recorded.isOk()) log.info('Callback mapping stored successfully', { job_id: jobId });
+      else log.warn('Callback mapping vanished before the job id was recorded', { job_id: jobId });
+    } catch (fault) {
+      log.error('Could not record the RunPod job id', { job_id: jobId, error: String(fault) });
+    }
   }
 }
 

@@ -5,7 +5,8 @@ import { TaskError } from './taskError.js';
 /**
  * Step Functions task (`.waitForTaskToken`) → SubmitRunPodJob. Failures throw a TaskError
  * named for the state machine: `InvalidInput` (do not retry), `RunPodRejected` (do not
- * retry), `CallbackTokenTaken` (retry); faults throw as they are (retry).
+ * retry), `RunPodUnavailable` (nothing was started: retry); faults throw as they are (retry).
+ * A RunPod answer lost in flight is not a failure: the task waits for the job's webhook.
  */
 export function submitRunPodJobHandler(useCase: SubmitRunPodJob): (event: unknown) => Promise<SubmitRunPodJobOutput> {
   return async (event) => {
@@ -21,7 +22,7 @@ function toTaskError(error: SubmitRunPodJobError): TaskError {
       return new TaskError('InvalidInput', describeIssues(error), error.issues);
     case 'GpuJobRejected':
       return new TaskError('RunPodRejected', `RunPod refused the job (${error.status}): ${error.detail}`);
-    case 'CallbackTokenTaken':
-      return new TaskError('CallbackTokenTaken', 'a freshly generated callback token already existed; retry');
+    case 'GpuJobNotSubmitted':
+      return new TaskError('RunPodUnavailable', `RunPod could not be reached; no job was started (${error.detail})`);
   }
 }

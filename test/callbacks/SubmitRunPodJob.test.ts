@@ -73,7 +73,7 @@ describe('SubmitRunPodJob', () => {
     const h = callbackHarness({ defaultPolicy: { executionTimeout: 600_000, ttl: 3_600_000 } });
 
     await h.submit.execute(event());
-    await h.submit.execute(event({ policy: { executionTimeout: 120_000 } }));
+    await h.submit.execute(event({ task_token: 'another-task', policy: { executionTimeout: 120_000 } }));
 
     expect(h.gpuJobs.jobs.map((j) => j.request.policy)).toEqual([
       { executionTimeout: 600_000, ttl: 3_600_000 },
@@ -112,12 +112,76 @@ describe('SubmitRunPodJob', () => {
     expect(h.log.messages()).toContain('Error submitting to RunPod');
   });
 
-  it('leaves no PENDING mapping behind when RunPod is unreachable, and throws so Step Functions retries', async () => {
+  it('leaves no PENDING mapping behind when RunPod surely never got the request', async () => {
     const h = callbackHarness();
-    h.gpuJobs.failNextWith(new Error('RunPod unavailable after 3 attempts'));
+    h.gpuJobs.unreachableNext();
 
-    await expect(h.submit.execute(event())).rejects.toThrow('RunPod unavailable');
+    const result = await h.submit.execute(event());
+
+    expect(result).toEqual(err({ type: 'GpuJobNotSubmitted', detail: 'connect ECONNREFUSED' }));
     expect(h.mappings.all()).toEqual([]);
+  });
+
+  it('keeps the mapping when RunPod took the job but its answer was lost, and answers the task as submitted', async () => {
+    const h = callbackHarness();
+    h.gpuJobs.loseNextAnswer();
+
+    const out = (await h.submit.execute(event()))._unsafeUnwrap();
+
+    expect(out.job_id).toBe('');
+    expect(h.mappings.all()).toEqual([expect.objectContaining({ callbackToken: out.callback_token, status: 'PENDING' })]);
+    expect(h.metrics.get('RunPodSubmitsUnconfirmed')).toBe(1);
+  });
+
+  it('keeps the mapping on an unknown fault (the job may exist) and throws', async () => {
+    const h = callbackHarness();
+    h.gpuJobs.failNextWith(new Error('socket hang up'));
+
+    await expect(h.submit.execute(event())).rejects.toThrow('socket hang up');
+    expect(h.mappings.all()).toEqual([expect.objectContaining({ status: 'PENDING' })]);
+  });
+
+  it('answers a repeated delivery of the same task from its mapping: one RunPod job, the same callback token', async () => {
+    const h = callbackHarness();
+
+    const first = (await h.submit.execute(event()))._unsafeUnwrap();
+    const again = (await h.submit.execute(event()))._unsafeUnwrap();
+
+    expect(again).toEqual(first);
+    expect(h.gpuJobs.jobs).toHaveLength(1);
+  });
+
+  it('never posts again for a task whose first submit lost its answer: the job that may exist reports to the same token', async () => {
+    const h = callbackHarness();
+    h.gpuJobs.loseNextAnswer();
+    const first = (await h.submit.execute(event()))._unsafeUnwrap();
+
+    const again = (await h.submit.execute(event()))._unsafeUnwrap();
+
+    expect(again).toEqual(first);
+    expect(h.gpuJobs.jobs).toHaveLength(1);
+    expect(h.gpuJobs.jobs[0]!.request.webhook).toBe(first.webhook_url);
+  });
+
+  it('submits afresh after a definite refusal removed the mapping', async () => {
+    const h = callbackHarness();
+    h.gpuJobs.unreachableNext();
+    await h.submit.execute(event());
+
+    const retried = (await h.submit.execute(event()))._unsafeUnwrap();
+
+    expect(retried.job_id).toBe('runpod-job-1');
+    expect(h.gpuJobs.jobs).toHaveLength(1);
+  });
+
+  it('gives different tasks different callback tokens', async () => {
+    const h = callbackHarness();
+
+    const a = (await h.submit.execute(event({ task_token: 'task-a' })))._unsafeUnwrap();
+    const b = (await h.submit.execute(event({ task_token: 'task-b' })))._unsafeUnwrap();
+
+    expect(a.callback_token).not.toBe(b.callback_token);
+    expect(a.callback_token).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('logs the seed key messages, with tokens only as fingerprints', async () => {

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuJobRequest, GpuJobs, GpuJobStatus } from '../../application/ports/GpuJobs.js';
 import { InMemoryGpuJobs } from '../../adapters/memory/InMemoryGpuJobs.js';
 import { RunPodClient } from '../../adapters/runpod/RunPodClient.js';
-import { startFakeRunPod, type FakeRunPod } from '../support/fakeRunPod.js';
+import { withDeadline } from '../../adapters/shared/deadline.js';
+import { closedPort, startFakeRunPod, type FakeRunPod } from '../support/fakeRunPod.js';
 
 interface Harness {
   readonly jobs: GpuJobs;
@@ -130,9 +131,9 @@ describe('RunPodClient', () => {
     expect(runpod.received[start]!.authorization).toBe('Bearer rp-secret-key');
   });
 
-  it('retries 429 and 5xx answers, then succeeds', async () => {
+  it('retries a 429 (turned away before processing), then succeeds', async () => {
     const start = runpod.received.length;
-    runpod.queue({ status: 429, body: 'slow down' }, { status: 503, body: 'busy' });
+    runpod.queue({ status: 429, body: 'slow down' }, { status: 429, body: 'slow down' });
 
     const submitted = await client().submit(request);
 
@@ -140,9 +141,27 @@ describe('RunPodClient', () => {
     expect(runpod.received.length - start).toBe(3);
   });
 
-  it('waits with exponential backoff and full jitter between attempts', async () => {
+  it('never repeats a request that may have arrived: a 5xx is GpuJobOutcomeUnknown after one attempt', async () => {
+    const start = runpod.received.length;
+    runpod.queue({ status: 502, body: 'bad gateway' });
+
+    expect(await client().submit(request)).toEqual(err({ type: 'GpuJobOutcomeUnknown', detail: 'HTTP 502: bad gateway' }));
+    expect(runpod.received.length - start).toBe(1);
+  });
+
+  it('never repeats a request that timed out: GpuJobOutcomeUnknown after one attempt', async () => {
+    const start = runpod.received.length;
+    runpod.queue('hang');
+
+    const submitted = await client({ timeoutMs: 200 }).submit(request);
+
+    expect(submitted.isErr() && submitted.error.type).toBe('GpuJobOutcomeUnknown');
+    expect(runpod.received.length - start).toBe(1);
+  });
+
+  it('waits with exponential backoff and full jitter between attempts that surely did not arrive', async () => {
     const waits: number[] = [];
-    runpod.queue({ status: 500 }, { status: 500 });
+    runpod.queue({ status: 429 }, { status: 429 });
 
     await client({
       clock: { sleep: async (ms) => void waits.push(ms), random: () => 0.5 },
@@ -152,18 +171,50 @@ describe('RunPodClient', () => {
     expect(waits).toEqual([50, 100]);
   });
 
-  it('throws RunPodUnavailableError when every attempt fails', async () => {
-    runpod.queue({ status: 502 }, { status: 502 }, { status: 502 });
+  it('retries a refused connection, then reports GpuJobNotSubmitted', async () => {
+    const closed = await closedPort();
+    let calls = 0;
+    const counting: typeof fetch = (input, init) => {
+      calls += 1;
+      return fetch(input, init);
+    };
 
-    await expect(client().submit(request)).rejects.toThrow(/RunPod unavailable after 3 attempts: HTTP 502/);
+    const submitted = await client({ endpointUrl: `http://127.0.0.1:${closed}/run`, fetch: counting }).submit(request);
+
+    expect(submitted.isErr() && submitted.error.type).toBe('GpuJobNotSubmitted');
+    expect(calls).toBe(3);
   });
 
-  it('gives up on an attempt that does not answer within the timeout', async () => {
+  it('reports an unreadable API key as GpuJobNotSubmitted without calling RunPod', async () => {
+    const start = runpod.received.length;
+
+    const submitted = await client({ apiKey: async () => Promise.reject(new Error('AccessDenied')) }).submit(request);
+
+    expect(submitted.isErr() && submitted.error.type).toBe('GpuJobNotSubmitted');
+    expect(runpod.received.length - start).toBe(0);
+  });
+
+  it('cuts a hung request at the invocation deadline, whatever its own timeout', async () => {
     runpod.queue('hang');
+    const started = Date.now();
 
-    const submitted = await client({ timeoutMs: 200 }).submit(request);
+    const submitted = await withDeadline({ softAt: started + 300, hardAt: started + 600 }, () => client({ timeoutMs: 60_000 }).submit(request));
 
-    expect(submitted.isOk()).toBe(true);
+    expect(submitted).toEqual(err({ type: 'GpuJobOutcomeUnknown', detail: 'no answer from RunPod: the invocation deadline passed' }));
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('does not sleep a backoff the deadline leaves no room for', async () => {
+    const closed = await closedPort();
+    const waits: number[] = [];
+    const now = Date.now();
+
+    const submitted = await withDeadline({ softAt: now + 500, hardAt: now + 1_000 }, () =>
+      client({ endpointUrl: `http://127.0.0.1:${closed}/run`, clock: { sleep: async (ms) => void waits.push(ms), random: () => 0.5 } }).submit(request),
+    );
+
+    expect(submitted.isErr() && submitted.error.type).toBe('GpuJobNotSubmitted');
+    expect(waits).toEqual([]);
   });
 
   it('reads /status/{id} and posts /cancel/{id} beside the /run URL, with the key', async () => {

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 
 type Answer = { status: number; body?: string } | 'hang';
 
@@ -84,4 +85,14 @@ export async function startFakeRunPod(): Promise<FakeRunPod> {
       }),
   };
   return fake;
+}
+
+/** A local port nobody listens on (bound, then closed): connecting to it is refused at once. */
+export async function closedPort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
