@@ -1,5 +1,5 @@
 import { errAsync, type ResultAsync } from 'neverthrow';
-import { transition, type Job, type JobChange, type JobStatus } from '../../domain/jobs/Job.js';
+import { mayApplyLater, transition, type Job, type JobChange, type JobStatus } from '../../domain/jobs/Job.js';
 import type { Clock } from '../ports/Clock.js';
 import type { JobNotFound, Jobs } from '../ports/Jobs.js';
 import type { Log } from '../ports/Log.js';
@@ -16,6 +16,8 @@ export interface JobStatusRefused {
   readonly jobId: string;
   readonly requested: JobStatus;
   readonly current: Job;
+  /** The report overtook one still on the way and may apply after it: deliver it again, do not drop it. */
+  readonly mayApplyLater: boolean;
 }
 
 /** Other writers kept changing the job while this one retried; nothing was written. Safe to retry. */
@@ -66,7 +68,11 @@ export class UpdateJobStatus {
       })
       .mapErr((error) => {
         if (error.type === 'JobStatusRefused') {
-          log.warn('Job status update refused', { from: error.current.status, requested: error.requested });
+          log.warn('Job status update refused', {
+            from: error.current.status,
+            requested: error.requested,
+            may_apply_later: error.mayApplyLater,
+          });
           this.metrics.count('JobStatusRefused');
         }
         return error;
@@ -76,7 +82,13 @@ export class UpdateJobStatus {
   private apply(job: Job, change: JobChange, round: number): ResultAsync<Job, UpdateJobStatusError> {
     const next = transition(job, change, this.clock.now());
     if (next.isErr()) {
-      return errAsync({ type: 'JobStatusRefused', jobId: job.jobId, requested: change.status, current: job });
+      return errAsync({
+        type: 'JobStatusRefused',
+        jobId: job.jobId,
+        requested: change.status,
+        current: job,
+        mayApplyLater: mayApplyLater(job, change, next.error),
+      });
     }
     return this.jobs.update(job, next.value).orElse((lost): ResultAsync<Job, UpdateJobStatusError> => {
       switch (lost.type) {

@@ -21,11 +21,15 @@ export type JobStatus = 'submitted' | 'processing' | 'retrying' | 'completed' | 
  */
 export type JobEvent = 'start' | 'complete' | 'retry' | 'exhaust' | 'fail';
 
-/** The whole status machine. Nothing leaves `completed` or `failed`. */
+/**
+ * The whole status machine. Nothing leaves `completed` or `failed`. A completion is taken from
+ * any non-final status: on an unordered queue it can overtake the `processing` report of its
+ * own attempt (or of a retry), and a final outcome must never be refused for arriving early.
+ */
 export const JOB_TRANSITIONS: TransitionTable<JobStatus, JobEvent> = {
-  submitted: { start: 'processing', fail: 'failed' },
+  submitted: { start: 'processing', complete: 'completed', fail: 'failed' },
   processing: { start: 'processing', complete: 'completed', retry: 'retrying', exhaust: 'failed', fail: 'failed' },
-  retrying: { start: 'processing', exhaust: 'failed', fail: 'failed' },
+  retrying: { start: 'processing', complete: 'completed', exhaust: 'failed', fail: 'failed' },
   completed: {},
   failed: {},
 };
@@ -138,7 +142,24 @@ export interface StaleAttempt {
   readonly current: number;
 }
 
-export type JobTransitionError = IllegalTransition<JobStatus, JobEvent> | StaleAttempt;
+/** The report is about an attempt the job has not seen start yet (its `processing` is still on the way). */
+export interface AttemptNotStarted {
+  readonly type: 'AttemptNotStarted';
+  readonly attempt: number;
+  readonly current: number;
+}
+
+export type JobTransitionError = IllegalTransition<JobStatus, JobEvent> | StaleAttempt | AttemptNotStarted;
+
+/**
+ * Whether a refused change could still apply once reports still on the way have arrived: a
+ * `retrying` that overtook its attempt's `processing` (the job is still `submitted`, or at an
+ * older attempt). Such a report must be delivered again, not dropped; any other refusal is final.
+ */
+export function mayApplyLater(job: Job, change: JobChange, refusal: JobTransitionError): boolean {
+  if (isFinal(job.status) || change.status !== 'retrying') return false;
+  return refusal.type === 'AttemptNotStarted' || job.status === 'submitted';
+}
 
 /** The event a change means for this job: a retry with no attempts left is an exhaustion. */
 export function eventFor(job: Job, change: JobChange): JobEvent {
@@ -165,6 +186,10 @@ export function eventFor(job: Job, change: JobChange): JobEvent {
 export function transition(job: Job, change: JobChange, now: Date): Result<Job, JobTransitionError> {
   if (change.status !== 'processing' && change.attempt !== undefined && change.attempt < job.attempts) {
     return err({ type: 'StaleAttempt', attempt: change.attempt, current: job.attempts });
+  }
+  // A retry of an attempt not yet started here would mark the wrong attempt; final reports apply at once.
+  if (change.status === 'retrying' && change.attempt !== undefined && change.attempt > job.attempts && !isFinal(job.status)) {
+    return err({ type: 'AttemptNotStarted', attempt: change.attempt, current: job.attempts });
   }
   const event = eventFor(job, change);
   const to = nextStatus(JOB_TRANSITIONS, job.status, event);

@@ -28,12 +28,12 @@ function modelNext(m: Pick<Model, 'status' | 'attempts' | 'maxAttempts'>, reques
   const left = m.attempts < m.maxAttempts;
   switch (m.status) {
     case 'submitted':
-      return requested === 'processing' || requested === 'failed' ? requested : undefined;
+      return requested === 'processing' || requested === 'failed' || requested === 'completed' ? requested : undefined;
     case 'processing':
       if (requested === 'retrying') return left ? 'retrying' : 'failed';
       return requested === 'submitted' ? undefined : requested;
     case 'retrying':
-      if (requested === 'processing' || requested === 'failed') return requested;
+      if (requested === 'processing' || requested === 'failed' || requested === 'completed') return requested;
       return requested === 'retrying' && !left ? 'failed' : undefined;
     case 'completed':
     case 'failed':

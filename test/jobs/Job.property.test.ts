@@ -22,12 +22,14 @@ type Outcome = JobStatus | 'illegal';
 const EXPECTED: Record<string, Outcome | ((attemptsLeft: boolean) => Outcome)> = {
   'submitted>processing': 'processing',
   'submitted>failed': 'failed',
+  'submitted>completed': 'completed',
   'processing>processing': 'processing',
   'processing>completed': 'completed',
   'processing>failed': 'failed',
   'processing>retrying': (left) => (left ? 'retrying' : 'failed'),
   'retrying>processing': 'processing',
   'retrying>failed': 'failed',
+  'retrying>completed': 'completed',
   'retrying>retrying': (left) => (left ? 'illegal' : 'failed'),
 };
 

@@ -10,6 +10,7 @@ import { SequentialIds } from '../../adapters/memory/SequentialIds.js';
 import { getJobStatusHandler } from '../../entrypoints/handlers/getJobStatus.js';
 import { submitJobHandler } from '../../entrypoints/handlers/submitJob.js';
 import { updateJobStatusHandler } from '../../entrypoints/handlers/updateJobStatus.js';
+import { withDeadline } from '../../adapters/shared/deadline.js';
 import { httpApiEvent, restApiEvent } from '../support/apiGatewayEvents.js';
 import { aSpec } from './builders.js';
 import { jobsWorld } from './world.js';
@@ -96,5 +97,62 @@ describe('update-job-status handler (SQS)', () => {
     expect(standard).toEqual({ batchItemFailures: [{ itemIdentifier: 'a' }] });
     expect(fifo).toEqual({ batchItemFailures: [{ itemIdentifier: 'c' }, { itemIdentifier: 'd' }] });
     expect((await w.jobs.get(job.jobId))._unsafeUnwrap()?.status).toBe('processing');
+  });
+
+  it('never drops a completion for arriving before a redelivered processing', async () => {
+    const w = jobsWorld();
+    const { job } = (await w.submit.execute({ spec: aSpec() }))._unsafeUnwrap();
+    const handler = updateJobStatusHandler(w.update, w.log, w.metrics);
+    const completed = { jobId: job.jobId, status: 'completed', output: { s3Uri: 's3://outputs/v.mp4' } };
+
+    const first = await handler({ Records: [record('done', completed)] } as never);
+    const late = await handler({ Records: [record('started', { jobId: job.jobId, status: 'processing' })] } as never);
+
+    expect(first).toEqual({ batchItemFailures: [] });
+    expect(late).toEqual({ batchItemFailures: [] });
+    expect((await w.jobs.get(job.jobId))._unsafeUnwrap()).toMatchObject({ status: 'completed', output: { s3Uri: 's3://outputs/v.mp4' } });
+  });
+
+  it('returns a retrying that overtook its processing to the queue, and applies it once the processing arrived', async () => {
+    const w = jobsWorld();
+    const { job } = (await w.submit.execute({ spec: aSpec() }))._unsafeUnwrap();
+    const handler = updateJobStatusHandler(w.update, w.log, w.metrics);
+    const retrying = { jobId: job.jobId, status: 'retrying', attempt: 1, error: { message: 'throttled' } };
+
+    const early = await handler({ Records: [record('retry-1', retrying)] } as never);
+    await handler({ Records: [record('start-1', { jobId: job.jobId, status: 'processing' })] } as never);
+    const again = await handler({ Records: [record('retry-1', retrying)] } as never);
+
+    expect(early).toEqual({ batchItemFailures: [{ itemIdentifier: 'retry-1' }] });
+    expect(again).toEqual({ batchItemFailures: [] });
+    expect((await w.jobs.get(job.jobId))._unsafeUnwrap()).toMatchObject({ status: 'retrying', attempts: 1 });
+  });
+
+  it('returns a retrying of an attempt not yet started here, so it cannot mark the attempt before it', async () => {
+    const w = jobsWorld();
+    const { job } = (await w.submit.execute({ spec: aSpec() }))._unsafeUnwrap();
+    await w.update.execute({ jobId: job.jobId, change: { status: 'processing' } });
+    const handler = updateJobStatusHandler(w.update, w.log, w.metrics);
+
+    const ahead = await handler({
+      Records: [record('retry-2', { jobId: job.jobId, status: 'retrying', attempt: 2, error: { message: 'oom' } })],
+    } as never);
+
+    expect(ahead).toEqual({ batchItemFailures: [{ itemIdentifier: 'retry-2' }] });
+    expect((await w.jobs.get(job.jobId))._unsafeUnwrap()).toMatchObject({ status: 'processing', attempts: 1 });
+  });
+
+  it('returns every message not started by the soft deadline, untried', async () => {
+    const w = jobsWorld();
+    const { job } = (await w.submit.execute({ spec: aSpec() }))._unsafeUnwrap();
+    const handler = updateJobStatusHandler(w.update, w.log, w.metrics);
+    const past = Date.now() - 1;
+
+    const r = await withDeadline({ softAt: past, hardAt: past + 60_000 }, () =>
+      handler({ Records: [record('late', { jobId: job.jobId, status: 'processing' })] } as never),
+    );
+
+    expect(r).toEqual({ batchItemFailures: [{ itemIdentifier: 'late' }] });
+    expect((await w.jobs.get(job.jobId))._unsafeUnwrap()?.status).toBe('submitted');
   });
 });
