@@ -1,3 +1,5 @@
+import { isDeadlineExceeded, pastSoftDeadline } from './deadline.js';
+
 /** How often and how patiently a transient fault is retried. */
 export interface RetryPolicy {
   /** Calls in all, the first included. */
@@ -31,7 +33,8 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
 
 /**
  * Calls `call` until it succeeds, throws a fault `isTransient` does not accept, or
- * `maxAttempts` calls have failed; then rethrows the last fault. `onRetry` sees each retried fault.
+ * `maxAttempts` calls have failed, or the invocation's soft deadline has passed; then rethrows
+ * the last fault. `onRetry` sees each retried fault.
  *
  * @example
  * const out = await retryTransient(() => client.send(cmd), isThrottling, DEFAULT_RETRY_POLICY);
@@ -47,7 +50,8 @@ export async function retryTransient<T>(
     try {
       return await call();
     } catch (error) {
-      if (attempt >= policy.maxAttempts || !isTransient(error)) throw error;
+      // Past the deadline nothing is retried: what is left of the budget is for clean-up.
+      if (attempt >= policy.maxAttempts || !isTransient(error) || isDeadlineExceeded(error) || pastSoftDeadline()) throw error;
       onRetry(error, attempt);
       await clock.sleep(backoffDelay(attempt, policy, clock.random));
     }
