@@ -1,5 +1,11 @@
-import { RunInstancesCommand, type EC2Client, type RunInstancesCommandInput, type TagSpecification } from '@aws-sdk/client-ec2';
-import { err, ok, ResultAsync } from 'neverthrow';
+import {
+  DescribeInstancesCommand,
+  RunInstancesCommand,
+  type EC2Client,
+  type RunInstancesCommandInput,
+  type TagSpecification,
+} from '@aws-sdk/client-ec2';
+import { err, ok, okAsync, ResultAsync } from 'neverthrow';
 import type {
   LaunchedInstance,
   SpotCapacityUnavailable,
@@ -52,6 +58,29 @@ export class Ec2SpotInstances implements SpotInstances {
       },
     );
     return new ResultAsync(sent);
+  }
+
+  findLaunched(clientTokens: readonly string[]): ResultAsync<LaunchedInstance | undefined, never> {
+    if (clientTokens.length === 0) return okAsync(undefined);
+    const described = this.ec2
+      .send(
+        new DescribeInstancesCommand({
+          Filters: [
+            { Name: 'client-token', Values: [...clientTokens] },
+            { Name: 'instance-state-name', Values: ['pending', 'running'] },
+          ],
+        }),
+      )
+      .then((response) => {
+        const instance = (response.Reservations ?? []).flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId);
+        if (!instance?.InstanceId) return undefined;
+        return {
+          instanceId: instance.InstanceId,
+          instanceType: instance.InstanceType ?? '',
+          spotRequestId: instance.SpotInstanceRequestId ?? '',
+        };
+      });
+    return ResultAsync.fromSafePromise(described);
   }
 }
 

@@ -26,7 +26,8 @@ export class InMemorySpotInstances implements SpotInstances {
   readonly instances: SpotInstance[] = [];
   /** Every launch call, refused or not, in order: `c5.2xlarge@subnet-a`. */
   readonly attempts: string[] = [];
-  private readonly refusals: Refusal[] = [];
+  /** Pools told to refuse; clear it to give them capacity again. */
+  readonly refusals: Refusal[] = [];
   private readonly byClientToken = new Map<string, SpotInstance>();
   private fault: Error | undefined;
   private readonly listeners: ((launched: SpotInstance) => void)[] = [];
@@ -46,6 +47,11 @@ export class InMemorySpotInstances implements SpotInstances {
   onLaunch(listener: (launched: SpotInstance) => void): this {
     this.listeners.push(listener);
     return this;
+  }
+
+  findLaunched(clientTokens: readonly string[]): ResultAsync<LaunchedInstance | undefined, never> {
+    const found = clientTokens.map((token) => this.byClientToken.get(token)).find((i) => i !== undefined);
+    return okAsync(found?.instance);
   }
 
   launch(request: SpotLaunchRequest): ResultAsync<LaunchedInstance, SpotCapacityUnavailable> {

@@ -34,12 +34,16 @@ export class InMemoryStepFunctions implements TaskTokens {
   /** Every SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat call, including refused ones. */
   readonly calls = { succeed: 0, fail: 0, heartbeat: 0 };
 
-  constructor(private readonly clock: Clock) {}
+  /** `namespace` keeps tokens of several instances apart where they share a store, as real tokens are unique. */
+  constructor(
+    private readonly clock: Clock,
+    private readonly namespace = '',
+  ) {}
 
   /** A task starts waiting (`.waitForTaskToken`); returns its token, opaque like the real ones. */
   startTask(options: { execution?: string; timeoutSeconds?: number; heartbeatSeconds?: number } = {}): string {
     this.issued += 1;
-    const token = `AQCEAAAAKgAAAA${this.issued.toString(36).padStart(8, '0')}${'x'.repeat(48)}`;
+    const token = `AQCEAAAAKgAAAA${this.namespace}${this.issued.toString(36).padStart(8, '0')}${'x'.repeat(48)}`;
     const now = this.clock.now().getTime();
     this.tasks.set(token, {
       token,

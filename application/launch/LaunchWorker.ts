@@ -24,6 +24,10 @@ export type WorkerReportChannel =
   | { readonly kind: 'callbacksTable'; readonly tableName: string; readonly mappings: CallbackMappings }
   | { readonly kind: 'taskTokenInUserData' };
 
+/** Domain separation for the tokens derived from a task token (see {@link LaunchWorker}). */
+export const WORKER_CALLBACK_TOKEN_SCOPE = 'baton:worker-callback:v1';
+export const EC2_CLIENT_TOKEN_SCOPE = 'baton:ec2-launch:v1';
+
 /** The Step Functions task input (seed 003): `{"job_id", "task_token"}`. */
 export const LaunchWorkerInputSchema = v.object({
   job_id: v.pipe(
@@ -59,8 +63,15 @@ export type LaunchWorkerError = InvalidInput | SpotCapacityExhausted;
  * Launches one Spot worker (renderer or uploader) for a pipeline job that waits with
  * `.waitForTaskToken`. The callback mapping is stored before the launch, so a worker that
  * boots and reports at once always finds it; the configured pools are tried in order, each
- * capacity refusal logged; when none has capacity, or an unknown fault interrupts, the unused
- * mapping is discarded.
+ * capacity refusal logged; when none has capacity the unused mapping is discarded.
+ *
+ * At most one instance per task, however often it is delivered: the EC2 client token of each
+ * pool is derived from what identifies the work (role, task token, instance type, subnet), and
+ * the callback token from role and task token. A repeated delivery finds the mapping, asks EC2
+ * for an instance launched with any of the task's client tokens (the first answer may have
+ * been lost in any pool), and adopts it; else it launches with the same tokens, and EC2 answers
+ * a token it already launched with that instance. An unknown fault keeps the mapping: the
+ * instance it may have started reports through it.
  *
  * @example
  * const r = await launchWorker.execute({ job_id: 'job-abc123', task_token });
@@ -84,76 +95,98 @@ export class LaunchWorker {
   }
 
   private async launch(jobId: string, taskToken: string, executionArn?: string): Promise<Result<LaunchedWorker, LaunchWorkerError>> {
-    const log = this.log.with({ job_id: jobId, role: this.settings.role });
-    const credential = await this.credential(jobId, taskToken, executionArn);
+    const role = this.settings.role;
+    const log = this.log.with({ job_id: jobId, role });
+    const { credential, repeated } = await this.credential(jobId, taskToken, executionArn);
+    // Only a definite "nothing launched" may remove the mapping; a fault may have launched an
+    // instance that will report through it, so it stays (the TTL removes it otherwise).
     const discard = async () => {
       if (this.channel.kind === 'callbacksTable' && credential.kind === 'callback') {
         await this.channel.mappings.discardPending(credential.callbackToken);
       }
     };
-    try {
-      const plan = planLaunch(this.settings, jobId, credential, executionArn);
-      if (plan.isErr()) {
-        await discard();
-        return err(plan.error);
-      }
-      const { placements, ...launch } = plan.value;
-      const refused: LaunchAttempt[] = [];
-      for (const placement of placements) {
-        const launched = await this.spot.launch({
-          amiId: launch.amiId,
-          instanceType: placement.instanceType,
-          subnetId: placement.subnetId,
-          securityGroupIds: launch.securityGroupIds,
-          iamInstanceProfile: launch.iamInstanceProfile,
-          userData: launch.userData,
-          tags: launch.tags,
-          clientToken: this.ids.uuid(),
-        });
-        if (launched.isOk()) {
-          const { instanceId, instanceType, spotRequestId } = launched.value;
-          log.info('Spot instance launched', {
-            instance_id: instanceId,
-            instance_type: instanceType,
-            subnet_id: placement.subnetId,
-            spot_request_id: spotRequestId,
-            attempt: refused.length + 1,
-            credential: credential.kind,
-          });
-          this.metrics.count('WorkersLaunched');
-          return ok({ jobId, instanceId, instanceType, spotRequestId, refusedAttempts: refused });
-        }
-        const attempt = { ...placement, code: launched.error.code, message: launched.error.message };
-        refused.push(attempt);
-        this.metrics.count('SpotCapacityRefusals');
-        log.warn('Spot capacity unavailable, trying the next pool', {
-          instance_type: attempt.instanceType,
-          subnet_id: attempt.subnetId,
-          code: attempt.code,
-          error_message: attempt.message,
-          attempt: refused.length,
-          pools: placements.length,
-        });
-      }
-      log.error('No Spot capacity in any configured pool', { attempts: describeAttempts(refused) });
-      this.metrics.count('SpotCapacityExhausted');
+    const plan = planLaunch(this.settings, jobId, credential, executionArn);
+    if (plan.isErr()) {
       await discard();
-      return err({ type: 'SpotCapacityExhausted', attempts: refused });
-    } catch (fault) {
-      await discard();
-      throw fault;
+      return err(plan.error);
     }
+    const { placements, ...launch } = plan.value;
+    const tokens = placements.map((p) => this.ids.tokenFor(EC2_CLIENT_TOKEN_SCOPE, role, taskToken, p.instanceType, p.subnetId));
+    if (repeated) {
+      const found = await this.spot.findLaunched(tokens);
+      if (found.isOk() && found.value !== undefined) {
+        const { instanceId, instanceType, spotRequestId } = found.value;
+        log.info('Task delivered again: its worker is already launched', { instance_id: instanceId, instance_type: instanceType });
+        this.metrics.count('WorkerLaunchesReplayed');
+        return ok({ jobId, instanceId, instanceType, spotRequestId, refusedAttempts: [] });
+      }
+    }
+    const refused: LaunchAttempt[] = [];
+    for (const [i, placement] of placements.entries()) {
+      const launched = await this.spot.launch({
+        amiId: launch.amiId,
+        instanceType: placement.instanceType,
+        subnetId: placement.subnetId,
+        securityGroupIds: launch.securityGroupIds,
+        iamInstanceProfile: launch.iamInstanceProfile,
+        userData: launch.userData,
+        tags: launch.tags,
+        clientToken: tokens[i]!,
+      });
+      if (launched.isOk()) {
+        const { instanceId, instanceType, spotRequestId } = launched.value;
+        log.info('Spot instance launched', {
+          instance_id: instanceId,
+          instance_type: instanceType,
+          subnet_id: placement.subnetId,
+          spot_request_id: spotRequestId,
+          attempt: refused.length + 1,
+          credential: credential.kind,
+        });
+        this.metrics.count('WorkersLaunched');
+        return ok({ jobId, instanceId, instanceType, spotRequestId, refusedAttempts: refused });
+      }
+      const attempt = { ...placement, code: launched.error.code, message: launched.error.message };
+      refused.push(attempt);
+      this.metrics.count('SpotCapacityRefusals');
+      log.warn('Spot capacity unavailable, trying the next pool', {
+        instance_type: attempt.instanceType,
+        subnet_id: attempt.subnetId,
+        code: attempt.code,
+        error_message: attempt.message,
+        attempt: refused.length,
+        pools: placements.length,
+      });
+    }
+    log.error('No Spot capacity in any configured pool', { attempts: describeAttempts(refused) });
+    this.metrics.count('SpotCapacityExhausted');
+    await discard();
+    return err({ type: 'SpotCapacityExhausted', attempts: refused });
   }
 
-  /** Stores the task token first (callbacks table), so the worker can never report before it exists. */
-  private async credential(jobId: string, taskToken: string, executionArn?: string): Promise<WorkerCredential> {
-    if (this.channel.kind === 'taskTokenInUserData') return { kind: 'taskToken', taskToken };
-    const callbackToken = this.ids.secretToken();
+  /**
+   * Stores the task token first (callbacks table), so the worker can never report before it
+   * exists. The callback token is derived from the role and the task token: a repeated
+   * delivery of the task finds the same mapping (`repeated`) and builds the same user-data, so
+   * EC2's client tokens return the instance it may already have started.
+   */
+  private async credential(
+    jobId: string,
+    taskToken: string,
+    executionArn?: string,
+  ): Promise<{ credential: WorkerCredential; repeated: boolean }> {
+    if (this.channel.kind === 'taskTokenInUserData') return { credential: { kind: 'taskToken', taskToken }, repeated: true };
+    const callbackToken = this.ids.tokenFor(WORKER_CALLBACK_TOKEN_SCOPE, this.settings.role, taskToken);
+    const credential: WorkerCredential = { kind: 'callback', callbackToken, callbackTableName: this.channel.tableName };
     const created = await this.channel.mappings.create(
       newCallbackMapping({ callbackToken, taskToken, channel: 'worker', jobId, ...(executionArn ? { executionArn } : {}), now: this.clock.now() }),
     );
-    // 256 random bits do not collide; a taken token means the Ids port is broken.
-    if (created.isErr()) throw new Error('a fresh callback token was already taken');
-    return { kind: 'callback', callbackToken, callbackTableName: this.channel.tableName };
+    if (created.isOk()) return { credential, repeated: false };
+    const existing = await this.channel.mappings.find(callbackToken);
+    // A SHA-256 collision between two task tokens: not something to handle, something to see.
+    if (existing.isOk() && existing.value !== undefined && existing.value.taskToken !== taskToken) {
+      throw new Error('the derived callback token belongs to another task');
+    }
+    return { credential, repeated: true };
   }
 }

@@ -36,4 +36,11 @@ export interface SpotCapacityUnavailable {
  */
 export interface SpotInstances {
   launch(request: SpotLaunchRequest): ResultAsync<LaunchedInstance, SpotCapacityUnavailable>;
+
+  /**
+   * The live (pending or running) instance an earlier launch started with one of these client
+   * tokens, if any: how a repeated launch finds the instance whose answer was lost, whichever
+   * pool it landed in.
+   */
+  findLaunched(clientTokens: readonly string[]): ResultAsync<LaunchedInstance | undefined, never>;
 }

@@ -20,6 +20,10 @@ export class SimSpotInstances implements SpotInstances {
     private readonly onLaunch: (request: SpotLaunchRequest, instance: LaunchedInstance) => void,
   ) {}
 
+  findLaunched(clientTokens: readonly string[]): ResultAsync<LaunchedInstance | undefined, never> {
+    return okAsync(clientTokens.map((token) => this.byClientToken.get(token)).find((i) => i !== undefined));
+  }
+
   launch(request: SpotLaunchRequest): ResultAsync<LaunchedInstance, SpotCapacityUnavailable> {
     this.stats.attempts += 1;
     const repeat = this.byClientToken.get(request.clientToken);

@@ -5,6 +5,8 @@ import { DynamoDbDispatches } from '../../adapters/dynamodb/DynamoDbDispatches.j
 import { DynamoDbJobs } from '../../adapters/dynamodb/DynamoDbJobs.js';
 import { callbacksTable } from '../../adapters/dynamodb/tables/callbacksTable.js';
 import { jobsTable } from '../../adapters/dynamodb/tables/jobsTable.js';
+import { tokenFor } from '../../adapters/system/tokenFor.js';
+import { WORKER_CALLBACK_TOKEN_SCOPE } from '../../application/launch/LaunchWorker.js';
 import { aSpec } from '../jobs/builders.js';
 import { httpApiEvent } from '../support/apiGatewayEvents.js';
 import { captureHandlerLogs } from '../support/captureHandlerLogs.js';
@@ -29,6 +31,7 @@ let jobsTableName: string;
 let submitJob: BundledHandler;
 let submitRunPod: BundledHandler;
 let dispatch: BundledHandler;
+let startRenderer: BundledHandler;
 let logs: ReturnType<typeof captureHandlerLogs>;
 const db = localDynamoDbClient();
 
@@ -41,7 +44,7 @@ beforeAll(async () => {
   mappings = new DynamoDbCallbackMappings(db, callbacks);
   dispatches = new DynamoDbDispatches(db, dispatchTable);
   useLocalAws(
-    { SQS: hung.endpoint, ECS: hung.endpoint },
+    { SQS: hung.endpoint, ECS: hung.endpoint, EC2: hung.endpoint },
     {
       DYNAMODB_JOBS_TABLE: jobsTableName,
       SQS_JOB_QUEUE_URL: `${hung.endpoint}/000000000000/jobs`,
@@ -56,14 +59,19 @@ beforeAll(async () => {
       ECS_TASK_DEF: 'arn:aws:ecs:us-east-1:123456789012:task-definition/recorder:3',
       S3_BUCKET: 'recordings-bucket',
       CONTAINER_NAME: 'recorder',
+      RENDERER_AMI_ID: 'ami-0123456789abcdef0',
+      RENDERER_SECURITY_GROUP_ID: 'sg-1111',
+      RENDERER_SUBNET_ID: 'subnet-a',
+      RENDERER_IAM_INSTANCE_PROFILE: 'manga-worker',
       LOG_LEVEL: 'INFO',
     },
   );
   logs = captureHandlerLogs();
-  [submitJob, submitRunPod, dispatch] = await Promise.all([
+  [submitJob, submitRunPod, dispatch, startRenderer] = await Promise.all([
     loadBundle('submit-job'),
     loadBundle('submit-runpod-job'),
     loadBundle('dispatch-to-ecs'),
+    loadBundle('start-renderer'),
   ]);
 });
 
@@ -141,5 +149,17 @@ describe.concurrent('handlers answer before their deadline when a dependency han
 
     expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'hung-ecs-msg-1' }] });
     expect(ms).toBeLessThan(REMAINING_MS);
+  });
+
+  it('start-renderer, RunInstances hung: a task error in time, the mapping kept for the instance that may have started', async () => {
+    const taskToken = 'AQCEAAAAKgAAAA-hung-ec2-task';
+    const started = Date.now();
+
+    const fault = await startRenderer({ job_id: 'job-hung-ec2', task_token: taskToken }, contextWithRemaining(REMAINING_MS)).catch((e: unknown) => e);
+
+    expect(Date.now() - started).toBeLessThan(REMAINING_MS);
+    expect(fault).toBeInstanceOf(Error);
+    const callbackToken = tokenFor(WORKER_CALLBACK_TOKEN_SCOPE, 'renderer', taskToken);
+    expect((await mappings.find(callbackToken))._unsafeUnwrap()).toMatchObject({ status: 'PENDING', channel: 'worker', jobId: 'job-hung-ec2', taskToken });
   });
 });

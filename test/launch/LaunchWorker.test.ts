@@ -103,12 +103,59 @@ describe('LaunchWorker', () => {
     expect(mappings.all()).toEqual([]);
   });
 
-  it('an unknown EC2 fault rejects (so retries apply) and leaves no mapping behind', async () => {
+  it('an unknown EC2 fault rejects (so retries apply) and keeps the mapping, since an instance may have started', async () => {
     const { useCase, spot, mappings } = setup();
-    spot.failNextWith(Object.assign(new Error('Not authorized'), { name: 'UnauthorizedOperation' }));
+    spot.failNextWith(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
 
-    await expect(useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN })).rejects.toThrow('Not authorized');
-    expect(mappings.all()).toEqual([]);
+    await expect(useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN })).rejects.toThrow('socket hang up');
+    expect(mappings.all()).toEqual([expect.objectContaining({ status: 'PENDING', taskToken: TASK_TOKEN })]);
+  });
+
+  it('launches at most one instance for a task delivered twice: the same mapping, the same client tokens', async () => {
+    const { useCase, spot, mappings, metrics } = setup();
+
+    const first = (await useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN }))._unsafeUnwrap();
+    const again = (await useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN }))._unsafeUnwrap();
+
+    expect(again.instanceId).toBe(first.instanceId);
+    expect(spot.instances).toHaveLength(1);
+    expect(mappings.all()).toHaveLength(1);
+    expect(metrics.get('WorkerLaunchesReplayed')).toBe(1);
+  });
+
+  it('re-finds an instance whose launch answer was lost, in whichever pool it landed, even if an earlier pool has room now', async () => {
+    const { useCase, spot } = setup();
+    spot.refuse({ instanceType: 'c5.2xlarge', subnetId: 'subnet-a' });
+    // First delivery: pool 1 refuses, pool 2 launches, and the answer is lost.
+    const lost = spot.launch.bind(spot);
+    let calls = 0;
+    spot.launch = (request) => {
+      calls += 1;
+      const answer = lost(request);
+      return calls === 2 ? answer.andThen(() => { throw Object.assign(new Error('timed out'), { name: 'TimeoutError' }); }) : answer;
+    };
+    await expect(useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN })).rejects.toThrow('timed out');
+    spot.launch = lost;
+    spot.refusals.length = 0;
+
+    const retried = (await useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN }))._unsafeUnwrap();
+
+    expect(spot.instances).toHaveLength(1);
+    expect(retried).toMatchObject({ instanceId: spot.instances[0]!.instance.instanceId, instanceType: 'c5.2xlarge' });
+    expect(spot.instances[0]!.request.subnetId).toBe('subnet-b');
+  });
+
+  it('keys each pool\'s EC2 client token by role, task token, instance type and subnet', async () => {
+    const { useCase, spot } = setup();
+    spot.refuse({ subnetId: 'subnet-a' });
+
+    await useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN });
+    await useCase.execute({ job_id: 'job-other', task_token: TASK_TOKEN.replace('z', 'y') });
+
+    const tokens = spot.instances.map((i) => i.request.clientToken);
+    expect(tokens).toHaveLength(2);
+    expect(new Set(tokens).size).toBe(2);
+    expect(tokens.every((t) => /^[0-9a-f]{64}$/.test(t))).toBe(true);
   });
 
   it('refuses malformed input, naming every field, before storing or launching anything', async () => {

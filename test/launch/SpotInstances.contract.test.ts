@@ -112,6 +112,18 @@ describe.each(harnesses)('SpotInstances contract: %s', (_name, make) => {
     expect(h.engine.instances).toHaveLength(1);
   });
 
+  it('finds the instance launched with any of the given client tokens, and nothing for unknown ones', async () => {
+    h = await make();
+    const request = aRequest({ subnetId: 'subnet-b' });
+    const launched = (await h.spot.launch(request))._unsafeUnwrap();
+
+    const found = await h.spot.findLaunched(['never-used-token', request.clientToken]);
+    const none = await h.spot.findLaunched(['never-used-token']);
+
+    expect(found._unsafeUnwrap()).toEqual(launched);
+    expect(none._unsafeUnwrap()).toBeUndefined();
+  });
+
   it('launches a different instance for a different client token', async () => {
     h = await make();
 

@@ -30,6 +30,17 @@ export async function startFakeEc2(): Promise<FakeEc2> {
     const form = new URLSearchParams(text);
     requests.push(Object.fromEntries(form));
     const xml = (status: number, body: string) => res.writeHead(status, { 'content-type': 'text/xml' }).end(body);
+    if (form.get('Action') === 'DescribeInstances') {
+      const filter = (name: string) => {
+        for (let i = 1; form.has(`Filter.${i}.Name`); i += 1) if (form.get(`Filter.${i}.Name`) === name) return indexed(form, `Filter.${i}.Value`);
+        return undefined;
+      };
+      const found = (await spot.findLaunched(filter('client-token') ?? []))._unsafeUnwrap();
+      const items = found
+        ? `<item><reservationId>r-1</reservationId><instancesSet><item><instanceId>${found.instanceId}</instanceId><instanceType>${found.instanceType}</instanceType><spotInstanceRequestId>${found.spotRequestId}</spotInstanceRequestId><instanceState><code>16</code><name>running</name></instanceState></item></instancesSet></item>`
+        : '';
+      return xml(200, `<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><reservationSet>${items}</reservationSet></DescribeInstancesResponse>`);
+    }
     if (form.get('Action') !== 'RunInstances') {
       return xml(400, `<Response><Errors><Error><Code>InvalidAction</Code><Message>${form.get('Action')}</Message></Error></Errors><RequestID>r</RequestID></Response>`);
     }

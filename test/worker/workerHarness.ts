@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
 import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
 import { InMemorySpotInstances } from '../../adapters/memory/InMemorySpotInstances.js';
@@ -22,7 +23,7 @@ export function spotFlow<M extends CallbackMappings = InMemoryCallbackMappings>(
   options: { role?: WorkerRole; mappings?: M; optIn?: boolean } = {},
 ) {
   const clock = new ManualClock('2026-02-07T10:00:00Z');
-  const sfn = new InMemoryStepFunctions(clock);
+  const sfn = new InMemoryStepFunctions(clock, randomUUID().slice(0, 8));
   const mappings = (options.mappings ?? new InMemoryCallbackMappings()) as M;
   const spot = new InMemorySpotInstances();
   const log = new RecordingLog();
