@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   RunTaskCommand,
+  StopTaskCommand,
   type AssignPublicIp,
   type ECSClient,
   type LaunchType,
@@ -69,6 +70,13 @@ export class EcsContainerTasks implements ContainerTasks {
         (error: unknown) => ({ answered: false as const, error }),
       ),
     ).andThen((r) => (r.answered ? this.outcome(r.output) : errAsync(this.fault(r.error))));
+  }
+
+  stop(taskArn: string, reason: string): ResultAsync<void, never> {
+    const stopped = this.client
+      .send(new StopTaskCommand({ cluster: this.options.cluster, task: taskArn, reason: reason.slice(0, 255) }))
+      .then(() => undefined);
+    return ResultAsync.fromSafePromise(stopped);
   }
 
   /** The exact RunTask request; exported shape is what the tests assert. */

@@ -54,6 +54,14 @@ export class InMemoryContainerTasks implements ContainerTasks {
     return okAsync({ taskArn: task.taskArn });
   }
 
+  /** Tasks stopped through `stop`, with the reason given. */
+  readonly stopped = new Map<string, string>();
+
+  stop(taskArn: string, reason: string): ResultAsync<void, never> {
+    this.stopped.set(taskArn, reason);
+    return okAsync(undefined);
+  }
+
   /** Tasks actually started (one per idempotency key). */
   tasks(): FakeTask[] {
     return [...this.byKey.values()];

@@ -202,11 +202,11 @@ export class DispatchToEcs {
     });
     const now = this.clock.now();
     if (started.isOk()) {
-      const next = orThrow(launched(dispatch, started.value.taskArn, now));
-      const stored = await this.record(dispatch, next, log);
+      const { taskArn } = started.value;
       this.metrics.count('EcsTaskLaunched');
-      log.info('ECS task launched', { task_arn: started.value.taskArn, attempt: dispatch.launch.attempt });
-      return ok({ type: 'Launched', dispatch: stored.job.status === 'submitted' ? next : stored });
+      log.info('ECS task launched', { task_arn: taskArn, attempt: dispatch.launch.attempt });
+      const stored = await this.recordLaunch(dispatch, taskArn, log);
+      return ok(stored.launch.taskArn === taskArn ? { type: 'Launched', dispatch: stored } : { type: 'AlreadyLaunched', dispatch: stored });
     }
     this.metrics.count('EcsTaskLaunchFailed');
     const error = started.error;
@@ -232,6 +232,35 @@ export class DispatchToEcs {
         return err({ type: 'LaunchOutcomeUnknown', dispatch: stored });
       }
     }
+  }
+
+  /**
+   * Records the task that started, so the record always names it. A lost write is judged
+   * again on the record as it now is: still `submitted` (another delivery recorded a capacity
+   * failure or gave the lease back meanwhile) → record this task there; already naming this
+   * task → done. Naming another task, or final → this one is a duplicate nobody would ever
+   * account for, and it is stopped.
+   */
+  private async recordLaunch(dispatch: Dispatch, taskArn: string, log: Log): Promise<Dispatch> {
+    let current = dispatch;
+    for (let round = 1; round <= 4 && current.job.status === 'submitted'; round += 1) {
+      const next = orThrow(launched(current, taskArn, this.clock.now()));
+      const written = await this.dispatches.replace(current, next);
+      if (written.isOk()) return next;
+      if (written.error.type === 'DispatchNotFound') throw new Error(`dispatch ${current.job.jobId} vanished while launching`);
+      current = written.error.current;
+      log.warn('Launch record changed meanwhile; recording the task on the current record', { status: current.job.status });
+    }
+    if (current.launch.taskArn === taskArn) return current;
+    if (current.job.status === 'submitted') throw new Error(`dispatch ${current.job.jobId} kept changing while the task was recorded`);
+    log.error('A second task started for a job that already has one; stopping it', {
+      task_arn: taskArn,
+      recorded_task_arn: current.launch.taskArn,
+      status: current.job.status,
+    });
+    this.metrics.count('EcsDuplicateTasksStopped');
+    await this.tasks.stop(taskArn, `Baton: job ${current.job.jobId} already runs ${current.launch.taskArn ?? 'no task'} (${current.job.status})`);
+    return current;
   }
 
   /**

@@ -64,4 +64,7 @@ export type TaskLaunchError = TaskCapacityUnavailable | TaskLaunchRejected | Con
  */
 export interface ContainerTasks {
   launch(request: TaskLaunch): ResultAsync<StartedTask, TaskLaunchError>;
+
+  /** Stops a task (a duplicate nobody records), with a reason ECS shows as `stoppedReason`. Idempotent. */
+  stop(taskArn: string, reason: string): ResultAsync<void, never>;
 }

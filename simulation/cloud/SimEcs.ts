@@ -43,6 +43,14 @@ export class SimEcs implements ContainerTasks {
     return okAsync(this.start(request));
   }
 
+  /** Tasks stopped as duplicates, by ARN. */
+  readonly stopped = new Set<string>();
+
+  stop(taskArn: string): ResultAsync<void, never> {
+    this.stopped.add(taskArn);
+    return okAsync(undefined);
+  }
+
   private start(request: TaskLaunch): StartedTask {
     const task = { taskArn: `arn:aws:ecs:us-east-1:000000000000:task/sim-cluster/${this.world.prng.hex(16)}` };
     this.byKey.set(request.idempotencyKey, task);

@@ -17,6 +17,8 @@ interface Harness {
   refuseNext(refusal: Refusal): void;
   /** Tasks actually started, whatever the calls. */
   started(): number;
+  /** The reason a task was stopped with, if it was. */
+  stoppedReason(taskArn: string): string | undefined;
   /** The container name and environment the task with this ARN was started with. */
   startedWith(taskArn: string): { containerName: string; environment: Record<string, string> } | undefined;
   close(): Promise<void>;
@@ -52,6 +54,7 @@ function inMemory(): Harness {
     tasks: ecs,
     refuseNext: (refusal) => ecs.failNext(refusals[refusal]),
     started: () => ecs.tasks().length,
+    stoppedReason: (taskArn) => ecs.stopped.get(taskArn),
     startedWith: (taskArn) => {
       const task = ecs.tasks().find((t) => t.taskArn === taskArn);
       return task && { containerName: task.request.containerName, environment: { ...task.request.environment } };
@@ -72,6 +75,7 @@ async function overTheWire(): Promise<Harness> {
     refuseNext: (refusal) =>
       refusal === 'outage' ? server.script(...Array<'server'>(ATTEMPTS).fill('server')) : server.script(refusal),
     started: () => server.tasks.size,
+    stoppedReason: (taskArn) => server.stopped.get(taskArn),
     startedWith: (taskArn) => {
       const token = [...server.tasks].find(([, arn]) => arn === taskArn)?.[0];
       const request = server.requests.find((r) => r.input.clientToken === token);
@@ -102,6 +106,15 @@ describe.each(harnesses)('ContainerTasks contract: %s', (_name, make) => {
     expect(taskArn).toMatch(/^arn:aws:ecs:[a-z0-9-]+:\d{12}:task\/[^/]+\/[0-9a-f]{32}$/);
     expect(h.started()).toBe(1);
     expect(h.startedWith(taskArn)).toEqual({ containerName: 'recorder', environment: launch.environment });
+  });
+
+  it('stops a task with the reason given', async () => {
+    h = await make();
+    const { taskArn } = (await h.tasks.launch(aLaunch()))._unsafeUnwrap();
+
+    await h.tasks.stop(taskArn, 'duplicate of job-1');
+
+    expect(h.stoppedReason(taskArn)).toBe('duplicate of job-1');
   });
 
   it('returns the same task for the same idempotency key, starting nothing more', async () => {

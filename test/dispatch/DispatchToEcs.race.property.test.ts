@@ -17,7 +17,7 @@ import { STREAM_URL, T0 } from './builders.js';
  * answer never arrived (timeout). `crashAfterStart`: the task started and the function died
  * before recording it.
  */
-type Launch = 'ok' | 'capacity' | 'startedButLost' | 'crashAfterStart';
+type Launch = 'ok' | 'capacity' | 'startedButLost' | 'crashAfterStart' | 'slowOk' | 'slowCapacity';
 
 /** Every store call waits for the scheduler, so fast-check explores the interleavings. */
 class ScheduledDispatches implements Dispatches {
@@ -45,15 +45,27 @@ class ScriptedTasks implements ContainerTasks {
     private readonly inner: InMemoryContainerTasks,
     private readonly s: fc.Scheduler,
     private readonly plan: readonly Launch[],
+    /** `slow*` calls outlive the launch lease: the clock moves past it before they answer. */
+    private readonly outliveLease: () => void = () => {},
   ) {}
+  stop(taskArn: string, reason: string) {
+    return this.inner.stop(taskArn, reason);
+  }
   launch(request: TaskLaunch): ResultAsync<StartedTask, TaskLaunchError> {
     const step = this.quiet ? 'ok' : (this.plan[this.n++] ?? 'ok');
     const run = async () => {
-      if (step !== 'capacity') this.asked = true;
+      if (step !== 'capacity' && step !== 'slowCapacity') this.asked = true;
+      if (step === 'slowOk' || step === 'slowCapacity') {
+        // The call is in flight past the lease: another delivery may claim and launch meanwhile.
+        this.outliveLease();
+        await this.s.schedule(Promise.resolve(`in flight:${step}`));
+      }
       switch (step) {
         case 'ok':
+        case 'slowOk':
           return this.inner.launch(request);
         case 'capacity':
+        case 'slowCapacity':
           // ECS answers a known client token with its task before placing anything.
           if (this.inner.tasks().some((t) => t.request.idempotencyKey === request.idempotencyKey)) {
             return this.inner.launch(request);
@@ -113,6 +125,47 @@ describe('DispatchToEcs under concurrent deliveries, lost answers and crashes (f
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('leaves exactly one live task per job, named by the record, when launches outlive their lease (same second, one key)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.integer({ min: 2, max: 4 }),
+        fc.array(fc.constantFrom<Launch>('ok', 'capacity', 'startedButLost', 'slowOk', 'slowCapacity'), { minLength: 1, maxLength: 6 }),
+        async (s, deliveries, plan) => {
+          const store = new InMemoryDispatches();
+          const ecs = new InMemoryContainerTasks();
+          const clock = new ManualClock(T0);
+          const tasks = new ScriptedTasks(ecs, s, plan, () => clock.advanceSeconds(121));
+          const useCase = new DispatchToEcs(
+            new ScheduledDispatches(store, s),
+            tasks,
+            { taskDefinition: 'recorder:3', containerName: 'recorder', bucket: 'b', ttlDays: 7, leaseSeconds: 120 },
+            clock,
+            new RecordingLog(),
+            new InMemoryMetrics(),
+          );
+          const deliver = () =>
+            Promise.resolve(useCase.execute({ request: { url: STREAM_URL }, defaultJobId: 'job-1' })).then(
+              (r) => r,
+              () => undefined,
+            );
+
+          await s.waitFor(Promise.all(Array.from({ length: deliveries }, deliver)));
+          tasks.quiet = true;
+          clock.advanceSeconds(121);
+          await s.waitFor(deliver());
+
+          const live = ecs.tasks().filter((t) => !ecs.stopped.has(t.taskArn));
+          const stored = (await store.find('job-1'))._unsafeUnwrap()!;
+          expect(live).toHaveLength(1);
+          expect(stored.job.status).toBe('processing');
+          expect(stored.launch.taskArn).toBe(live[0]!.taskArn);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

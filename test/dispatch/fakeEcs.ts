@@ -24,6 +24,8 @@ export interface FakeEcs {
   readonly requests: RunTaskRequest[];
   /** Tasks started, by client token. */
   readonly tasks: Map<string, string>;
+  /** Tasks stopped with StopTask: ARN → reason. */
+  readonly stopped: Map<string, string>;
   script(...next: EcsScript[]): void;
   /** Leaves the next RunTask unanswered until `release()`: a launch caught in flight. */
   holdNextRunTask(): { readonly arrived: Promise<void>; release(): void };
@@ -41,6 +43,7 @@ export async function startFakeEcs(): Promise<FakeEcs> {
   const tasks = new Map<string, string>();
   const scripted: EcsScript[] = [];
   let hold: { arrive: () => void; released: Promise<void> } | undefined;
+  const stopped = new Map<string, string>();
   const server: Server = createServer(async (req, res) => {
     let text = '';
     for await (const chunk of req) text += chunk;
@@ -49,6 +52,11 @@ export async function startFakeEcs(): Promise<FakeEcs> {
     requests.push({ target, contentType: String(req.headers['content-type']), input });
     const reply = (status: number, body: unknown) =>
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(body));
+    if (target === 'AmazonEC2ContainerServiceV20141113.StopTask') {
+      const { task, reason } = input as unknown as { task: string; reason?: string };
+      stopped.set(task, reason ?? '');
+      return reply(200, { task: { taskArn: task, desiredStatus: 'STOPPED', stoppedReason: reason } });
+    }
     if (target !== 'AmazonEC2ContainerServiceV20141113.RunTask') {
       return reply(400, { __type: 'UnknownOperationException', message: target });
     }
@@ -90,6 +98,7 @@ export async function startFakeEcs(): Promise<FakeEcs> {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
     tasks,
+    stopped,
     script: (...next) => void scripted.push(...next),
     holdNextRunTask: () => {
       let arrive = () => {};
