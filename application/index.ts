@@ -5,6 +5,7 @@ export * from './callbacks/ResumeCallback.js';
 export * from './cleanup/CleanupArtifacts.js';
 export * from './cleanup/runPrefix.js';
 export * from './dispatch/DispatchToEcs.js';
+export * from './dispatch/RecordTaskStopped.js';
 export * from './dispatch/dispatchRequest.js';
 export * from './executions/StopExecutionWork.js';
 export * from './executions/SweepWorkerInstances.js';

@@ -5,6 +5,7 @@ import type {
   DispatchNotFound,
   Dispatches,
 } from '../../application/ports/Dispatches.js';
+import type { Jobs } from '../../application/ports/Jobs.js';
 import type { Dispatch } from '../../domain/dispatch/Dispatch.js';
 
 /**
@@ -16,6 +17,30 @@ export class InMemoryDispatches implements Dispatches {
   private throttled = 0;
   /** Calls made, by method: tests count storage round trips. */
   readonly calls = { create: 0, replace: 0, find: 0 };
+
+  /**
+   * The same records seen as Jobs, as `DynamoDbJobs` sees the dispatch items of one jobs table:
+   * an update changes the job and leaves the launch record alone (conditioned on status and version).
+   */
+  asJobs(): Jobs {
+    const items = this.items;
+    return {
+      create: () => {
+        throw new Error('dispatch jobs are created by DispatchToEcs');
+      },
+      get: (jobId) => okAsync(items.get(jobId)?.job),
+      update: (previous, next) => {
+        const current = items.get(previous.jobId);
+        if (!current) return errAsync({ type: 'JobNotFound', jobId: previous.jobId });
+        if (current.job.status !== previous.status || current.job.version !== previous.version) {
+          return errAsync({ type: 'JobChanged', current: current.job });
+        }
+        items.set(previous.jobId, { ...current, job: next });
+        return okAsync(next);
+      },
+      releaseIdempotencyKey: () => okAsync(undefined),
+    };
+  }
 
   /** The next `count` writes fail as a throttled DynamoDB would after its retries (they reject). */
   throttleNext(count: number): void {

@@ -2,10 +2,12 @@ import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import { DynamoDbDispatches } from '../../adapters/dynamodb/DynamoDbDispatches.js';
 import { EcsContainerTasks, type EcsContainerTasksOptions } from '../../adapters/ecs/EcsContainerTasks.js';
 import { DispatchToEcs, type DispatchSettings } from '../../application/dispatch/DispatchToEcs.js';
+import { RecordTaskStopped } from '../../application/dispatch/RecordTaskStopped.js';
 import type { ContainerTasks } from '../../application/ports/ContainerTasks.js';
 import type { Dispatches } from '../../application/ports/Dispatches.js';
 import { dynamoDbClient } from '../aws/dynamoDbClient.js';
 import { ecsClient } from '../aws/ecsClient.js';
+import { JobApi } from './jobsModule.js';
 import { Platform } from './platformModule.js';
 
 /** Service identifiers of the ECS dispatch (seed 004). */
@@ -13,7 +15,31 @@ export const Dispatch = {
   Dispatches: Symbol.for('baton.Dispatches') as ServiceIdentifier<Dispatches>,
   ContainerTasks: Symbol.for('baton.ContainerTasks') as ServiceIdentifier<ContainerTasks>,
   DispatchToEcs: Symbol.for('baton.DispatchToEcs') as ServiceIdentifier<DispatchToEcs>,
+  RecordTaskStopped: Symbol.for('baton.RecordTaskStopped') as ServiceIdentifier<RecordTaskStopped>,
 } as const;
+
+/**
+ * `ecs-task-state`: stopped tasks settle their jobs. Needs `Dispatch.Dispatches` and the job
+ * API's `UpdateJobStatus` (the same jobs table: a dispatch is a Job to it).
+ */
+export function ecsTaskStateModule(): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(Dispatch.RecordTaskStopped).toResolvedValue(
+      (dispatches, update, log, metrics) => new RecordTaskStopped(dispatches, update, log, metrics),
+      [Dispatch.Dispatches, JobApi.UpdateJobStatus, Platform.Log, Platform.Metrics],
+    );
+  });
+}
+
+/** Only the dispatch records (`DDB_TABLE`), for handlers that start no tasks. */
+export function awsDispatchTableModule(config: { readonly tableName: string }): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(Dispatch.Dispatches).toResolvedValue(
+      (log, metrics) => new DynamoDbDispatches(dynamoDbClient(), config.tableName, { log, metrics }),
+      [Platform.Log, Platform.Metrics],
+    );
+  });
+}
 
 /** The use-case, resolved from whatever adapters another module bound to the ports. */
 export function dispatchUseCasesModule(settings: DispatchSettings): ContainerModule {
