@@ -12,6 +12,7 @@ export * from './executions/SweepWorkerInstances.js';
 export * from './jobs/GetJobStatus.js';
 export * from './jobs/JobStatusView.js';
 export * from './jobs/SubmitJob.js';
+export * from './jobs/SweepUnqueuedJobs.js';
 export * from './jobs/UpdateJobStatus.js';
 export * from './jobs/jobStatusUpdate.js';
 export * from './jobs/submitJobSpec.js';

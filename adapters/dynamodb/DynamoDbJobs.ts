@@ -4,6 +4,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -18,6 +19,7 @@ import type {
   Jobs,
 } from '../../application/ports/Jobs.js';
 import type { Job } from '../../domain/jobs/Job.js';
+import { isoSeconds } from '../../domain/shared/time.js';
 import {
   fromJobItem,
   IDEMPOTENCY_PREFIX,
@@ -27,6 +29,15 @@ import {
   type JobItem,
 } from './DynamoDbJobsItem.js';
 import { conditionalWrite } from './conditionalWrite.js';
+import { UNQUEUED_INDEX } from './tables/jobsTable.js';
+
+/** The one partition of the sparse `unqueued` index (only jobs between record and send are in it). */
+const UNQUEUED = 'UNQUEUED';
+
+/** A new job's item: a `submitted` one enters the `unqueued` index until its send is confirmed. */
+function newJobItem(job: Job): JobItem & { unqueued_pk?: string } {
+  return job.status === 'submitted' ? { ...toJobItem(job), unqueued_pk: UNQUEUED } : toJobItem(job);
+}
 
 
 /**
@@ -57,7 +68,7 @@ export class DynamoDbJobs implements Jobs {
         this.db.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: toJobItem(job),
+            Item: newJobItem(job),
             ConditionExpression: 'attribute_not_exists(job_id)',
           }),
         ),
@@ -82,7 +93,7 @@ export class DynamoDbJobs implements Jobs {
               },
             },
             {
-              Put: { TableName: this.tableName, Item: toJobItem(job), ConditionExpression: 'attribute_not_exists(job_id)' },
+              Put: { TableName: this.tableName, Item: newJobItem(job), ConditionExpression: 'attribute_not_exists(job_id)' },
             },
           ],
         }),
@@ -128,7 +139,8 @@ export class DynamoDbJobs implements Jobs {
       values[`:${attribute}`] = value;
       sets.push(`#${attribute} = :${attribute}`);
     }
-    const removes = OPTIONAL_JOB_ATTRIBUTES.filter((a) => item[a] === undefined);
+    // Any change moves the job on: it leaves the `unqueued` index whatever it becomes.
+    const removes = [...OPTIONAL_JOB_ATTRIBUTES.filter((a) => item[a] === undefined), 'unqueued_pk'];
     for (const attribute of removes) names[`#${attribute}`] = attribute;
     const expression =
       `SET ${sets.join(', ')}` + (removes.length ? ` REMOVE ${removes.map((a) => `#${a}`).join(', ')}` : '');
@@ -162,6 +174,34 @@ export class DynamoDbJobs implements Jobs {
         }),
       ),
     ).map(() => undefined);
+  }
+
+  markQueued(jobId: string): ResultAsync<void, never> {
+    return conditionalWrite<unknown, JobItem>(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { job_id: jobId },
+          UpdateExpression: 'REMOVE unqueued_pk',
+          ConditionExpression: 'attribute_exists(job_id)',
+        }),
+      ),
+    ).map(() => undefined);
+  }
+
+  unqueuedBefore(submittedBy: Date, limit: number): ResultAsync<readonly string[], never> {
+    return ResultAsync.fromSafePromise(
+      this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: UNQUEUED_INDEX,
+          KeyConditionExpression: 'unqueued_pk = :u AND submitted_at <= :cutoff',
+          ExpressionAttributeValues: { ':u': UNQUEUED, ':cutoff': isoSeconds(submittedBy) },
+          ScanIndexForward: true,
+          Limit: limit,
+        }),
+      ),
+    ).map((output) => (output.Items ?? []).map((item) => String(item['job_id'])));
   }
 
   /** Who holds a key, when DynamoDB did not return the item with the cancellation. */

@@ -39,6 +39,9 @@ export class InMemoryDispatches implements Dispatches {
         return okAsync(next);
       },
       releaseIdempotencyKey: () => okAsync(undefined),
+      // Dispatch records are never queued through the job API: none is ever unqueued.
+      markQueued: () => okAsync(undefined),
+      unqueuedBefore: () => okAsync([]),
     };
   }
 

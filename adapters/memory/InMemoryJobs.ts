@@ -16,8 +16,10 @@ import type { Job } from '../../domain/jobs/Job.js';
 export class InMemoryJobs implements Jobs {
   private readonly items = new Map<string, Job>();
   private readonly keys = new Map<string, string>();
+  /** Jobs created `submitted` and not yet marked queued (the sparse index of the DynamoDB adapter). */
+  private readonly unqueued = new Set<string>();
   /** Calls made, by method: tests and the simulation count storage round trips. */
-  readonly calls = { create: 0, get: 0, update: 0, releaseIdempotencyKey: 0 };
+  readonly calls = { create: 0, get: 0, update: 0, releaseIdempotencyKey: 0, markQueued: 0, unqueuedBefore: 0 };
 
   create(job: Job, options: CreateJobOptions = {}): ResultAsync<void, JobIdTaken | IdempotencyKeyTaken> {
     this.calls.create += 1;
@@ -28,6 +30,7 @@ export class InMemoryJobs implements Jobs {
     }
     if (this.items.has(job.jobId)) return errAsync({ type: 'JobIdTaken', jobId: job.jobId });
     this.items.set(job.jobId, job);
+    if (job.status === 'submitted') this.unqueued.add(job.jobId);
     if (key !== undefined) this.keys.set(key, job.jobId);
     return okAsync(undefined);
   }
@@ -45,6 +48,7 @@ export class InMemoryJobs implements Jobs {
       return errAsync({ type: 'JobChanged', current });
     }
     this.items.set(previous.jobId, next);
+    this.unqueued.delete(previous.jobId);
     return okAsync(next);
   }
 
@@ -52,6 +56,24 @@ export class InMemoryJobs implements Jobs {
     this.calls.releaseIdempotencyKey += 1;
     if (this.keys.get(idempotencyKey) === jobId) this.keys.delete(idempotencyKey);
     return okAsync(undefined);
+  }
+
+  markQueued(jobId: string): ResultAsync<void, never> {
+    this.calls.markQueued += 1;
+    this.unqueued.delete(jobId);
+    return okAsync(undefined);
+  }
+
+  unqueuedBefore(submittedBy: Date, limit: number): ResultAsync<readonly string[], never> {
+    this.calls.unqueuedBefore += 1;
+    const cutoff = submittedBy.getTime();
+    const due = [...this.unqueued]
+      .map((id) => this.items.get(id)!)
+      .filter((job) => Date.parse(job.submittedAt) <= cutoff)
+      .sort((a, b) => (a.submittedAt < b.submittedAt ? -1 : a.submittedAt > b.submittedAt ? 1 : 0))
+      .slice(0, limit)
+      .map((job) => job.jobId);
+    return okAsync(due);
   }
 
   /** Every job, for assertions and the simulation's invariants. */

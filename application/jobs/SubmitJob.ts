@@ -60,7 +60,9 @@ export const RESEND_SUBMITTED_AFTER_SECONDS = 30;
  * then queues it. If the queue refuses, the job is marked `failed` (kept for debugging, never
  * left `submitted` with nothing queued) and its idempotency key released, so the client's
  * retry with the same key makes a fresh job. If the function died between the record and the
- * send, the client's retry with the same key finds the job still `submitted` and sends it.
+ * send, the client's retry with the same key finds the job still `submitted` and sends it;
+ * without a retry, `SweepUnqueuedJobs` finds it (a job counts as unqueued until the queue took
+ * its message) and sends or fails it.
  *
  * @example
  * const r = await submitJob.execute({ spec: JSON.parse(body), idempotencyKey: headers['idempotency-key'] });
@@ -125,6 +127,22 @@ export class SubmitJob {
     });
   }
 
+  /**
+   * The send went through; the job leaves the sweeper's set. If this write fails the job was
+   * still queued, so the answer stays a success; the sweeper may send it once more later, which
+   * the job's status machine absorbs (a repeated `processing` is a takeover).
+   */
+  private markQueued(jobId: string, log: Log): ResultAsync<void, never> {
+    const marked = async () => {
+      try {
+        await this.jobs.markQueued(jobId);
+      } catch (fault) {
+        log.warn('Job queued, but could not be marked so; the sweeper may send it again', { error: String(fault) });
+      }
+    };
+    return ResultAsync.fromSafePromise(marked());
+  }
+
   private enqueue(
     job: Job,
     key: string | undefined,
@@ -133,6 +151,7 @@ export class SubmitJob {
   ): ResultAsync<SubmittedJob, SubmitJobError> {
     return this.queue
       .enqueue(job)
+      .andThen(() => this.markQueued(job.jobId, log))
       .map((): SubmittedJob => {
         log.info(replayed ? 'Job sent again: still submitted on replay' : 'Job submitted', { status: job.status });
         this.metrics.count(replayed ? 'JobsResent' : 'JobsSubmitted');

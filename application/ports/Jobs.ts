@@ -60,4 +60,17 @@ export interface Jobs {
    * new job (used when a submit could not be handed to the queue).
    */
   releaseIdempotencyKey(idempotencyKey: string, jobId: string): ResultAsync<void, never>;
+
+  /**
+   * The queue took the job's message. A job `create`d `submitted` counts as unqueued until
+   * this, or until any `update` moves it on.
+   */
+  markQueued(jobId: string): ResultAsync<void, never>;
+
+  /**
+   * Ids of unqueued jobs (recorded, never handed to the queue: the function died in between)
+   * submitted at or before `submittedBy`, oldest first, at most `limit` — from a sparse index,
+   * never a scan, and so possibly a little behind: read each job before acting on it.
+   */
+  unqueuedBefore(submittedBy: Date, limit: number): ResultAsync<readonly string[], never>;
 }

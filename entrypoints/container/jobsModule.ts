@@ -5,6 +5,7 @@ import { SnsErrorNotifications } from '../../adapters/sns/SnsErrorNotifications.
 import { SqsJobQueue } from '../../adapters/sqs/SqsJobQueue.js';
 import { GetJobStatus } from '../../application/jobs/GetJobStatus.js';
 import { SubmitJob } from '../../application/jobs/SubmitJob.js';
+import { SweepUnqueuedJobs, type SweepSettings } from '../../application/jobs/SweepUnqueuedJobs.js';
 import { UpdateJobStatus } from '../../application/jobs/UpdateJobStatus.js';
 import { HandlePipelineError } from '../../application/pipeline/HandlePipelineError.js';
 import type { Clock } from '../../application/ports/Clock.js';
@@ -30,11 +31,14 @@ export const JobApi = {
   GetJobStatus: Symbol.for('baton.GetJobStatus') as ServiceIdentifier<GetJobStatus>,
   UpdateJobStatus: Symbol.for('baton.UpdateJobStatus') as ServiceIdentifier<UpdateJobStatus>,
   HandlePipelineError: Symbol.for('baton.HandlePipelineError') as ServiceIdentifier<HandlePipelineError>,
+  SweepUnqueuedJobs: Symbol.for('baton.SweepUnqueuedJobs') as ServiceIdentifier<SweepUnqueuedJobs>,
 } as const;
 
 export interface JobUseCaseSettings {
   /** How long GetJobStatus's output links live (default 3600 s). */
   readonly outputUrlSeconds?: number;
+  /** The job-sweeper's thresholds (defaults: 120 s, give up after 3600 s, 100 jobs a run). */
+  readonly sweep?: SweepSettings;
 }
 
 /**
@@ -51,6 +55,10 @@ export function jobUseCasesModule(settings: JobUseCaseSettings = {}): ContainerM
     bind(JobApi.SubmitJob).toResolvedValue(
       (jobs, queue, ids, clock, log, metrics) => new SubmitJob(jobs, queue, ids, clock, log, metrics),
       [JobApi.Jobs, JobApi.Queue, Platform.Ids, Platform.Clock, Platform.Log, Platform.Metrics],
+    );
+    bind(JobApi.SweepUnqueuedJobs).toResolvedValue(
+      (jobs, queue, clock, log, metrics) => new SweepUnqueuedJobs(jobs, queue, clock, log, metrics, settings.sweep),
+      [JobApi.Jobs, JobApi.Queue, Platform.Clock, Platform.Log, Platform.Metrics],
     );
     bind(JobApi.GetJobStatus).toResolvedValue(
       (jobs, urls, clock) => new GetJobStatus(jobs, urls, clock, settings.outputUrlSeconds),

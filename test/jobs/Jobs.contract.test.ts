@@ -5,7 +5,7 @@ import { DynamoDbJobs } from '../../adapters/dynamodb/DynamoDbJobs.js';
 import { jobsTable } from '../../adapters/dynamodb/tables/jobsTable.js';
 import { InMemoryJobs } from '../../adapters/memory/InMemoryJobs.js';
 import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
-import { aJob, complete, fail, moved, retry, start } from './builders.js';
+import { aJob, at, complete, fail, moved, retry, start } from './builders.js';
 
 type Factory = () => Promise<Jobs>;
 
@@ -166,5 +166,40 @@ describe.each(adapters)('Jobs contract: %s', (_name, make) => {
     }
     const stored = await Promise.all(racers.map((job) => jobs.get(job.jobId)));
     expect(stored.filter((r) => r._unsafeUnwrap() !== undefined)).toHaveLength(1);
+  });
+});
+
+describe.each(adapters)('Jobs contract, jobs recorded but never queued: %s', (_name, make) => {
+  it('lists a job created submitted until its send is confirmed, oldest first, up to the limit', async () => {
+    const jobs = await make();
+    const [a, b, c] = [aJob({ now: at(30) }), aJob({ now: at(10) }), aJob({ now: at(20) })];
+    for (const job of [a, b, c]) await jobs.create(job);
+
+    const due = await jobs.unqueuedBefore(at(25), 10);
+    const first = await jobs.unqueuedBefore(at(60), 1);
+
+    expect(due._unsafeUnwrap()).toEqual([b.jobId, c.jobId]);
+    expect(first._unsafeUnwrap()).toEqual([b.jobId]);
+  });
+
+  it('takes a job out once it is marked queued, or once any change moves it on', async () => {
+    const jobs = await make();
+    const [queued, started, waiting] = [aJob(), aJob(), aJob()];
+    for (const job of [queued, started, waiting]) await jobs.create(job, { idempotencyKey: `key-${job.jobId}` });
+
+    await jobs.markQueued(queued.jobId);
+    await jobs.update(started, moved(started, start));
+
+    expect((await jobs.unqueuedBefore(at(60), 10))._unsafeUnwrap()).toEqual([waiting.jobId]);
+  });
+
+  it('never lists a job created in a final status (handle-error records), nor fails to mark an unknown job', async () => {
+    const jobs = await make();
+    const failed = moved(aJob(), fail);
+    await jobs.create(failed);
+
+    await jobs.markQueued('no-such-job');
+
+    expect((await jobs.unqueuedBefore(at(60), 10))._unsafeUnwrap()).toEqual([]);
   });
 });

@@ -43,6 +43,8 @@ describe('job API handlers', () => {
       get: () => ResultAsync.fromSafePromise(Promise.reject(new Error('down'))),
       update: () => errAsync({ type: 'JobNotFound', jobId: 'x' }),
       releaseIdempotencyKey: () => ResultAsync.fromSafePromise(Promise.resolve(undefined)),
+      markQueued: () => ResultAsync.fromSafePromise(Promise.resolve(undefined)),
+      unqueuedBefore: () => ResultAsync.fromSafePromise(Promise.resolve([])),
     };
     const submit = new SubmitJob(broken, new InMemoryJobQueue(), new SequentialIds(), new ManualClock(), w.log, new InMemoryMetrics());
 
@@ -83,6 +85,8 @@ describe('update-job-status handler (SQS)', () => {
       create: w.jobs.create.bind(w.jobs),
       update: w.jobs.update.bind(w.jobs),
       releaseIdempotencyKey: w.jobs.releaseIdempotencyKey.bind(w.jobs),
+      markQueued: w.jobs.markQueued.bind(w.jobs),
+      unqueuedBefore: w.jobs.unqueuedBefore.bind(w.jobs),
       get: (id) => (id === 'boom' ? ResultAsync.fromSafePromise(Promise.reject(new Error('throttled'))) : w.jobs.get(id)),
     };
     const handler = updateJobStatusHandler(new UpdateJobStatus(flaky, w.clock, w.log, w.metrics), w.log, w.metrics);

@@ -1,0 +1,114 @@
+import { ResultAsync } from 'neverthrow';
+import { transition, type Job } from '../../domain/jobs/Job.js';
+import type { Clock } from '../ports/Clock.js';
+import type { JobQueue } from '../ports/JobQueue.js';
+import type { Jobs } from '../ports/Jobs.js';
+import type { Log } from '../ports/Log.js';
+import type { Metrics } from '../ports/Metrics.js';
+
+export interface SweepSettings {
+  /** Jobs unqueued for this long are swept: longer than any submit request (API Gateway: 29 s). */
+  readonly afterSeconds: number;
+  /** A job the queue still refuses after this long is marked `failed` instead of tried again. */
+  readonly giveUpAfterSeconds: number;
+  /** Jobs looked at per run. */
+  readonly limit: number;
+}
+
+export const DEFAULT_SWEEP_SETTINGS: SweepSettings = { afterSeconds: 120, giveUpAfterSeconds: 3_600, limit: 100 };
+
+export interface SweepReport {
+  /** Unqueued jobs found old enough to sweep. */
+  readonly found: number;
+  /** Sent to the queue now. */
+  readonly resent: number;
+  /** Marked `failed`: the queue kept refusing past `giveUpAfterSeconds`. */
+  readonly failed: number;
+  /** Moved on meanwhile (a processor or a replayed submit got there); only taken out of the set. */
+  readonly movedOn: number;
+  /** Left for the next run: the queue refused, or the run's time was up. */
+  readonly left: number;
+}
+
+export interface SweepOptions {
+  /** Asked before each job: true once the invocation must stop starting new work. */
+  readonly shouldStop?: () => boolean;
+}
+
+/**
+ * The `job-sweeper`: finds jobs recorded `submitted` whose queue message never went out (the
+ * function crashed or timed out between the record and the send), through the store's sparse
+ * `unqueued` index, and sends them; a job the queue keeps refusing for `giveUpAfterSeconds` is
+ * marked `failed` (`JobQueueUnavailable`), so no job stays `submitted` for ever. Each job is read
+ * again before it is touched (the index may lag); a send that races a processor only repeats
+ * a message, which the status machine absorbs.
+ *
+ * @example
+ * const report = (await sweep.execute())._unsafeUnwrap(); // { found: 2, resent: 2, … }
+ */
+export class SweepUnqueuedJobs {
+  constructor(
+    private readonly jobs: Jobs,
+    private readonly queue: JobQueue,
+    private readonly clock: Clock,
+    private readonly log: Log,
+    private readonly metrics: Metrics,
+    private readonly settings: SweepSettings = DEFAULT_SWEEP_SETTINGS,
+  ) {}
+
+  execute(options: SweepOptions = {}): ResultAsync<SweepReport, never> {
+    return ResultAsync.fromSafePromise(this.run(options));
+  }
+
+  private async run(options: SweepOptions): Promise<SweepReport> {
+    const now = this.clock.now();
+    const cutoff = new Date(now.getTime() - this.settings.afterSeconds * 1000);
+    const ids = (await this.jobs.unqueuedBefore(cutoff, this.settings.limit)).unwrapOr([] as readonly string[]);
+    const report = { found: ids.length, resent: 0, failed: 0, movedOn: 0, left: 0 };
+    for (const jobId of ids) {
+      if (options.shouldStop?.()) {
+        report.left += 1;
+        continue;
+      }
+      report[await this.sweep(jobId)] += 1;
+    }
+    if (report.found > 0) this.log.info('Unqueued jobs swept', { ...report });
+    this.metrics.count('UnqueuedJobsResent', report.resent);
+    this.metrics.count('UnqueuedJobsFailed', report.failed);
+    return report;
+  }
+
+  private async sweep(jobId: string): Promise<'resent' | 'failed' | 'movedOn' | 'left'> {
+    const log = this.log.with({ job_id: jobId });
+    const job = (await this.jobs.get(jobId)).unwrapOr(undefined);
+    if (job === undefined || job.status !== 'submitted') {
+      await this.jobs.markQueued(jobId);
+      return 'movedOn';
+    }
+    const sent = await this.queue.enqueue(job);
+    if (sent.isOk()) {
+      await this.jobs.markQueued(jobId);
+      log.warn('Job found recorded but never queued; sent now', { submitted_at: job.submittedAt });
+      return 'resent';
+    }
+    const age = (this.clock.now().getTime() - Date.parse(job.submittedAt)) / 1000;
+    if (age < this.settings.giveUpAfterSeconds) {
+      log.warn('Unqueued job still refused by the queue; will try again', { error: String(sent.error.cause) });
+      return 'left';
+    }
+    return this.giveUp(job, log);
+  }
+
+  private async giveUp(job: Job, log: Log): Promise<'failed' | 'movedOn'> {
+    const failed = transition(
+      job,
+      { status: 'failed', error: { type: 'JobQueueUnavailable', message: 'The job could not be queued for processing' } },
+      this.clock.now(),
+    );
+    if (failed.isErr()) return 'movedOn';
+    const written = await this.jobs.update(job, failed.value);
+    if (written.isErr()) return 'movedOn';
+    log.error('Job never reached the queue; marked failed', { submitted_at: job.submittedAt });
+    return 'failed';
+  }
+}
