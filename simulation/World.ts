@@ -21,7 +21,7 @@ export interface World {
 }
 
 /** Bugs the simulation can plant in the system under test. */
-export const SABOTAGES = ['unconditional-claim', 'unordered-status-queue', 'no-reconcile', 'no-execution-events'] as const;
+export const SABOTAGES = ['unconditional-claim', 'order-bound-status', 'no-reconcile', 'no-execution-events'] as const;
 export type Sabotage = (typeof SABOTAGES)[number];
 
 export function createWorld(seed: number, faults: FaultRates, sabotage?: Sabotage, start = '2026-01-06T00:00:00Z'): World {

@@ -76,6 +76,11 @@ export class InMemoryJobs implements Jobs {
     return okAsync(due);
   }
 
+  /** How many jobs are recorded but not yet queued (the simulation waits for the sweeper to clear them). */
+  get unqueuedCount(): number {
+    return this.unqueued.size;
+  }
+
   /** Every job, for assertions and the simulation's invariants. */
   all(): Job[] {
     return [...this.items.values()];

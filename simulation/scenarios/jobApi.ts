@@ -16,6 +16,8 @@ const RANK: Record<string, number> = { submitted: 0, processing: 1, retrying: 1,
 const TERMINAL = new Set(['completed', 'failed']);
 /** About two days of polling at the longest interval: far beyond any job's life here. */
 const MAX_POLLS = 300;
+/** The `job-sweeper`'s EventBridge schedule. */
+const SWEEP_EVERY_SECONDS = 300;
 
 interface Client {
   readonly n: number;
@@ -46,7 +48,18 @@ export class JobApiScenario implements Scenario {
   private readonly clients: Client[] = [];
   private readonly answers = new Map<string, number>();
   private readonly badInputAnswers: string[] = [];
-  private readonly stats = { clientRetries: 0, resubmitsAfter503: 0, processorCrashes: 0, retryingJobs: 0, polls: 0, badRequests: 0 };
+  private readonly stats = {
+    clientRetries: 0,
+    resubmitsAfter503: 0,
+    processorCrashes: 0,
+    retryingJobs: 0,
+    polls: 0,
+    badRequests: 0,
+    overtaken: 0,
+    sweeps: 0,
+    swept: 0,
+    sweptFailed: 0,
+  };
   private finished = 0;
   private requests = 0;
 
@@ -69,9 +82,8 @@ export class JobApiScenario implements Scenario {
       batchSize: 10,
       batchWindowSeconds: 1,
       consumer: (event) => this.applyStatus(event),
-      // Status reports carry no sequence number, so they must arrive once and in order per job:
-      // a FIFO queue grouped by job id. `--sabotage unordered-status-queue` shows why.
-      ...(world.sabotage === 'unordered-status-queue' ? {} : { fifoGroup: (body: string) => (JSON.parse(body) as { jobId: string }).jobId }),
+      // A standard queue: reports arrive late, twice and out of order. A completion is never
+      // refused for arriving early (`--sabotage order-bound-status` shows what that would cost).
     });
     this.sys = wireJobApi(world, () => this.jobQueue);
   }
@@ -99,14 +111,24 @@ export class JobApiScenario implements Scenario {
       scheduler.after(at, () => this.submit(client));
       if (prng.chance(0.03)) scheduler.after(at, () => this.badRequest());
     }
+    scheduler.every(SWEEP_EVERY_SECONDS, () => this.sweep(), () => this.busy());
+  }
+
+  /** The job-sweeper's scheduled run: jobs a crash left recorded but never queued are sent. */
+  private async sweep(): Promise<void> {
+    this.stats.sweeps += 1;
+    const report = await this.world.latency.time('job-sweeper', () => this.sys.sweepJobs());
+    this.stats.swept += report.resent;
+    this.stats.sweptFailed += report.failed;
   }
 
   progress(): { done: number; total: number } {
     return { done: this.finished, total: this.jobs };
   }
 
+  /** Until every client is done and no job is left between record and send or in a queue. */
   busy(): boolean {
-    return this.finished < this.jobs;
+    return this.finished < this.jobs || this.sys.jobs.unqueuedCount > 0 || this.jobQueue.outstanding > 0 || this.statusQueue.outstanding > 0;
   }
 
   private http(handler: (e: unknown) => Promise<{ statusCode: number; body: string }>, name: string, request: Parameters<typeof httpApiEvent>[0]) {
@@ -213,8 +235,16 @@ export class JobApiScenario implements Scenario {
     for (const record of event.Records) {
       const message = JSON.parse(record.body) as { jobId: string };
       const report = (body: Record<string, unknown>) => this.statusQueue.send(JSON.stringify({ jobId: message.jobId, ...body }));
-      report({ status: 'processing', metadata: { worker: `processor-${prng.int(1, 20)}` } });
       const seconds = prng.between(...WORK_SECONDS);
+      const processing = { status: 'processing', metadata: { worker: `processor-${prng.int(1, 20)}` } };
+      if (prng.chance(faults.late)) {
+        // The `processing` report is held up (a slow producer, a redelivery) and arrives after
+        // the job's end: the completion, or the retry, overtakes it.
+        this.stats.overtaken += 1;
+        scheduler.after(seconds + prng.between(1, 120), () => void report(processing));
+      } else {
+        report(processing);
+      }
       if (prng.chance(faults.crash)) {
         // The processor dies mid-job: the message comes back after the visibility timeout.
         this.stats.processorCrashes += 1;
@@ -275,6 +305,12 @@ export class JobApiScenario implements Scenario {
         'stale status reports dropped': this.sys.metrics.get('JobStatusReportsDropped'),
         'status polls': this.stats.polls,
         'bad requests': this.stats.badRequests,
+        'reports overtaken by the job\'s end': this.stats.overtaken,
+        'reports returned to the queue (not yet applicable)': this.sys.metrics.get('JobStatusReportsDeferred'),
+        'queue sends hung (cut at the deadline)': this.sys.queueStats.hung,
+        'crashes between record and send': this.sys.queueStats.crashedBeforeSend,
+        'sent by the job-sweeper': this.stats.swept,
+        'failed by the job-sweeper': this.stats.sweptFailed,
       },
       invariants: await this.invariants(accepted),
     };
@@ -307,10 +343,20 @@ export class JobApiScenario implements Scenario {
         return !output?.url || !output.urlExpiresAt || !output.s3Uri?.startsWith(`s3://${OUTPUT_BUCKET}/`);
       })
       .map((c) => `${c.jobId}: completed without an output link`);
+    const stuck = this.sys.jobs
+      .all()
+      .filter((job) => !TERMINAL.has(job.status))
+      .map((job) => `${job.jobId}: left ${job.status} (attempts ${job.attempts})`);
+    const unqueued = this.sys.jobs.unqueuedCount;
     const lost = this.jobQueue.outstanding + this.statusQueue.outstanding;
     const dead = this.jobQueue.stats.deadLettered + this.statusQueue.stats.deadLettered;
     return [
       invariant('every accepted job ended in exactly one terminal state', [...unfinished, ...consistent], `${accepted.length} jobs, stored state = what clients saw`),
+      invariant(
+        'no job stuck non-terminal, none left between record and send',
+        [...stuck, ...(unqueued ? [`${unqueued} jobs never queued`] : [])],
+        `${this.sys.jobs.all().length} stored jobs all final; ${this.stats.swept} sent by the sweeper`,
+      ),
       invariant('no job ever moved backwards', backwards, `${accepted.reduce((n, c) => n + c.observed.length, 0)} observations, all monotonic`),
       invariant('a repeated submit with the same Idempotency-Key names the same job', idempotency, `${this.stats.clientRetries} client retries answered with their job`),
       invariant('completed jobs carry a presigned output link', outputs, `${accepted.filter((c) => c.final?.status === 'completed').length} links`),
