@@ -9,16 +9,21 @@ export interface SimTask {
 
 /**
  * ECS RunTask, simulated: placement fails for capacity at the fault rate (as RunTask's
- * `failures` array reports RESOURCE:MEMORY), ECS is sometimes unreachable — and then, half the
- * time, the task did start (the outcome is unknown to the caller, as after a timeout). A
- * repeated idempotency key returns the task the first call started, as RunTask's clientToken does.
+ * `failures` array reports RESOURCE:MEMORY), ECS is sometimes unreachable or hangs until the
+ * deadline cuts the call — and then, half the time, the task did start (the launch answer is
+ * lost, as after a timeout). A repeated idempotency key returns the task the first call
+ * started, as RunTask's clientToken does. `stop` records duplicates Baton stops.
  */
 export class SimEcs implements ContainerTasks {
   readonly tasks: SimTask[] = [];
   private readonly byKey = new Map<string, StartedTask>();
   readonly stats = { calls: 0, capacityFailures: 0, unreachable: 0, startedButUnanswered: 0 };
 
-  constructor(private readonly world: World) {}
+  constructor(
+    private readonly world: World,
+    /** Every task that starts (answered or not): the scenario runs its container to its end. */
+    private readonly onStart: (task: SimTask) => void = () => {},
+  ) {}
 
   launch(request: TaskLaunch): ResultAsync<StartedTask, TaskLaunchError> {
     this.stats.calls += 1;
@@ -54,7 +59,9 @@ export class SimEcs implements ContainerTasks {
   private start(request: TaskLaunch): StartedTask {
     const task = { taskArn: `arn:aws:ecs:us-east-1:000000000000:task/sim-cluster/${this.world.prng.hex(16)}` };
     this.byKey.set(request.idempotencyKey, task);
-    this.tasks.push({ taskArn: task.taskArn, launch: request });
+    const started = { taskArn: task.taskArn, launch: request };
+    this.tasks.push(started);
+    this.onStart(started);
     return task;
   }
 }

@@ -22,6 +22,8 @@ const CLIENT_ATTEMPTS = 15;
 const CLIENT_BACKOFF_SECONDS = { first: 5, max: 60 };
 const POISON_RATE = 0.02;
 const BAD_REQUEST_RATE = 0.03;
+/** How long a recording container runs before it exits. */
+const TASK_SECONDS: [number, number] = [60, 1_800];
 
 interface Job {
   readonly n: number;
@@ -52,7 +54,21 @@ export class EcsDispatchScenario implements Scenario {
   private readonly sys: DispatchSystem;
   private readonly jobs: Job[] = [];
   private readonly badAnswers: string[] = [];
-  private readonly stats = { clientRetries: 0, lostAnswers: 0, badRequests: 0, sqsBatches: 0 };
+  private readonly stats = {
+    clientRetries: 0,
+    lostAnswers: 0,
+    badRequests: 0,
+    sqsBatches: 0,
+    tasksDied: 0,
+    stoppedEvents: 0,
+    duplicateEvents: 0,
+    lateEvents: 0,
+    eventRetries: 0,
+  };
+  /** How each task's container ended, by task ARN. */
+  private readonly exits = new Map<string, number>();
+  /** Tasks running or whose STOPPED event is not delivered yet. */
+  private pendingTasks = 0;
   private finished = 0;
   private requests = 0;
 
@@ -60,7 +76,7 @@ export class EcsDispatchScenario implements Scenario {
     private readonly world: World,
     private readonly count: number,
   ) {
-    this.ecs = new SimEcs(world);
+    this.ecs = new SimEcs(world, (task) => this.run(task.taskArn));
     this.sys = wireDispatch(world, this.ecs);
     this.queue = new SimSqs(world, {
       name: 'sim-dispatch',
@@ -111,8 +127,74 @@ export class EcsDispatchScenario implements Scenario {
     return { done: this.finished + this.queueFinished(), total: this.count };
   }
 
+  /** Until every job is dispatched and every task has stopped and its event been delivered. */
   busy(): boolean {
-    return this.progress().done < this.count;
+    return this.progress().done < this.count || this.pendingTasks > 0;
+  }
+
+  /**
+   * A started container runs, then stops: most exit 0, some die (out of memory, a Spot
+   * interruption) at the `jobFailure` rate, and a duplicate Baton stopped ends as stopped by a
+   * user. EventBridge delivers the STOPPED event at least once: late at the `late` rate, twice
+   * at the `redelivery` rate, again after a handler fault.
+   */
+  private run(taskArn: string): void {
+    const { prng, scheduler, faults } = this.world;
+    this.pendingTasks += 1;
+    scheduler.after(prng.between(...TASK_SECONDS), () => {
+      const stoppedByBaton = this.ecs.stopped.has(taskArn);
+      const dies = !stoppedByBaton && prng.chance(faults.jobFailure);
+      if (dies) this.stats.tasksDied += 1;
+      const exit = stoppedByBaton ? 143 : dies ? 137 : 0;
+      this.exits.set(taskArn, exit);
+      const event = this.stoppedEvent(taskArn, exit, stoppedByBaton ? 'UserInitiated' : dies ? prng.pick(['SpotInterruption', 'EssentialContainerExited']) : 'EssentialContainerExited');
+      const late = prng.chance(faults.late);
+      if (late) this.stats.lateEvents += 1;
+      scheduler.after(late ? prng.between(60, 600) : prng.between(0.5, 5), () => this.deliver(event, true));
+      if (prng.chance(faults.redelivery)) {
+        this.stats.duplicateEvents += 1;
+        scheduler.after(prng.between(1, 900), () => this.deliver(event, false));
+      }
+    });
+  }
+
+  private async deliver(event: ReturnType<EcsDispatchScenario['stoppedEvent']>, first: boolean): Promise<void> {
+    this.stats.stoppedEvents += 1;
+    try {
+      await this.world.latency.time('ecs-task-state', () => this.sys.taskState(event));
+      if (first) this.pendingTasks -= 1;
+    } catch {
+      // EventBridge retries a failed asynchronous invocation.
+      this.stats.eventRetries += 1;
+      this.world.scheduler.after(60, () => this.deliver(event, first));
+    }
+  }
+
+  private stoppedEvent(taskArn: string, exitCode: number, stopCode: string) {
+    const task = this.ecs.tasks.find((t) => t.taskArn === taskArn)!;
+    const container = task.launch.containerName;
+    const now = this.world.clock.now().toISOString();
+    return {
+      version: '0',
+      id: `ecs-${taskArn.slice(-8)}-${this.stats.stoppedEvents}`,
+      'detail-type': 'ECS Task State Change',
+      source: 'aws.ecs',
+      account: '000000000000',
+      time: now,
+      region: 'us-east-1',
+      resources: [taskArn],
+      detail: {
+        taskArn,
+        lastStatus: 'STOPPED',
+        desiredStatus: 'STOPPED',
+        startedBy: 'baton-dispatch',
+        stopCode,
+        stoppedReason: exitCode === 0 ? 'Essential container in task exited' : exitCode === 143 ? 'Task stopped by user' : 'OutOfMemoryError: Container killed due to memory usage',
+        stoppedAt: now,
+        containers: [{ name: container, exitCode, lastStatus: 'STOPPED' }],
+        overrides: { containerOverrides: [{ name: container, environment: Object.entries(task.launch.environment).map(([name, value]) => ({ name, value })) }] },
+      },
+    };
   }
 
   private queueFinished(): number {
@@ -198,13 +280,13 @@ export class EcsDispatchScenario implements Scenario {
     const valid = this.jobs.filter((j) => !j.poison);
     for (const j of valid) if (j.jobId === undefined) j.jobId = byUrl.get(j.url);
     const stored = await Promise.all(valid.map(async (j) => ({ j, d: j.jobId ? (await this.sys.dispatches.find(j.jobId))._unsafeUnwrap() : undefined })));
-    const launched = stored.filter(({ d }) => d?.launch.taskArn !== undefined).length;
+    const completed = stored.filter(({ d }) => d?.job.status === 'completed').length;
     return {
       system: this.system,
-      title: 'ECS dispatch (seed 004: API Gateway and SQS into one handler)',
+      title: 'ECS dispatch (seed 004: API Gateway and SQS into one handler; ecs-task-state settles the jobs)',
       submitted: this.jobs.length,
-      completed: launched,
-      failed: this.jobs.length - launched,
+      completed,
+      failed: this.jobs.length - completed,
       retried: this.stats.clientRetries + this.stats.lostAnswers + this.queue.stats.redeliveries,
       duplicatesAbsorbed: this.stats.lostAnswers + this.queue.stats.duplicates,
       details: {
@@ -222,6 +304,11 @@ export class EcsDispatchScenario implements Scenario {
         'client retries': this.stats.clientRetries,
         'clients that gave up': this.gaveUp(),
         'bad requests': this.stats.badRequests,
+        'tasks died (OOM, Spot)': this.stats.tasksDied,
+        'duplicate tasks stopped': this.ecs.stopped.size,
+        'STOPPED events delivered': this.stats.stoppedEvents,
+        'of them late': this.stats.lateEvents,
+        'of them duplicated': this.stats.duplicateEvents,
       },
       invariants: this.invariants(tasksByJob, stored),
     };
@@ -256,7 +343,16 @@ export class EcsDispatchScenario implements Scenario {
       ...dlq.filter((u) => !poison.has(u)).map((u) => `valid message dead-lettered: ${u}`),
       ...[...poison].filter((u) => !dlq.includes(u)).map((u) => `poison message not dead-lettered: ${u}`),
     ];
+    const stuck = stored
+      .filter(({ d }) => d !== undefined && d.job.status !== 'completed' && d.job.status !== 'failed')
+      .map(({ j, d }) => `${j.jobId}: left ${d!.job.status}`);
+    const misjudged = stored
+      .filter(({ d }) => d?.launch.taskArn !== undefined && this.exits.has(d.launch.taskArn))
+      .filter(({ d }) => (this.exits.get(d!.launch.taskArn!) === 0) !== (d!.job.status === 'completed'))
+      .map(({ j, d }) => `${j.jobId}: task exited ${this.exits.get(d!.launch.taskArn!)}, job ${d!.job.status}`);
     return [
+      invariant('no job stuck non-terminal: every dispatch ends completed or failed', stuck, `${stored.length} jobs settled by ecs-task-state`),
+      invariant('each job ends as its recorded task did (exit 0 → completed, else failed)', misjudged, `${this.stats.tasksDied} died, duplicates and late events ignored`),
       invariant('every job started at most one ECS task', twice, `${this.ecs.tasks.length} tasks for ${tasksByJob.size} jobs`),
       invariant('every API job launched and recorded with its task (unless its client gave up)', notLaunched('api'), `${valid('api') - this.gaveUp()} launched, ${this.gaveUp()} clients gave up`),
       invariant('every valid SQS job launched and recorded with its task', notLaunched('sqs'), `${valid('sqs')} launched`),

@@ -1,7 +1,9 @@
 import type { SQSBatchResponse } from 'aws-lambda';
 import { InMemoryDispatches } from '../../adapters/memory/InMemoryDispatches.js';
 import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
-import { Dispatch, dispatchPortsModule, dispatchUseCasesModule } from '../../entrypoints/container/dispatchModule.js';
+import { Dispatch, dispatchPortsModule, dispatchUseCasesModule, ecsTaskStateModule } from '../../entrypoints/container/dispatchModule.js';
+import { jobPortsModule, jobUseCasesModule } from '../../entrypoints/container/jobsModule.js';
+import { ecsTaskStateHandler, type EcsTaskStateAnswer } from '../../entrypoints/handlers/ecsTaskState.js';
 import { newContainer } from '../../entrypoints/container/newContainer.js';
 import { platformModule } from '../../entrypoints/container/platformModule.js';
 import { dispatchToEcsHandler } from '../../entrypoints/handlers/dispatchToEcs.js';
@@ -16,6 +18,8 @@ export const TRANSMISSION_TASK_DEF = 'arn:aws:ecs:us-east-1:000000000000:task-de
 export interface DispatchSystem {
   /** The one `dispatch-to-ecs` handler, for both triggers. */
   readonly dispatch: (event: unknown) => Promise<HttpResponse | SQSBatchResponse>;
+  /** `ecs-task-state`: EventBridge's ECS Task State Change (STOPPED) events. */
+  readonly taskState: (event: unknown) => Promise<EcsTaskStateAnswer>;
   readonly dispatches: InMemoryDispatches;
   readonly metrics: InMemoryMetrics;
 }
@@ -28,6 +32,10 @@ export function wireDispatch(world: World, ecs: SimEcs): DispatchSystem {
   container.load(
     platformModule({ clock: world.clock, ids, log: world.log, metrics }),
     dispatchPortsModule({ dispatches, containerTasks: ecs }),
+    // The job rules over the same records, as DynamoDbJobs reads the dispatch items of DDB_TABLE.
+    jobPortsModule({ jobs: dispatches.asJobs() }),
+    jobUseCasesModule(),
+    ecsTaskStateModule(),
     dispatchUseCasesModule({
       taskDefinition: TASK_DEF,
       containerName: 'recorder',
@@ -38,5 +46,10 @@ export function wireDispatch(world: World, ecs: SimEcs): DispatchSystem {
       leaseSeconds: 60,
     }),
   );
-  return { dispatch: dispatchToEcsHandler(container.get(Dispatch.DispatchToEcs), ids, world.log, metrics), dispatches, metrics };
+  return {
+    dispatch: dispatchToEcsHandler(container.get(Dispatch.DispatchToEcs), ids, world.log, metrics),
+    taskState: ecsTaskStateHandler(container.get(Dispatch.RecordTaskStopped), world.log),
+    dispatches,
+    metrics,
+  };
 }
