@@ -123,7 +123,7 @@ export class LaunchWorker {
     }
     const refused: LaunchAttempt[] = [];
     for (const [i, placement] of placements.entries()) {
-      const launched = await this.spot.launch({
+      const request = {
         amiId: launch.amiId,
         instanceType: placement.instanceType,
         subnetId: placement.subnetId,
@@ -132,7 +132,21 @@ export class LaunchWorker {
         userData: launch.userData,
         tags: launch.tags,
         clientToken: tokens[i]!,
-      });
+      };
+      let launched: Awaited<ReturnType<SpotInstances['launch']>>;
+      try {
+        launched = await this.spot.launch(request);
+      } catch (fault) {
+        // The answer is lost, not necessarily the launch: ask EC2 by client token before giving up.
+        const adopted = await this.spot.findLaunched([request.clientToken]).then(
+          (found) => found.unwrapOr(undefined),
+          () => undefined,
+        );
+        if (adopted === undefined) throw fault;
+        log.warn('Launch answer lost; found the instance by its client token', { instance_id: adopted.instanceId });
+        this.metrics.count('WorkersLaunched');
+        return ok({ jobId, ...adopted, refusedAttempts: refused });
+      }
       if (launched.isOk()) {
         const { instanceId, instanceType, spotRequestId } = launched.value;
         log.info('Spot instance launched', {

@@ -58,6 +58,7 @@ export class SimRunPod {
   readonly jobs = new Map<string, SimGpuJob>();
   readonly stats = {
     submitFaults: 0,
+    lostSubmitAnswers: 0,
     deliveries: 0,
     lostDeliveries: 0,
     deliveryRetries: 0,
@@ -86,11 +87,20 @@ export class SimRunPod {
     };
   }
 
-  /** Call before each submit: RunPod may answer 5xx even after the adapter's retries (the submit then throws). */
+  /**
+   * Call before each submit: RunPod may be unreachable (connection refused after the adapter's
+   * retries: no job, the task fails and is retried), or take the job and lose its answer (a
+   * timeout: the job runs and reports to the mapping Baton kept).
+   */
   maybeFailNextSubmit(rate: number): void {
     if (this.world.prng.chance(rate)) {
       this.stats.submitFaults += 1;
-      this.gpuJobs.failNextWith(new Error('RunPod answered 503 after 3 attempts'));
+      if (this.world.prng.chance(0.5)) {
+        this.stats.lostSubmitAnswers += 1;
+        this.gpuJobs.loseNextAnswer();
+      } else {
+        this.gpuJobs.unreachableNext('connect ECONNREFUSED (after 3 attempts)');
+      }
     }
   }
 

@@ -13,7 +13,7 @@ const CAPACITY_CODES = ['InsufficientInstanceCapacity', 'SpotMaxPriceTooLow', 'I
 export class SimSpotInstances implements SpotInstances {
   private readonly byClientToken = new Map<string, LaunchedInstance>();
   private launched = 0;
-  readonly stats = { attempts: 0, capacityRefusals: 0, launched: 0, faults: 0 };
+  readonly stats = { attempts: 0, capacityRefusals: 0, launched: 0, faults: 0, lostAnswers: 0 };
 
   constructor(
     private readonly world: World,
@@ -36,8 +36,18 @@ export class SimSpotInstances implements SpotInstances {
     }
     if (prng.chance(faults.providerDown / 4)) {
       this.stats.faults += 1;
+      if (prng.chance(0.5)) {
+        // The instance started; its answer never came back (a timeout, the deadline).
+        this.stats.lostAnswers += 1;
+        this.start(request);
+        return new ResultAsync(Promise.reject(new Error('TimeoutError: RunInstances answer lost (simulated)')));
+      }
       return new ResultAsync(Promise.reject(new Error('RequestLimitExceeded: Request limit exceeded (after SDK retries)')));
     }
+    return okAsync(this.start(request));
+  }
+
+  private start(request: SpotLaunchRequest): LaunchedInstance {
     this.launched += 1;
     const instance: LaunchedInstance = {
       instanceId: `i-${this.launched.toString(16).padStart(17, '0')}`,
@@ -47,6 +57,6 @@ export class SimSpotInstances implements SpotInstances {
     this.byClientToken.set(request.clientToken, instance);
     this.stats.launched += 1;
     this.onLaunch(request, instance);
-    return okAsync(instance);
+    return instance;
   }
 }

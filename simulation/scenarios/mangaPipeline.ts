@@ -360,6 +360,8 @@ export class MangaPipelineScenario implements Scenario {
         'Spot launches': this.spot.stats.launched,
         'capacity refusals': this.spot.stats.capacityRefusals,
         'EC2 faults': this.spot.stats.faults,
+        'of them launch answers lost (instance adopted)': this.spot.stats.lostAnswers,
+        'PENDING mappings of ended tasks (left to the TTL)': this.pendingOfEndedTasks(),
         'Spot interruptions': this.stats.interruptions,
         'launch retries': this.stats.launchRetries,
         heartbeats: this.stats.heartbeats,
@@ -374,6 +376,11 @@ export class MangaPipelineScenario implements Scenario {
       },
       invariants: await this.invariants(all),
     };
+  }
+
+  private pendingOfEndedTasks(): number {
+    const ended = new Set(this.sfn.ledger().filter((t) => t.ended !== undefined).map((t) => t.token));
+    return this.sys.mappings.all().filter((m) => m.status === 'PENDING' && ended.has(m.taskToken)).length;
   }
 
   private async invariants(all: Execution[]): Promise<InvariantResult[]> {
@@ -401,9 +408,12 @@ export class MangaPipelineScenario implements Scenario {
 
     const hanging = all.filter((e) => e.end === undefined).map((e) => `${e.jobId} never ended`);
     const interruptedCallbacks = new Set(this.runs.filter((r) => r.interrupted).map((r) => r.callbackToken));
+    // A launch whose outcome was unknown keeps its PENDING mapping (an instance may report
+    // through it); once its task has ended it is garbage for the TTL, not lost work.
+    const waiting = (m: { taskToken: string }) => ends.has(m.taskToken) && ends.get(m.taskToken) === undefined;
     const open = this.sys.mappings
       .all()
-      .filter((m) => m.status === 'ACCEPTED' || (m.status === 'PENDING' && !interruptedCallbacks.has(m.callbackToken)))
+      .filter((m) => m.status === 'ACCEPTED' || (m.status === 'PENDING' && !interruptedCallbacks.has(m.callbackToken) && waiting(m)))
       .map((m) => `mapping of ${m.jobId} left ${m.status}`);
 
     const failedRecords: string[] = [];

@@ -183,7 +183,8 @@ export class UpscalingScenario implements Scenario {
     };
     try {
       const out = await this.world.latency.time('submit-runpod-job', () => this.callbacks.submit(event));
-      segment.jobId = out.job_id;
+      // A lost RunPod answer leaves job_id empty; the job is still the one posted to this webhook.
+      segment.jobId = out.job_id || [...this.runpod.jobs.values()].find((j) => j.request.webhook === out.webhook_url)?.id;
     } catch (error) {
       // The Lambda task failed: Step Functions' Retry runs the state again with a new token.
       this.sfn.abandon(token);
@@ -284,6 +285,7 @@ export class UpscalingScenario implements Scenario {
         'RunPod FAILED': rp.failedJobs,
         'RunPod TIMED_OUT': rp.timedOutJobs,
         'RunPod submit faults': rp.submitFaults,
+        'of them answers lost (job kept its mapping)': rp.lostSubmitAnswers,
         'Step Functions outages': sfn.outages,
         'outage minutes': Math.round(sfn.outageSeconds / 60),
         'crashes before resume': sfn.crashes,

@@ -1,4 +1,4 @@
-import { err } from 'neverthrow';
+import { err, okAsync } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
 import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
@@ -134,8 +134,12 @@ describe('LaunchWorker', () => {
       const answer = lost(request);
       return calls === 2 ? answer.andThen(() => { throw Object.assign(new Error('timed out'), { name: 'TimeoutError' }); }) : answer;
     };
+    // DescribeInstances is eventually consistent: right after the fault, the instance is not visible yet.
+    const find = spot.findLaunched.bind(spot);
+    spot.findLaunched = () => okAsync(undefined);
     await expect(useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN })).rejects.toThrow('timed out');
     spot.launch = lost;
+    spot.findLaunched = find;
     spot.refusals.length = 0;
 
     const retried = (await useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN }))._unsafeUnwrap();
@@ -143,6 +147,18 @@ describe('LaunchWorker', () => {
     expect(spot.instances).toHaveLength(1);
     expect(retried).toMatchObject({ instanceId: spot.instances[0]!.instance.instanceId, instanceType: 'c5.2xlarge' });
     expect(spot.instances[0]!.request.subnetId).toBe('subnet-b');
+  });
+
+  it('adopts at once an instance whose launch answer was lost, found by its client token', async () => {
+    const { useCase, spot, metrics } = setup();
+    const lost = spot.launch.bind(spot);
+    spot.launch = (request) => lost(request).andThen(() => { throw Object.assign(new Error('timed out'), { name: 'TimeoutError' }); });
+
+    const launched = (await useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN }))._unsafeUnwrap();
+
+    expect(spot.instances).toHaveLength(1);
+    expect(launched.instanceId).toBe(spot.instances[0]!.instance.instanceId);
+    expect(metrics.get('WorkersLaunched')).toBe(1);
   });
 
   it('keys each pool\'s EC2 client token by role, task token, instance type and subnet', async () => {
