@@ -346,7 +346,7 @@ export class EcsDispatchScenario implements Scenario {
     // A job whose client gave up before any task started stays `submitted` (received, never
     // run; the TTL removes it); every other one must end, and one with a task always does.
     const stuck = stored
-      .filter(({ j, d }) => d !== undefined && d.job.status !== 'completed' && d.job.status !== 'failed')
+      .filter(({ d }) => d !== undefined && d.job.status !== 'completed' && d.job.status !== 'failed')
       .filter(({ j, d }) => !(j.gaveUp && d!.launch.taskArn === undefined))
       .map(({ j, d }) => `${j.jobId}: left ${d!.job.status}`);
     const misjudged = stored

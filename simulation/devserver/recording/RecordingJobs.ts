@@ -42,6 +42,14 @@ export class RecordingJobs implements Jobs {
     });
   }
 
+  markQueued(jobId: string): ResultAsync<void, never> {
+    return this.inner.markQueued(jobId);
+  }
+
+  unqueuedBefore(submittedBy: Date, limit: number): ResultAsync<readonly string[], never> {
+    return this.inner.unqueuedBefore(submittedBy, limit);
+  }
+
   private add(jobId: string, kind: 'status' | 'refused' | 'note', status: string, note: string): void {
     this.history.add(jobId, { at: this.clock.now().toISOString(), kind, status, note });
   }
