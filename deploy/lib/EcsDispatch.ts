@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -9,6 +9,8 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { ICluster, ITaskDefinition } from 'aws-cdk-lib/aws-ecs';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -46,8 +48,11 @@ export interface EcsDispatchProps {
 
 /**
  * Seed 004 deployed: a REST API `POST /jobs` and an SQS job queue (with DLQ) in front of
- * `dispatch-to-ecs`, and the table that tracks each dispatch. The function may run exactly
- * the given task definitions, on exactly the given cluster, and pass exactly their roles.
+ * `dispatch-to-ecs`, the table that tracks each dispatch, and `ecs-task-state` on an
+ * EventBridge rule (ECS Task State Change, STOPPED, started by Baton on this cluster) that
+ * settles each job when its task stops. The function may run exactly the given task
+ * definitions, on exactly the given cluster, pass exactly their roles, and stop tasks of that
+ * cluster only (a duplicate nobody records).
  *
  * @example
  * new EcsDispatch(stack, 'Dispatch', { cluster, taskDefinition, containerName: 'recorder', bucket, subnetIds });
@@ -56,6 +61,7 @@ export class EcsDispatch extends Construct {
   readonly table: BatonTable;
   readonly jobQueue: QueueWithDlq;
   readonly dispatch: BatonFunction;
+  readonly taskState: BatonFunction;
   readonly api: RestApi;
 
   constructor(scope: Construct, id: string, props: EcsDispatchProps) {
@@ -91,7 +97,33 @@ export class EcsDispatch extends Construct {
     this.dispatch
       .allow(['ecs:RunTask'], taskDefinitions.map((t) => t.taskDefinitionArn), { conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } } })
       .allow(['iam:PassRole'], [...new Set(passed)], { conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } });
+    const tasksOfCluster = Stack.of(this).formatArn({
+      service: 'ecs',
+      resource: 'task',
+      resourceName: `${props.cluster.clusterName}/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    this.dispatch.allow(['ecs:StopTask'], [tasksOfCluster], {
+      conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } },
+      wildcardReason: 'Stops a duplicate task whose id exists only once it started; only tasks of this cluster.',
+    });
     this.dispatch.function.addEventSource(new SqsEventSource(this.jobQueue.queue, { batchSize: 10, reportBatchItemFailures: true }));
+
+    this.taskState = new BatonFunction(this, 'TaskState', {
+      ...defaults,
+      handler: 'ecs-task-state',
+      timeout: Duration.seconds(30),
+      environment: { DDB_TABLE: this.table.tableName },
+    }).allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [this.table.tableArn]);
+    new Rule(this, 'TaskStopped', {
+      description: 'Baton dispatch tasks that stopped: their jobs end completed or failed',
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Task State Change'],
+        detail: { lastStatus: ['STOPPED'], clusterArn: [props.cluster.clusterArn], startedBy: ['baton-dispatch'] },
+      },
+      targets: [new LambdaTarget(this.taskState.function, { retryAttempts: 8 })],
+    });
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: defaults.logRetention ?? RetentionDays.ONE_MONTH });
     const throttle = props.throttle ?? { rateLimit: 10, burstLimit: 20 };
@@ -131,6 +163,6 @@ export class EcsDispatch extends Construct {
   }
 
   get functions(): BatonFunction[] {
-    return [this.dispatch];
+    return [this.dispatch, this.taskState];
   }
 }

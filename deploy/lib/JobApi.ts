@@ -3,11 +3,14 @@ import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestinat
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { jobsTable } from '../../adapters/dynamodb/tables/index.js';
+import { UNQUEUED_INDEX } from '../../adapters/dynamodb/tables/jobsTable.js';
 import { acknowledge } from './acknowledge.js';
 import { BatonFunction, type BatonFunctionDefaults } from './BatonFunction.js';
 import { QueueWithDlq } from './queues.js';
@@ -29,13 +32,16 @@ export interface JobApiProps {
   readonly jobsTable?: BatonTable;
   readonly functionDefaults?: BatonFunctionDefaults;
   readonly tableRemovalPolicy?: RemovalPolicy;
+  /** How often job-sweeper looks for jobs recorded but never queued. @default Schedule.rate(Duration.minutes(5)) */
+  readonly sweepSchedule?: Schedule;
 }
 
 /**
  * Seed 002 deployed: the jobs table, `POST /jobs` (`submit-job`) and `GET /jobs/{jobId}`
  * (`get-job-status`) on an HTTP API (IAM-authorized unless you choose otherwise), the job queue
  * your processors consume (with a DLQ), and the status queue they report to, consumed by
- * `update-job-status` with partial batch responses.
+ * `update-job-status` with partial batch responses, and `job-sweeper` on a schedule (jobs a
+ * crash left recorded but never queued are sent, or failed after an hour).
  *
  * @example
  * const jobs = new JobApi(stack, 'Jobs', { outputBucket });
@@ -49,6 +55,7 @@ export class JobApi extends Construct {
   readonly submitJob: BatonFunction;
   readonly getJobStatus: BatonFunction;
   readonly updateJobStatus: BatonFunction;
+  readonly sweeper: BatonFunction;
   readonly api: HttpApi;
 
   constructor(scope: Construct, id: string, props: JobApiProps) {
@@ -97,6 +104,25 @@ export class JobApi extends Construct {
       new SqsEventSource(this.statusQueue.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );
 
+    this.sweeper = new BatonFunction(this, 'JobSweeper', {
+      ...defaults,
+      handler: 'job-sweeper',
+      timeout: Duration.seconds(60),
+      environment: {
+        DYNAMODB_JOBS_TABLE: table.tableName,
+        SQS_JOB_QUEUE_URL: this.jobQueue.queue.queueUrl,
+        S3_BUCKET_NAME: props.outputBucket.bucketName,
+      },
+    })
+      .allow(['dynamodb:Query'], [table.indexArn(UNQUEUED_INDEX)])
+      .allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn])
+      .allow(['sqs:SendMessage'], [this.jobQueue.queue.queueArn]);
+    new Rule(this, 'SweepSchedule', {
+      description: 'Send (or fail) jobs recorded but never handed to the job queue',
+      schedule: props.sweepSchedule ?? Schedule.rate(Duration.minutes(5)),
+      targets: [new LambdaTarget(this.sweeper.function, { retryAttempts: 0 })],
+    });
+
     const authorizer =
       props.authorization === 'none'
         ? new HttpNoneAuthorizer()
@@ -132,6 +158,6 @@ export class JobApi extends Construct {
   }
 
   get functions(): BatonFunction[] {
-    return [this.submitJob, this.getJobStatus, this.updateJobStatus];
+    return [this.submitJob, this.getJobStatus, this.updateJobStatus, this.sweeper];
   }
 }

@@ -135,7 +135,9 @@ export class MangaPipeline extends Construct {
         ids.map((i) => stack.formatArn({ service: 'ec2', resource, resourceName: i, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }));
       const launchReason =
         'RunInstances creates the instance, its volume, network interface and Spot request: their ids do not exist before the call. Subnets, security groups and the AMI are named exactly.';
-      fn.allow(['dynamodb:PutItem', 'dynamodb:DeleteItem'], [callbacks.tableArn])
+      // GetItem: a repeated delivery of the task reads its mapping; DescribeInstances finds an instance whose launch answer was lost.
+      fn.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [callbacks.tableArn])
+        .allow(['ec2:DescribeInstances'], ['*'], { wildcardReason: 'DescribeInstances supports no resource-level permissions; it only reads, by client token.' })
         .allow(
           ['ec2:RunInstances'],
           [

@@ -151,7 +151,8 @@ export class RunPodCallbacks extends Construct {
         ...(props.presignFunction ? { PRESIGN_LAMBDA_ARN: props.presignFunction.functionArn } : {}),
       },
     })
-      .allow(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn])
+      // GetItem: a repeated delivery of the same task reads the mapping it made, instead of posting again.
+      .allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn])
       .allow(['secretsmanager:GetSecretValue'], [props.runPodApiKey.secretArn]);
     if (props.presignFunction) {
       this.submit.allow(['lambda:InvokeFunction'], [props.presignFunction.functionArn]);

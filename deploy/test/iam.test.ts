@@ -53,10 +53,17 @@ const ALLOWED: Record<string, Record<string, string>> = {
   'submit-job': {
     'dynamodb:DeleteItem': 'releaseIdempotencyKey after a failed queue send with an Idempotency-Key: covered by the Jobs contract suite on DynamoDB Local.',
   },
+  'start-renderer': {
+    'dynamodb:GetItem': 'A repeated delivery of the same task reads the mapping it made (LaunchWorker): unit-tested, and the read is in the CallbackMappings contract suite on DynamoDB Local.',
+  },
+  'start-uploader': {
+    'dynamodb:GetItem': 'As start-renderer.',
+  },
   'update-job-status': SQS_POLLING,
   'dispatch-to-ecs': {
     ...SQS_POLLING,
     'dynamodb:GetItem': 'DynamoDbDispatches.find, read when a delivery repeats: covered by the Dispatches contract suite on DynamoDB Local.',
+    'ecs:StopTask': 'Stops a duplicate task nobody records (a launch that outlived its lease): the ContainerTasks contract suite sends StopTask over the wire; the race is an fc.scheduler test.',
   },
   worker: {
     'states:SendTaskFailure': 'A worker reporting its own failure (reportFailure): unit-tested on in-memory adapters; the e2e worker succeeds.',

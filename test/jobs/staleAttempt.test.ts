@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { transition, type JobChange } from '../../domain/jobs/Job.js';
 import { aJob, at, complete, moved, start } from './builders.js';
 
-// Found by the simulation (`--scenario job-api --sabotage unordered-status-queue`): on a standard
+// Found by the simulation (then `--sabotage unordered-status-queue`, before issue 11): on a standard
 // queue a duplicated `retrying` of attempt 1 arrived after attempt 2 had started, put the job
 // back into `retrying`, and attempt 2's `completed` was then refused: the job never finished.
 describe('reports that name their attempt', () => {
