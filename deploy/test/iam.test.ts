@@ -50,9 +50,6 @@ const ALLOWED: Record<string, Record<string, string>> = {
   'get-job-status': {
     's3:GetObject': 'Presigned output links are signed locally and fetched by the client with this role\'s permission.',
   },
-  'submit-job': {
-    'dynamodb:DeleteItem': 'releaseIdempotencyKey after a failed queue send with an Idempotency-Key: covered by the Jobs contract suite on DynamoDB Local.',
-  },
   'start-renderer': {
     'dynamodb:GetItem': 'A repeated delivery of the same task reads the mapping it made (LaunchWorker): unit-tested, and the read is in the CallbackMappings contract suite on DynamoDB Local.',
   },
