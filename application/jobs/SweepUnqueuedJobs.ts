@@ -6,7 +6,7 @@ import type { Jobs } from '../ports/Jobs.js';
 import type { Log } from '../ports/Log.js';
 import type { Metrics } from '../ports/Metrics.js';
 
-export interface SweepSettings {
+export interface UnqueuedSweepSettings {
   /** Jobs unqueued for this long are swept: longer than any submit request (API Gateway: 29 s). */
   readonly afterSeconds: number;
   /** A job the queue still refuses after this long is marked `failed` instead of tried again. */
@@ -15,9 +15,9 @@ export interface SweepSettings {
   readonly limit: number;
 }
 
-export const DEFAULT_SWEEP_SETTINGS: SweepSettings = { afterSeconds: 120, giveUpAfterSeconds: 3_600, limit: 100 };
+export const DEFAULT_UNQUEUED_SWEEP_SETTINGS: UnqueuedSweepSettings = { afterSeconds: 120, giveUpAfterSeconds: 3_600, limit: 100 };
 
-export interface SweepReport {
+export interface UnqueuedSweepReport {
   /** Unqueued jobs found old enough to sweep. */
   readonly found: number;
   /** Sent to the queue now. */
@@ -30,7 +30,7 @@ export interface SweepReport {
   readonly left: number;
 }
 
-export interface SweepOptions {
+export interface UnqueuedSweepOptions {
   /** Asked before each job: true once the invocation must stop starting new work. */
   readonly shouldStop?: () => boolean;
 }
@@ -53,14 +53,14 @@ export class SweepUnqueuedJobs {
     private readonly clock: Clock,
     private readonly log: Log,
     private readonly metrics: Metrics,
-    private readonly settings: SweepSettings = DEFAULT_SWEEP_SETTINGS,
+    private readonly settings: UnqueuedSweepSettings = DEFAULT_UNQUEUED_SWEEP_SETTINGS,
   ) {}
 
-  execute(options: SweepOptions = {}): ResultAsync<SweepReport, never> {
+  execute(options: UnqueuedSweepOptions = {}): ResultAsync<UnqueuedSweepReport, never> {
     return ResultAsync.fromSafePromise(this.run(options));
   }
 
-  private async run(options: SweepOptions): Promise<SweepReport> {
+  private async run(options: UnqueuedSweepOptions): Promise<UnqueuedSweepReport> {
     const now = this.clock.now();
     const cutoff = new Date(now.getTime() - this.settings.afterSeconds * 1000);
     const ids = (await this.jobs.unqueuedBefore(cutoff, this.settings.limit)).unwrapOr([] as readonly string[]);

@@ -5,7 +5,7 @@ import { SnsErrorNotifications } from '../../adapters/sns/SnsErrorNotifications.
 import { SqsJobQueue } from '../../adapters/sqs/SqsJobQueue.js';
 import { GetJobStatus } from '../../application/jobs/GetJobStatus.js';
 import { SubmitJob } from '../../application/jobs/SubmitJob.js';
-import { SweepUnqueuedJobs, type SweepSettings } from '../../application/jobs/SweepUnqueuedJobs.js';
+import { SweepUnqueuedJobs, type UnqueuedSweepSettings } from '../../application/jobs/SweepUnqueuedJobs.js';
 import { UpdateJobStatus } from '../../application/jobs/UpdateJobStatus.js';
 import { HandlePipelineError } from '../../application/pipeline/HandlePipelineError.js';
 import type { Clock } from '../../application/ports/Clock.js';
@@ -38,7 +38,7 @@ export interface JobUseCaseSettings {
   /** How long GetJobStatus's output links live (default 3600 s). */
   readonly outputUrlSeconds?: number;
   /** The job-sweeper's thresholds (defaults: 120 s, give up after 3600 s, 100 jobs a run). */
-  readonly sweep?: SweepSettings;
+  readonly sweep?: UnqueuedSweepSettings;
 }
 
 /**

@@ -1,10 +1,10 @@
-import type { SweepReport, SweepUnqueuedJobs } from '../../application/jobs/SweepUnqueuedJobs.js';
+import type { UnqueuedSweepReport, SweepUnqueuedJobs } from '../../application/jobs/SweepUnqueuedJobs.js';
 import { pastSoftDeadline } from '../../adapters/shared/deadline.js';
 
 /**
  * EventBridge schedule → SweepUnqueuedJobs. No new job is started past the invocation's soft
  * deadline; what is left waits for the next run. Returns the run's report.
  */
-export function jobSweeperHandler(useCase: SweepUnqueuedJobs): (event?: unknown) => Promise<SweepReport> {
+export function jobSweeperHandler(useCase: SweepUnqueuedJobs): (event?: unknown) => Promise<UnqueuedSweepReport> {
   return async () => (await useCase.execute({ shouldStop: pastSoftDeadline })).unwrapOr({ found: 0, resent: 0, failed: 0, movedOn: 0, left: 0 });
 }

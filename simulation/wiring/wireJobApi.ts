@@ -12,7 +12,7 @@ import { getJobStatusHandler } from '../../entrypoints/handlers/getJobStatus.js'
 import { submitJobHandler } from '../../entrypoints/handlers/submitJob.js';
 import { jobSweeperHandler } from '../../entrypoints/handlers/jobSweeper.js';
 import { updateJobStatusHandler } from '../../entrypoints/handlers/updateJobStatus.js';
-import type { SweepReport } from '../../application/jobs/SweepUnqueuedJobs.js';
+import type { UnqueuedSweepReport } from '../../application/jobs/SweepUnqueuedJobs.js';
 import { OrderBoundStatusUpdates } from '../sabotage/OrderBoundStatusUpdates.js';
 import type { HttpResponse } from '../../entrypoints/http/apiGateway.js';
 import type { SimSqs } from '../cloud/SimSqs.js';
@@ -27,7 +27,7 @@ export interface JobApiSystem {
   readonly getJobStatus: (event: unknown) => Promise<HttpResponse>;
   readonly updateJobStatus: (event: SQSEvent) => Promise<SQSBatchResponse>;
   /** The `job-sweeper` (EventBridge schedule): jobs recorded but never queued are sent or failed. */
-  readonly sweepJobs: () => Promise<SweepReport>;
+  readonly sweepJobs: () => Promise<UnqueuedSweepReport>;
   readonly queueStats: { readonly refused: number; readonly hung: number; readonly crashedBeforeSend: number };
   readonly jobs: InMemoryJobs;
   readonly metrics: InMemoryMetrics;
