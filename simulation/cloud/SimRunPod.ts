@@ -58,7 +58,6 @@ export class SimRunPod {
   readonly jobs = new Map<string, SimGpuJob>();
   readonly stats = {
     submitFaults: 0,
-    lostSubmitAnswers: 0,
     deliveries: 0,
     lostDeliveries: 0,
     deliveryRetries: 0,
@@ -89,18 +88,15 @@ export class SimRunPod {
 
   /**
    * Call before each submit: RunPod may be unreachable (connection refused after the adapter's
-   * retries: no job, the task fails and is retried), or take the job and lose its answer (a
-   * timeout: the job runs and reports to the mapping Baton kept).
+   * retries): no job exists, the mapping is deleted, the task fails and is retried. A job that
+   * RunPod took while its answer was lost is not simulated here: its mapping has no job id, so
+   * neither the reconciler nor execution-ended can reach it (unit-tested in SubmitRunPodJob.test.ts
+   * and on the bundle against a hung RunPod in test/deadlines/).
    */
   maybeFailNextSubmit(rate: number): void {
     if (this.world.prng.chance(rate)) {
       this.stats.submitFaults += 1;
-      if (this.world.prng.chance(0.5)) {
-        this.stats.lostSubmitAnswers += 1;
-        this.gpuJobs.loseNextAnswer();
-      } else {
-        this.gpuJobs.unreachableNext('connect ECONNREFUSED (after 3 attempts)');
-      }
+      this.gpuJobs.unreachableNext('connect ECONNREFUSED (after 3 attempts)');
     }
   }
 

@@ -285,7 +285,6 @@ export class UpscalingScenario implements Scenario {
         'RunPod FAILED': rp.failedJobs,
         'RunPod TIMED_OUT': rp.timedOutJobs,
         'RunPod submit faults': rp.submitFaults,
-        'of them answers lost (job kept its mapping)': rp.lostSubmitAnswers,
         'Step Functions outages': sfn.outages,
         'outage minutes': Math.round(sfn.outageSeconds / 60),
         'crashes before resume': sfn.crashes,
