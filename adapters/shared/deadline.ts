@@ -45,7 +45,7 @@ export interface DeadlineMargins {
 /**
  * The deadline of an invocation with `remainingMs` left (Lambda's `getRemainingTimeInMillis()`),
  * optionally capped (API Gateway answers 504 after 29 s whatever the function's timeout).
- * Margins scale with the budget: a sixth of it for clean-up (at least 1 s, at most 5 s), 0.5 s to answer.
+ * Margins scale with the budget: a sixth of it for clean-up (at least 1 s, at most 5 s), up to 1 s to answer.
  */
 export function deadlineFor(remainingMs: number, now: number = Date.now(), capMs: number = Infinity): Deadline {
   const budget = Math.max(0, Math.min(remainingMs, capMs));
@@ -55,7 +55,7 @@ export function deadlineFor(remainingMs: number, now: number = Date.now(), capMs
 }
 
 export function marginsFor(budgetMs: number): DeadlineMargins {
-  const answerMs = Math.min(500, Math.floor(budgetMs / 6));
+  const answerMs = Math.min(1_000, Math.floor(budgetMs / 6));
   const cleanupMs = Math.min(5_000, Math.max(Math.min(1_000, Math.floor(budgetMs / 3)), Math.floor(budgetMs / 6)));
   return { answerMs, cleanupMs };
 }
