@@ -206,7 +206,10 @@ export class DispatchToEcs {
       this.metrics.count('EcsTaskLaunched');
       log.info('ECS task launched', { task_arn: taskArn, attempt: dispatch.launch.attempt });
       const stored = await this.recordLaunch(dispatch, taskArn, log);
-      return ok(stored.launch.taskArn === taskArn ? { type: 'Launched', dispatch: stored } : { type: 'AlreadyLaunched', dispatch: stored });
+      if (stored.launch.taskArn === taskArn) return ok({ type: 'Launched', dispatch: stored });
+      // Superseded by a newer attempt still in doubt: the next delivery settles it.
+      if (stored.job.status === 'submitted') return err({ type: 'LaunchInProgress', dispatch: stored });
+      return ok({ type: 'AlreadyLaunched', dispatch: stored });
     }
     this.metrics.count('EcsTaskLaunchFailed');
     const error = started.error;
@@ -238,12 +241,16 @@ export class DispatchToEcs {
    * Records the task that started, so the record always names it. A lost write is judged
    * again on the record as it now is: still `submitted` (another delivery recorded a capacity
    * failure or gave the lease back meanwhile) → record this task there; already naming this
-   * task → done. Naming another task, or final → this one is a duplicate nobody would ever
-   * account for, and it is stopped.
+   * task → done. Naming another task, or final, or `submitted` at a newer attempt whose outcome
+   * is unknown (its task may exist; a later delivery repeats that attempt's token) → this one
+   * is a duplicate nobody would ever account for, and it is stopped.
    */
   private async recordLaunch(dispatch: Dispatch, taskArn: string, log: Log): Promise<Dispatch> {
     let current = dispatch;
-    for (let round = 1; round <= 4 && current.job.status === 'submitted'; round += 1) {
+    // A newer attempt whose outcome is unknown may have started a task of its own (its answer
+    // lost): that attempt is the one a later delivery repeats and ECS answers, so ours yields.
+    const superseded = (d: Dispatch) => d.launch.attempt > dispatch.launch.attempt && !d.launch.settled;
+    for (let round = 1; round <= 4 && current.job.status === 'submitted' && !superseded(current); round += 1) {
       const next = orThrow(launched(current, taskArn, this.clock.now()));
       const written = await this.dispatches.replace(current, next);
       if (written.isOk()) return next;
@@ -252,14 +259,17 @@ export class DispatchToEcs {
       log.warn('Launch record changed meanwhile; recording the task on the current record', { status: current.job.status });
     }
     if (current.launch.taskArn === taskArn) return current;
-    if (current.job.status === 'submitted') throw new Error(`dispatch ${current.job.jobId} kept changing while the task was recorded`);
+    if (current.job.status === 'submitted' && !superseded(current)) {
+      throw new Error(`dispatch ${current.job.jobId} kept changing while the task was recorded`);
+    }
     log.error('A second task started for a job that already has one; stopping it', {
       task_arn: taskArn,
       recorded_task_arn: current.launch.taskArn,
       status: current.job.status,
     });
     this.metrics.count('EcsDuplicateTasksStopped');
-    await this.tasks.stop(taskArn, `Baton: job ${current.job.jobId} already runs ${current.launch.taskArn ?? 'no task'} (${current.job.status})`);
+    const why = superseded(current) ? `attempt ${current.launch.attempt} superseded it` : `it already runs ${current.launch.taskArn ?? 'no task'}`;
+    await this.tasks.stop(taskArn, `Baton: job ${current.job.jobId}: ${why} (${current.job.status})`);
     return current;
   }
 
