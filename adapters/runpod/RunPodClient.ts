@@ -111,6 +111,8 @@ export class RunPodClient implements GpuJobs {
       response = await this.authorised((apiKey) => this.send(this.options.endpointUrl, 'POST', apiKey, body));
       text = await response.text();
     } catch (fault) {
+      // A key no header can carry is a configuration fault: nothing was sent, and no retry helps.
+      if (fault instanceof UnsendableKey) throw fault;
       if (fault instanceof KeyUnreadable) return err({ type: 'GpuJobNotSubmitted', detail: fault.message });
       const cause = fault instanceof NoAnswer ? fault.cause : fault;
       if (isDeadlineExceeded(cause)) return err({ type: 'GpuJobOutcomeUnknown', detail: 'no answer from RunPod: the invocation deadline passed' });
@@ -163,7 +165,7 @@ export class RunPodClient implements GpuJobs {
         text = await response.text();
       } catch (fault) {
         const cause = fault instanceof NoAnswer ? fault.cause : fault;
-        if (fault instanceof KeyUnreadable || isDeadlineExceeded(cause)) throw cause;
+        if (fault instanceof KeyUnreadable || fault instanceof UnsendableKey || isDeadlineExceeded(cause)) throw cause;
         throw new PassingFailure(describe(cause));
       }
       if (RETRYABLE(response.status)) throw new PassingFailure(`HTTP ${response.status}: ${text.slice(0, 200)}`);
@@ -202,7 +204,7 @@ export class RunPodClient implements GpuJobs {
   private async send(url: string, method: 'GET' | 'POST', apiKey: string, body?: string): Promise<Response> {
     // fetch's own error for a bad header value quotes the value: the key would reach the log.
     if (!/^[\x21-\x7e]+$/.test(apiKey)) {
-      throw new KeyUnreadable('the RunPod API key holds characters an HTTP header cannot carry (the value is not shown)');
+      throw new UnsendableKey('the RunPod API key holds characters an HTTP header cannot carry (the value is not shown)');
     }
     const call = callSignal();
     try {
@@ -222,6 +224,9 @@ export class RunPodClient implements GpuJobs {
 
 /** The key source failed: nothing was sent. */
 class KeyUnreadable extends Error {}
+
+/** The key cannot go into an `Authorization` header (fetch's own error would quote it). */
+class UnsendableKey extends Error {}
 
 /** Undici wraps the socket error: `TypeError('fetch failed', { cause: { code } })`. */
 function surelyNotSent(fault: unknown): boolean {
