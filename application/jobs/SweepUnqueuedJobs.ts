@@ -44,7 +44,7 @@ export interface UnqueuedSweepOptions {
  * a message, which the status machine absorbs.
  *
  * @example
- * const report = (await sweep.execute())._unsafeUnwrap(); // { found: 2, resent: 2, … }
+ * const report = await sweep.execute(); // ok({ found: 2, resent: 2, … })
  */
 export class SweepUnqueuedJobs {
   constructor(
