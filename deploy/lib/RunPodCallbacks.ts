@@ -2,7 +2,7 @@ import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -31,6 +31,8 @@ export const LAMBDA_TRANSIENT_ERRORS = [
 ];
 
 /** The metric the redrive emits each run: how long the oldest accepted-but-not-resumed outcome has waited. */
+/** Counted by ResumeCallback when Step Functions refuses a resume for good. */
+export const REFUSED_METRIC = 'CallbacksRefused';
 export const OLDEST_ACCEPTED_METRIC = { namespace: 'Baton', metricName: OLDEST_ACCEPTED_AGE_METRIC, service: 'baton-callback-redrive' };
 
 export interface RunPodCallbacksProps {
@@ -96,6 +98,8 @@ export class RunPodCallbacks extends Construct {
   /** `https://…/webhook/`: what submit-runpod-job gives RunPod as the webhook base. */
   readonly webhookBaseUrl: string;
   readonly oldestAcceptedAlarm: Alarm;
+  /** Step Functions refused a resume for good (AccessDenied, validation): the mapping is REFUSED and waits for an operator. */
+  readonly refusedCallbacksAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: RunPodCallbacksProps) {
     super(scope, id);
@@ -234,6 +238,23 @@ export class RunPodCallbacks extends Construct {
         period: Duration.minutes(5),
       }),
       threshold: (props.oldestAcceptedAlarmAfter ?? Duration.minutes(15)).toSeconds(),
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // Every path that resumes a task counts a permanent refusal; the mapping then leaves the
+    // redrive index, so only this alarm tells an operator (ARCHITECTURE.md, "Operating").
+    const refused = (handler: string) =>
+      new Metric({ namespace: 'Baton', metricName: REFUSED_METRIC, dimensionsMap: { service: `baton-${handler}` }, statistic: 'Sum', period: Duration.minutes(5) });
+    this.refusedCallbacksAlarm = new Alarm(this, 'CallbacksRefused', {
+      alarmDescription: 'Step Functions refused a resume for good (AccessDenied, validation): see the REFUSED mappings and their refusal',
+      metric: new MathExpression({
+        expression: 'FILL(webhook, 0) + FILL(redrive, 0) + FILL(reconcile, 0)',
+        usingMetrics: { webhook: refused('runpod-webhook'), redrive: refused('callback-redrive'), reconcile: refused('runpod-reconcile') },
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,

@@ -256,6 +256,15 @@ describe('operations', () => {
     ]);
   });
 
+  it('alarms on a permanent Step Functions refusal from any path that resumes', () => {
+    const refusedAlarms = alarms.filter((a) => JSON.stringify(a['Metrics'] ?? []).includes('"CallbacksRefused"'));
+    expect(refusedAlarms).toHaveLength(1);
+    const services = (refusedAlarms[0]!['Metrics'] as { MetricStat?: { Metric: { Dimensions: { Value: string }[] } } }[])
+      .flatMap((m) => (m.MetricStat ? m.MetricStat.Metric.Dimensions.map((d) => d.Value) : []))
+      .sort();
+    expect(services).toEqual(['baton-callback-redrive', 'baton-runpod-reconcile', 'baton-runpod-webhook']);
+  });
+
   it('alarms on failed and timed-out pipeline executions', () => {
     const machines = resourcesOfType(t, 'AWS::StepFunctions::StateMachine').length;
     expect(metricsOf('ExecutionsFailed')).toHaveLength(machines);
