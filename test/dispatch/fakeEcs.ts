@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { listenOnLoopback } from '../support/listenOnLoopback.js';
 
 /** How the fake answers the next RunTask calls, in order; then it starts tasks. */
 export type EcsScript = 'capacity' | 'missing' | 'throttle' | 'server';
@@ -91,11 +92,9 @@ export async function startFakeEcs(): Promise<FakeEcs> {
       failures: [],
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const local = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: local.endpoint,
     requests,
     tasks,
     stopped,
@@ -107,10 +106,6 @@ export async function startFakeEcs(): Promise<FakeEcs> {
       hold = { arrive, released: new Promise<void>((resolve) => (release = resolve)) };
       return { arrived, release };
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: local.close,
   };
 }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { WorkerInstance } from '../../application/ports/WorkerInstances.js';
+import { listenOnLoopback } from '../support/listenOnLoopback.js';
 
 export interface FakeEc2Workers {
   /** Set `AWS_ENDPOINT_URL_EC2` to this. */
@@ -60,18 +61,12 @@ export async function startFakeEc2Workers(): Promise<FakeEc2Workers> {
       `<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><reservationSet><item><reservationId>r-1</reservationId><instancesSet>${items}</instancesSet></item></reservationSet></DescribeInstancesResponse>`,
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const local = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: local.endpoint,
     instances,
     requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: local.close,
   };
 }
 

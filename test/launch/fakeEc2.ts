@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { InMemorySpotInstances } from '../../adapters/memory/InMemorySpotInstances.js';
+import { listenOnLoopback } from '../support/listenOnLoopback.js';
 
 export interface FakeEc2 {
   /** Set `AWS_ENDPOINT_URL_EC2` to this. */
@@ -67,17 +68,11 @@ export async function startFakeEc2(): Promise<FakeEc2> {
       `<RunInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><reservationId>r-1</reservationId><ownerId>123456789012</ownerId><instancesSet><item><instanceId>${i.instanceId}</instanceId><instanceType>${i.instanceType}</instanceType><spotInstanceRequestId>${i.spotRequestId}</spotInstanceRequestId><instanceLifecycle>spot</instanceLifecycle></item></instancesSet></RunInstancesResponse>`,
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const local = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: local.endpoint,
     spot,
     requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: local.close,
   };
 }

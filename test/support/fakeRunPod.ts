@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
+import { listenOnLoopback } from './listenOnLoopback.js';
 
 type Answer = { status: number; body?: string } | 'hang';
 
@@ -67,22 +68,16 @@ export async function startFakeRunPod(): Promise<FakeRunPod> {
     }
     return reply(200, state);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const local = await listenOnLoopback(server);
   const fake: FakeRunPod = {
     beforeAnswer: undefined,
-    url: `http://127.0.0.1:${port}/v2/endpoint-1/run`,
+    url: `${local.endpoint}/v2/endpoint-1/run`,
     received,
     requests,
     queue: (...a) => answers.push(...a),
     setStatus: (jobId, status) => states.set(jobId, { id: jobId, ...status }),
     forget: (jobId) => states.delete(jobId),
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: local.close,
   };
   return fake;
 }

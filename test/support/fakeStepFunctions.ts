@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { InMemoryStepFunctions } from '../../adapters/memory/InMemoryStepFunctions.js';
 import type { Clock } from '../../application/ports/Clock.js';
 import { SystemClock } from '../../adapters/system/SystemClock.js';
+import { listenOnLoopback } from './listenOnLoopback.js';
 
 export interface FakeStepFunctions {
   /** Set `AWS_ENDPOINT_URL_SFN` to this. */
@@ -65,21 +66,15 @@ export async function startFakeStepFunctions(
     const message = e.reason === 'TaskTimedOut' ? 'Task Timed Out: Provided task does not exist anymore' : e.reason;
     return reply(400, { __type: `com.amazonaws.swf.service.model.v20120125#${e.reason}`, message });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const local = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: local.endpoint,
     engine,
     requests,
     executions,
     setDown: (d) => {
       down = d;
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: local.close,
   };
 }

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { listenOnLoopback } from '../../support/listenOnLoopback.js';
 
 export interface FakeSqs {
   /** Set `AWS_ENDPOINT_URL_SQS` to this. */
@@ -36,9 +37,8 @@ export async function startFakeSqs(): Promise<FakeSqs> {
     queue.push(body);
     return reply(200, { MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(body).digest('hex') });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const local = await listenOnLoopback(server);
+  endpoint = local.endpoint;
   return {
     endpoint,
     createQueue: (name) => {
@@ -47,10 +47,6 @@ export async function startFakeSqs(): Promise<FakeSqs> {
       return url;
     },
     bodies: (url) => [...(queues.get(url) ?? [])],
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: local.close,
   };
 }
