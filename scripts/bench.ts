@@ -4,7 +4,10 @@
  *     beside runpod-webhook wired by hand without the container;
  *  2. AWS calls on each webhook path, beside seed 001's design (GetItem + SendTask + UpdateItem);
  *  3. webhooks per second on DynamoDB Local, beside its raw conditional-update rate;
- *  4. synthesis of the CDK example app (deploy/): plain, with cdk-nag, with the CloudFormation validator.
+ *  4. synthesis of the CDK example app (deploy/): plain, with cdk-nag, with the CloudFormation validator;
+ *  5. `webhook`: runpod-webhook side by side with seed 001's design written plainly (bench/sideBySide.ts):
+ *     throughput, Node CPU per delivery, cold import CPU, bundle size, the seed's unsafety, CPU profiles.
+ *     BENCH_ROUNDS, BENCH_DELIVERIES, BENCH_CONCURRENCY, BENCH_PROFILE_DELIVERIES, BENCH_LOG_LEVEL tune it.
  * A script, not a test: it measures, it does not judge.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -25,6 +28,7 @@ import { SystemClock } from '../adapters/system/SystemClock.js';
 import { newCallbackMapping } from '../domain/callbacks/CallbackMapping.js';
 import { callbackHarness } from '../test/callbacks/callbackHarness.js';
 import { LOCAL_AWS, startDynamoDbLocal } from '../test/support/dynamoDbLocal.js';
+import { DEFAULT_OPTIONS, webhookSideBySide } from '../bench/sideBySide.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NODE = join(ROOT, 'node_modules/.bin/node');
@@ -241,4 +245,17 @@ const only = process.argv[2];
 if (!only || only === 'cold') await bundlesAndColdStarts();
 if (!only || only === 'calls') await callsPerPath();
 if (!only || only === 'throughput') await throughput();
+if (!only || only === 'webhook') {
+  const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+  await webhookSideBySide({
+    ...DEFAULT_OPTIONS,
+    rounds: env('BENCH_ROUNDS', DEFAULT_OPTIONS.rounds),
+    deliveries: env('BENCH_DELIVERIES', DEFAULT_OPTIONS.deliveries),
+    concurrency: env('BENCH_CONCURRENCY', DEFAULT_OPTIONS.concurrency),
+    coldRuns: RUNS,
+    profileDeliveries: env('BENCH_PROFILE_DELIVERIES', DEFAULT_OPTIONS.profileDeliveries),
+    logLevel: process.env['BENCH_LOG_LEVEL'] ?? DEFAULT_OPTIONS.logLevel,
+    print: (line) => console.log(line),
+  });
+}
 if (!only || only === 'synth') await synthesis();

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { zipSync } from 'fflate';
 import { tableDefinitions } from '../adapters/dynamodb/tables/index.js';
 
@@ -25,6 +25,29 @@ export function handlerNames(): string[] {
     .sort();
 }
 
+/** How every handler is bundled (the webhook benchmark builds its seed baseline the same way). */
+export function lambdaBuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    minify: true,
+    legalComments: 'none',
+    // Readable production stack traces with NODE_OPTIONS=--enable-source-maps (the CDK
+    // constructs set it). Mappings only: the sources themselves would triple the map.
+    sourcemap: 'linked',
+    sourcesContent: false,
+    // The SDK's ESM builds tree-shake far better than its CJS ones.
+    mainFields: ['module', 'main'],
+    // A few CJS dependencies call require() for Node built-ins.
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    logLevel: 'error',
+  };
+}
+
 async function main(): Promise<void> {
   const names = handlerNames().filter((n) => only.length === 0 || only.includes(n));
   const unknown = only.filter((n) => !names.includes(n));
@@ -33,25 +56,7 @@ async function main(): Promise<void> {
     names.map(async (name) => {
       rmSync(join(OUT, name), { recursive: true, force: true });
       const outfile = join(OUT, name, 'index.mjs');
-      await build({
-        entryPoints: [join(ENTRIES, `${name}.ts`)],
-        outfile,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node22',
-        minify: true,
-        legalComments: 'none',
-        // Readable production stack traces with NODE_OPTIONS=--enable-source-maps (the CDK
-        // constructs set it). Mappings only: the sources themselves would triple the map.
-        sourcemap: 'linked',
-        sourcesContent: false,
-        // The SDK's ESM builds tree-shake far better than its CJS ones.
-        mainFields: ['module', 'main'],
-        // A few CJS dependencies call require() for Node built-ins.
-        banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-        logLevel: 'error',
-      });
+      await build(lambdaBuildOptions(join(ENTRIES, `${name}.ts`), outfile));
       const code = readFileSync(outfile);
       const map = readFileSync(`${outfile}.map`);
       const zip = zipSync({ 'index.mjs': code, 'index.mjs.map': map }, { level: 9, mtime: new Date('2026-01-01T00:00:00Z') });
