@@ -42,6 +42,8 @@ export interface SideBySideOptions {
   readonly top: number;
   /** LOG_LEVEL of both designs (production default: INFO). */
   readonly logLevel: string;
+  /** NODE_OPTIONS of Baton's processes only, to weigh a runtime flag (e.g. `--enable-source-maps`, as deployed). */
+  readonly batonNodeOptions?: string;
   /** An already running DynamoDB Local (the test suite's); else one is started and stopped. */
   readonly dynamoDbEndpoint?: string;
   readonly print: (line: string) => void;
@@ -249,6 +251,7 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
     AWS_ENDPOINT_URL_SFN: sfn.endpoint,
     CALLBACK_TABLE_NAME: tables[d],
     LOG_LEVEL: o.logLevel,
+    ...(d === 'baton' && o.batonNodeOptions ? { NODE_OPTIONS: o.batonNodeOptions } : {}),
   });
   const workers: Partial<Record<Design, Worker>> = {};
   try {
@@ -327,7 +330,7 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
     };
 
     p(`## Webhook side by side: Baton vs seed 001's design (DynamoDB Local + fake Step Functions, Node ${process.version})\n`);
-    p(`${o.rounds} interleaved rounds of ${o.deliveries} first deliveries then ${o.deliveries} duplicates, ${o.concurrency} in flight, LOG_LEVEL=${o.logLevel};`);
+    p(`${o.rounds} interleaved rounds of ${o.deliveries} first deliveries then ${o.deliveries} duplicates, ${o.concurrency} in flight, LOG_LEVEL=${o.logLevel}${o.batonNodeOptions ? `, Baton with NODE_OPTIONS=${o.batonNodeOptions}` : ''};`);
     p(`medians of the rounds, ratios the median of per-round ratios. CPU is the handler process's own (process.cpuUsage).\n`);
     p('| figure | Baton | seed 001 design | Baton ÷ seed | target |');
     p('| --- | ---: | ---: | ---: | --- |');
@@ -388,8 +391,12 @@ async function profiles(b: Bench, o: SideBySideOptions, envOf: (d: Design) => Re
       const deliveries = tokens.map((token, i) => ({ token, body: reportBody(i) }));
       for (const pass of ['first', 'dup'] as const) {
         const profileTo = join(OUT, `${d}-${pass}.cpuprofile`);
-        await worker.ask({ type: 'round', deliveries, concurrency: o.concurrency, profileTo });
-        times[pass][d] = selfTimes(JSON.parse(readFileSync(profileTo, 'utf8')), file);
+        const r = await worker.ask<RoundFigures>({ type: 'round', deliveries, concurrency: o.concurrency, profileTo });
+        const sampled = selfTimes(JSON.parse(readFileSync(profileTo, 'utf8')), file);
+        // Samples are taken on a wall-clock interval, so on a loaded machine they also count time
+        // the process was not running: scale them to the CPU the round really used.
+        const scale = r.cpuUs / sampled.reduce((sum, t) => sum + t.selfUs, 0);
+        times[pass][d] = sampled.map((t) => ({ ...t, selfUs: t.selfUs * scale }));
       }
     } finally {
       await worker.close();
@@ -402,7 +409,7 @@ async function profiles(b: Bench, o: SideBySideOptions, envOf: (d: Design) => Re
       (a, c) => (groups.baton.get(c) ?? 0) - (groups.seed.get(c) ?? 0) - ((groups.baton.get(a) ?? 0) - (groups.seed.get(a) ?? 0)),
     );
     const total = (g: Map<string, number>) => [...g.values()].reduce((s, v) => s + v, 0);
-    p(`### Profile: self time per ${pass === 'first' ? 'first delivery' : 'duplicate'} by package (ms; ${o.profileDeliveries} deliveries, unminified bundles, V8 sampling every 100 µs)\n`);
+    p(`### Profile: self time per ${pass === 'first' ? 'first delivery' : 'duplicate'} by package (ms; ${o.profileDeliveries} deliveries, unminified bundles, V8 sampling every 100 µs, scaled to the round's CPU)\n`);
     p('| package | Baton | seed | Baton − seed |');
     p('| --- | ---: | ---: | ---: |');
     for (const n of names) {

@@ -7,7 +7,8 @@
  *  4. synthesis of the CDK example app (deploy/): plain, with cdk-nag, with the CloudFormation validator;
  *  5. `webhook`: runpod-webhook side by side with seed 001's design written plainly (bench/sideBySide.ts):
  *     throughput, Node CPU per delivery, cold import CPU, bundle size, the seed's unsafety, CPU profiles.
- *     BENCH_ROUNDS, BENCH_DELIVERIES, BENCH_CONCURRENCY, BENCH_PROFILE_DELIVERIES, BENCH_LOG_LEVEL tune it.
+ *     BENCH_ROUNDS, BENCH_DELIVERIES, BENCH_CONCURRENCY, BENCH_PROFILE_DELIVERIES, BENCH_LOG_LEVEL,
+ *     BENCH_BATON_NODE_OPTIONS tune it.
  * A script, not a test: it measures, it does not judge.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -255,6 +256,7 @@ if (!only || only === 'webhook') {
     coldRuns: RUNS,
     profileDeliveries: env('BENCH_PROFILE_DELIVERIES', DEFAULT_OPTIONS.profileDeliveries),
     logLevel: process.env['BENCH_LOG_LEVEL'] ?? DEFAULT_OPTIONS.logLevel,
+    ...(process.env['BENCH_BATON_NODE_OPTIONS'] ? { batonNodeOptions: process.env['BENCH_BATON_NODE_OPTIONS'] } : {}),
     print: (line) => console.log(line),
   });
 }
