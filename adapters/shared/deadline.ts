@@ -82,12 +82,13 @@ export function callSignal(now: number = Date.now()): CallSignal {
   const budget = callBudgetMs(now);
   if (budget === undefined) return { signal: undefined, done: () => {} };
   const controller = new AbortController();
-  const reason = new DeadlineExceeded(`the invocation's deadline passed (call budget ${budget} ms)`);
+  // Built only when the call is cut: an Error captures its stack, and nearly every call ends in time.
+  const reason = () => new DeadlineExceeded(`the invocation's deadline passed (call budget ${budget} ms)`);
   if (budget <= 0) {
-    controller.abort(reason);
+    controller.abort(reason());
     return { signal: controller.signal, done: () => {} };
   }
-  const timer = setTimeout(() => controller.abort(reason), budget);
+  const timer = setTimeout(() => controller.abort(reason()), budget);
   timer.unref?.();
   return { signal: controller.signal, done: () => clearTimeout(timer) };
 }
