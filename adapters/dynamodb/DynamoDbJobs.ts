@@ -23,22 +23,15 @@ import { isoSeconds } from '../../domain/shared/time.js';
 import {
   fromJobItem,
   IDEMPOTENCY_PREFIX,
+  newJobItem,
   OPTIONAL_JOB_ATTRIBUTES,
   toJobItem,
+  UNQUEUED,
   type IdempotencyItem,
   type JobItem,
 } from './DynamoDbJobsItem.js';
 import { conditionalWrite } from './conditionalWrite.js';
 import { UNQUEUED_INDEX } from './tables/jobsTable.js';
-
-/** The one partition of the sparse `unqueued` index (only jobs between record and send are in it). */
-const UNQUEUED = 'UNQUEUED';
-
-/** A new job's item: a `submitted` one enters the `unqueued` index until its send is confirmed. */
-function newJobItem(job: Job): JobItem & { unqueued_pk?: string } {
-  return job.status === 'submitted' ? { ...toJobItem(job), unqueued_pk: UNQUEUED } : toJobItem(job);
-}
-
 
 /**
  * Jobs in DynamoDB (key `job_id`). Creation is a PutItem on `attribute_not_exists`, or a

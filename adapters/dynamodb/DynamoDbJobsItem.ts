@@ -74,6 +74,14 @@ export function toJobItem(job: Job): JobItem {
   };
 }
 
+/** The one partition of the sparse `unqueued` index (only jobs between record and send are in it). */
+export const UNQUEUED = 'UNQUEUED';
+
+/** A new job's item: a `submitted` one enters the `unqueued` index until its send is confirmed. */
+export function newJobItem(job: Job): JobItem & { unqueued_pk?: string } {
+  return job.status === 'submitted' ? { ...toJobItem(job), unqueued_pk: UNQUEUED } : toJobItem(job);
+}
+
 function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
