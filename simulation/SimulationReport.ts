@@ -3,6 +3,7 @@ import type { InvariantResult } from './Invariant.js';
 import type { LatencySummary } from './LatencyRecorder.js';
 import type { RunSeries } from './report/RunSeries.js';
 import type { SystemReport } from './SystemReport.js';
+import type { PartitionWritesSummary } from './writes/PartitionWrites.js';
 
 /** Everything a run found; `--json` prints exactly this. */
 export interface SimulationReport {
@@ -19,6 +20,10 @@ export interface SimulationReport {
   /** Virtual time the run covered. */
   readonly simulatedSeconds: number;
   readonly events: number;
+  /** Shards of the callbacks table's sparse indexes the write measurement assumed. */
+  readonly callbackIndexShards: number;
+  /** DynamoDB writes per partition key per simulated second: the hottest key of each table and index. */
+  readonly partitionWrites: PartitionWritesSummary;
   /** SHA-256 of everything the seed determines: two runs with the same seed and flags print the same one. */
   readonly fingerprint: string;
   /** Wall-clock measurements (not determined by the seed). */

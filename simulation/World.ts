@@ -4,6 +4,7 @@ import type { FaultRates } from './FaultRates.js';
 import { LatencyRecorder } from './LatencyRecorder.js';
 import { Prng } from './Prng.js';
 import { Scheduler } from './Scheduler.js';
+import { DynamoDbWrites, DEFAULT_SIMULATED_SHARDS } from './writes/DynamoDbWrites.js';
 
 /**
  * What every simulated system shares: virtual time, the seeded generator, the fault rates, the
@@ -16,6 +17,11 @@ export interface World {
   readonly faults: FaultRates;
   readonly latency: LatencyRecorder;
   readonly log: CountingLog;
+  /**
+   * The DynamoDB write load the stores would put on their tables: every store a system builds is
+   * wrapped here (`world.writes.callbackMappings(store)`…), so writes are counted per partition key.
+   */
+  readonly writes: DynamoDbWrites;
   /** A deliberate bug to plant (`--sabotage`), proving the invariants can fail. */
   readonly sabotage: Sabotage | undefined;
 }
@@ -24,9 +30,16 @@ export interface World {
 export const SABOTAGES = ['unconditional-claim', 'order-bound-status', 'no-reconcile', 'no-execution-events'] as const;
 export type Sabotage = (typeof SABOTAGES)[number];
 
-export function createWorld(seed: number, faults: FaultRates, sabotage?: Sabotage, start = '2026-01-06T00:00:00Z'): World {
+export function createWorld(
+  seed: number,
+  faults: FaultRates,
+  sabotage?: Sabotage,
+  start = '2026-01-06T00:00:00Z',
+  callbackIndexShards = DEFAULT_SIMULATED_SHARDS,
+): World {
   const scheduler = new Scheduler(start);
   return {
+    writes: new DynamoDbWrites(() => scheduler.nowMs(), callbackIndexShards),
     scheduler,
     clock: scheduler.clock,
     prng: new Prng(seed),

@@ -4,6 +4,7 @@ import { replayCommand } from './parseSimulationArgs.js';
 import { SCENARIOS } from './scenarios/catalog.js';
 import type { SimulationReport } from './SimulationReport.js';
 import type { Sabotage } from './World.js';
+import { hottestKey } from './writes/PartitionWrites.js';
 
 /** The human summary printed at the end of `npm start`. */
 export function formatSummary(report: SimulationReport): string {
@@ -45,6 +46,7 @@ export function formatSummary(report: SimulationReport): string {
       ]),
     ).map((l) => `  ${l}`),
   );
+  lines.push('', ...formatPartitionWrites(report));
   const failed = report.invariants.filter((i) => !i.holds).length;
   const beyond = ratesBeyondLimits(report.faults);
   if (beyond.length > 0) {
@@ -66,6 +68,39 @@ export function formatSummary(report: SimulationReport): string {
       : `BROKEN: ${failed} of ${report.invariants.length} invariants do not hold`,
   );
   return lines.join('\n');
+}
+
+/**
+ * The write-rate table: per table (or kind of item) and index, its hottest partition key and
+ * that key's writes in its busiest simulated second, then the hottest key of the run.
+ */
+export function formatPartitionWrites(report: Pick<SimulationReport, 'partitionWrites' | 'callbackIndexShards'>): string[] {
+  const { limit, rows } = report.partitionWrites;
+  const hottest = hottestKey(report.partitionWrites);
+  return [
+    `DynamoDB writes per partition key, per simulated second (callback index shards: ${report.callbackIndexShards}; a partition takes ~${fmt(limit)}/s):`,
+    ...table(
+      ['table / index', 'hottest key', 'peak/s', 'at s', 'all keys peak/s', 'writes'],
+      rows.map((r) => [
+        r.name,
+        r.hottest === undefined ? '-' : shorten(r.hottest.key, 44),
+        r.hottest === undefined ? '0' : fmt(r.hottest.writes),
+        r.hottest === undefined ? '-' : fmt(r.hottest.second),
+        fmt(r.busiestSecond.writes),
+        fmt(r.writes),
+      ]),
+    ).map((l) => `  ${l}`),
+    hottest === undefined
+      ? 'hottest key: none (no DynamoDB writes)'
+      : `hottest key: ${hottest.row} ${hottest.key}, ${fmt(hottest.writes)} writes/s at simulated second ${fmt(hottest.second)} (limit ${fmt(limit)})`,
+  ];
+}
+
+/** `text`, cut in the middle to at most `max` characters. */
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const half = Math.floor((max - 1) / 2);
+  return `${text.slice(0, half)}…${text.slice(text.length - (max - 1 - half))}`;
 }
 
 /** Joins items with ", " into lines of at most `width` characters. */

@@ -9,6 +9,7 @@ import type { ScenarioDefinition } from './ScenarioDefinition.js';
 import type { SimulationReport } from './SimulationReport.js';
 import type { Scenario, SystemReport } from './SystemReport.js';
 import { createWorld, type Sabotage } from './World.js';
+import { partitionWriteInvariant } from './writes/PartitionWrites.js';
 
 export interface SimulationOptions {
   readonly jobs: number;
@@ -23,6 +24,8 @@ export interface SimulationOptions {
   readonly tamper?: (systems: SystemReport[]) => SystemReport[];
   /** Where a run that never drains is cut off (default: `defaultLimits(jobs)`). */
   readonly limits?: RunLimits;
+  /** Shards of the callbacks table's sparse indexes the write measurement assumes (`CALLBACK_INDEX_SHARDS`). */
+  readonly callbackIndexShards?: number;
 }
 
 /**
@@ -44,7 +47,7 @@ export function defaultLimits(jobs: number): RunLimits {
  */
 export async function runSimulation(options: SimulationOptions): Promise<SimulationReport> {
   const started = performance.now();
-  const world = createWorld(options.seed, options.faults, options.sabotage);
+  const world = createWorld(options.seed, options.faults, options.sabotage, undefined, options.callbackIndexShards);
   const startMs = world.scheduler.nowMs();
   const shares = allocate(options.jobs, options.scenarios);
   // Each scenario draws from its own stream, named by the seed and the scenario: a change to one
@@ -76,14 +79,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   let systems: SystemReport[] = [];
   for (const s of scenarios) systems.push(await s.report());
   if (options.tamper) systems = options.tamper(systems);
+  const partitionWrites = world.writes.summary();
   const invariants = [
     invariant('simulation: the run finished (no system kept it going)', end.type === 'stalled' ? [`stopped: ${end.reason}`, ...stuck] : [], `${world.scheduler.eventsProcessed} events, queue drained`),
     ...systems.flatMap((s) => s.invariants.map((i) => ({ ...i, name: `${s.system}: ${i.name}` }))),
+    partitionWriteInvariant(partitionWrites),
   ];
   const simulatedSeconds = Math.round((world.scheduler.nowMs() - startMs) / 1000);
   const events = world.scheduler.eventsProcessed;
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ seed: options.seed, jobs: options.jobs, faults: options.faults, sabotage: options.sabotage, systems, simulatedSeconds, events }))
+    .update(JSON.stringify({ seed: options.seed, jobs: options.jobs, faults: options.faults, sabotage: options.sabotage, systems, simulatedSeconds, events, partitionWrites }))
     .digest('hex');
   const ms = performance.now() - started;
   const memory = process.memoryUsage();
@@ -98,6 +103,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     invariants,
     simulatedSeconds,
     events,
+    callbackIndexShards: world.writes.callbackIndexShards,
+    partitionWrites,
     fingerprint,
     wall: {
       ms: Math.round(ms),

@@ -44,7 +44,7 @@ export interface CallbackSystem {
  * and handler factories — with in-memory adapters and the world's clock, ids and log.
  */
 export function wireCallbacks(world: World, taskTokens: TaskTokens, gpuJobs: GpuJobs, workers: WorkerInstances): CallbackSystem {
-  const mappings = world.sabotage === 'unconditional-claim' ? new UnconditionalClaims() : new InMemoryCallbackMappings();
+  const mappings = world.writes.callbackMappings(world.sabotage === 'unconditional-claim' ? new UnconditionalClaims() : new InMemoryCallbackMappings());
   const metrics = new InMemoryMetrics();
   const container = newContainer();
   container.load(

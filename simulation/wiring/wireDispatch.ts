@@ -25,7 +25,7 @@ export interface DispatchSystem {
 }
 
 export function wireDispatch(world: World, ecs: SimEcs): DispatchSystem {
-  const dispatches = new InMemoryDispatches();
+  const dispatches = world.writes.dispatches(new InMemoryDispatches());
   const metrics = new InMemoryMetrics();
   const ids = new SeededIds(world.prng.fork());
   const container = newContainer();
@@ -33,7 +33,7 @@ export function wireDispatch(world: World, ecs: SimEcs): DispatchSystem {
     platformModule({ clock: world.clock, ids, log: world.log, metrics }),
     dispatchPortsModule({ dispatches, containerTasks: ecs }),
     // The job rules over the same records, as DynamoDbJobs reads the dispatch items of DDB_TABLE.
-    jobPortsModule({ jobs: dispatches.asJobs() }),
+    jobPortsModule({ jobs: world.writes.dispatchJobs(dispatches.asJobs()) }),
     jobUseCasesModule(),
     ecsTaskStateModule(),
     dispatchUseCasesModule({

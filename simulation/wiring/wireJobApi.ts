@@ -65,7 +65,7 @@ class SimJobQueue implements JobQueue {
 }
 
 export function wireJobApi(world: World, jobQueue: () => SimSqs): JobApiSystem {
-  const jobs = new InMemoryJobs();
+  const jobs = world.writes.jobs(new InMemoryJobs());
   const metrics = new InMemoryMetrics();
   const queue = new SimJobQueue(world, jobQueue);
   const container = newContainer();

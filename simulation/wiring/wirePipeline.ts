@@ -67,11 +67,11 @@ function settings(role: WorkerRole): WorkerLaunchSettings {
 }
 
 export function wirePipeline(world: World, taskTokens: TaskTokens, spot: SpotInstances): PipelineSystem {
-  const mappings = new InMemoryCallbackMappings();
-  const counters = new InMemoryDailyCounters();
+  const mappings = world.writes.callbackMappings(new InMemoryCallbackMappings());
+  const counters = world.writes.dailyCounters(new InMemoryDailyCounters());
   const ids = new SeededIds(world.prng.fork());
   const metrics = new InMemoryMetrics();
-  const jobs = new InMemoryJobs();
+  const jobs = world.writes.jobs(new InMemoryJobs());
   const artifacts = new InMemoryRunArtifacts();
   const alerts = new InMemoryErrorNotifications();
   const lambda = (...modules: ContainerModule[]) => {
