@@ -36,6 +36,7 @@ async function main(): Promise<number> {
     faults: args.faults,
     scenarios,
     ...(args.sabotage ? { sabotage: args.sabotage } : {}),
+    ...(args.callbackIndexShards === undefined ? {} : { callbackIndexShards: args.callbackIndexShards }),
     ...(bar ? { onProgress: (done: number, total: number, ms: number) => bar.update(done, total, ms) } : {}),
   });
   bar?.finish();

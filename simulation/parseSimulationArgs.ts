@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_FAULTS, FAULT_LIMITS, NO_FAULTS, type FaultRates } from './FaultRates.js';
 import { SABOTAGES, type Sabotage } from './World.js';
+import { DEFAULT_SIMULATED_SHARDS } from './writes/DynamoDbWrites.js';
 
 export interface SimulationArgs {
   readonly jobs: number;
@@ -13,6 +14,8 @@ export interface SimulationArgs {
   readonly quiet: boolean;
   readonly help: boolean;
   readonly sabotage: Sabotage | undefined;
+  /** Shards of the callbacks table's sparse indexes the write measurement assumes; undefined: the default. */
+  readonly callbackIndexShards: number | undefined;
 }
 
 /** Fault-rate flags and the field each sets. */
@@ -46,6 +49,9 @@ seeded faults), checks the guarantees, and exits 1 if any is broken.
 ${Object.entries(FAULT_FLAGS)
   .map(([flag, field]) => `  --${flag.padEnd(20)}probability in [0,1] (default ${DEFAULT_FAULTS[field]}, guaranteed up to ${FAULT_LIMITS[field]})`)
   .join('\n')}
+  --callback-index-shards N
+                        shards of the callbacks table's redrive/reconcile indexes the write
+                        measurement assumes (CALLBACK_INDEX_SHARDS; default ${DEFAULT_SIMULATED_SHARDS})
   --sabotage BUG        plant a known bug to watch the invariants catch it: ${SABOTAGES.join(', ')}
   --help                this text`;
 
@@ -64,6 +70,7 @@ export function parseSimulationArgs(argv: readonly string[]): SimulationArgs {
       'no-faults': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       sabotage: { type: 'string' },
+      'callback-index-shards': { type: 'string' },
       ...Object.fromEntries(Object.keys(FAULT_FLAGS).map((f) => [f, { type: 'string' as const }])),
     },
   });
@@ -83,7 +90,12 @@ export function parseSimulationArgs(argv: readonly string[]): SimulationArgs {
     quiet: values.quiet === true,
     help: values.help === true,
     sabotage: sabotageOf(values.sabotage as string | undefined),
+    callbackIndexShards: shardsOf(values['callback-index-shards'] as string | undefined),
   };
+}
+
+function shardsOf(raw: string | undefined): number | undefined {
+  return raw === undefined ? undefined : integer('callback-index-shards', raw, DEFAULT_SIMULATED_SHARDS, 1);
 }
 
 function htmlPath(raw: string | undefined): string | undefined {
@@ -119,10 +131,15 @@ function rate(flag: string, raw: string): number {
  * @example
  * replayCommand({ jobs: 80, seed: 7, faults: NO_FAULTS, scenarios: 'all' }) // 'npm start -- --jobs 80 --seed 7 --duplicate-rate 0 …'
  */
-export function replayCommand(run: Pick<SimulationArgs, 'jobs' | 'seed' | 'faults' | 'scenarios'> & { readonly sabotage?: Sabotage | undefined }): string {
+export function replayCommand(
+  run: Pick<SimulationArgs, 'jobs' | 'seed' | 'faults' | 'scenarios'> & { readonly sabotage?: Sabotage | undefined; readonly callbackIndexShards?: number | undefined },
+): string {
   const flags = [`--jobs ${run.jobs}`, `--seed ${run.seed}`];
   if (run.scenarios !== 'all') flags.push(`--scenario ${run.scenarios.join(',')}`);
   for (const [flag, field] of Object.entries(FAULT_FLAGS)) flags.push(`--${flag} ${String(run.faults[field])}`);
   if (run.sabotage) flags.push(`--sabotage ${run.sabotage}`);
+  if (run.callbackIndexShards !== undefined && run.callbackIndexShards !== DEFAULT_SIMULATED_SHARDS) {
+    flags.push(`--callback-index-shards ${run.callbackIndexShards}`);
+  }
   return `npm start -- ${flags.join(' ')}`;
 }

@@ -81,6 +81,15 @@ export function renderHtmlReport(report: SimulationReport): string {
     .map(([name, l]) => `<tr><th scope="row">${esc(name)}</th><td>${fmt(l.calls)}</td><td>${l.p50Ms.toFixed(3)}</td><td>${l.p95Ms.toFixed(3)}</td><td>${l.p99Ms.toFixed(3)}</td><td>${l.maxMs.toFixed(3)}</td></tr>`)
     .join('');
 
+  const { limit } = report.partitionWrites;
+  const writeRows = report.partitionWrites.rows
+    .map((r) => {
+      const hot = r.hottest;
+      const over = hot !== undefined && hot.writes > limit;
+      return `<tr class="${over ? 'fail' : ''}"><th scope="row">${esc(r.name)}</th><td><code>${esc(hot?.key ?? '–')}</code></td><td>${fmt(hot?.writes ?? 0)}</td><td>${hot === undefined ? '–' : fmt(hot.second)}</td><td>${fmt(r.busiestSecond.writes)}</td><td>${fmt(r.writes)}</td></tr>`;
+    })
+    .join('');
+
   const faults = Object.entries(report.faults)
     .map(([k, v]) => `${esc(k)} ${v}`)
     .join(', ');
@@ -132,6 +141,15 @@ export function renderHtmlReport(report: SimulationReport): string {
   <h3>Handler calls</h3>
   <div class="grid">${calls}</div>
 </section>
+<section aria-labelledby="writes">
+  <h2 id="writes">DynamoDB writes per partition key</h2>
+  <p>The item writes the real DynamoDB adapters would make for the stores' writes, counted per partition key (table and each index) per simulated second;
+  a partition takes about ${fmt(limit)} writes a second. Callback index shards: ${fmt(report.callbackIndexShards)}.</p>
+  <div class="scroll"><table class="numbers writes">
+    <thead><tr><th scope="col">table / index</th><th scope="col">hottest key</th><th scope="col">peak writes/s</th><th scope="col">at second</th><th scope="col">all keys peak/s</th><th scope="col">writes</th></tr></thead>
+    <tbody>${writeRows}</tbody>
+  </table></div>
+</section>
 <section aria-labelledby="latency">
   <h2 id="latency">Handler latency</h2>
   <p>Wall time of the real handler calls on in-memory adapters (not determined by the seed), log scale.</p>
@@ -169,6 +187,7 @@ th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid var(
 .numbers td { text-align: right; font-variant-numeric: tabular-nums; }
 .numbers thead th:not(:first-child) { text-align: right; }
 .invariants td:first-child { white-space: nowrap; }
+.writes td:nth-child(2) { text-align: left; word-break: break-all; }
 details { margin: 0.4rem 0; }
 summary { cursor: pointer; }
 .details { display: flex; flex-wrap: wrap; gap: 0.2rem 1.2rem; margin: 0.4rem 0 0.4rem 1rem; }

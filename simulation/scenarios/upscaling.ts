@@ -5,7 +5,7 @@ import type { Scenario, SystemReport } from '../SystemReport.js';
 import type { World } from '../World.js';
 import { InMemorySpotInstances } from '../../adapters/memory/InMemorySpotInstances.js';
 import { InMemoryWorkerInstances } from '../../adapters/memory/InMemoryWorkerInstances.js';
-import { SimRunPod } from '../cloud/SimRunPod.js';
+import { DEFAULT_RUNPOD, SimRunPod, type SimRunPodSettings } from '../cloud/SimRunPod.js';
 import { SimStepFunctions, type TaskEnd } from '../cloud/SimStepFunctions.js';
 import { httpApiEvent } from '../httpApiEvent.js';
 import { scheduledEvent } from '../scheduledEvent.js';
@@ -24,8 +24,27 @@ const FINISHED_WORK_DEADLINE_SECONDS = RECONCILE_AFTER_SECONDS + RECONCILE_EVERY
 /** EventBridge delivers "Execution Status Change" within seconds; the job must be cancelled soon after. */
 const EXECUTION_EVENT_DELAY_SECONDS = 2;
 const STOP_DEADLINE_SECONDS = 60;
-/** Segments arriving per second of virtual time, across videos. */
-const SEGMENTS_PER_SECOND = 2;
+/** How segments arrive and how fast RunPod works: the showcase's, or the load run's. */
+export interface UpscalingSettings {
+  readonly system: string;
+  readonly title: string;
+  /** Segments arriving per second of virtual time, across videos. */
+  readonly segmentsPerSecond: number;
+  /** Segments per video, drawn from [min, max]. */
+  readonly segmentsPerVideo: readonly [number, number];
+  /** Videos arrive as a Poisson process, or evenly spaced at exactly the rate (a steady load). */
+  readonly arrivals: 'poisson' | 'steady';
+  readonly runpod: SimRunPodSettings;
+}
+
+export const UPSCALING_SETTINGS: UpscalingSettings = {
+  system: 'runpod-callbacks',
+  title: 'Upscaling on RunPod (seeds 000 + 001, callback-redrive)',
+  segmentsPerSecond: 2,
+  segmentsPerVideo: [4, 12],
+  arrivals: 'poisson',
+  runpod: DEFAULT_RUNPOD,
+};
 
 interface Segment {
   readonly index: number;
@@ -56,7 +75,7 @@ interface Video {
  * `callback-redrive` handler runs every minute. Every token must be resumed exactly once.
  */
 export class UpscalingScenario implements Scenario {
-  readonly system = 'runpod-callbacks';
+  readonly system: string;
   private readonly sfn: SimStepFunctions;
   private readonly runpod: SimRunPod;
   private readonly callbacks: CallbackSystem;
@@ -76,13 +95,17 @@ export class UpscalingScenario implements Scenario {
   /** 410 answers to deliveries for mappings given up because their execution ended (legitimate). */
   private goneAfterAbort = 0;
   private requests = 0;
+  /** Webhook deliveries per simulated second, streamed: the current second's count and the busiest's. */
+  private readonly deliveriesPerSecond = { second: -1, count: 0, peak: 0 };
 
   constructor(
     private readonly world: World,
     private readonly jobs: number,
+    private readonly settings: UpscalingSettings = UPSCALING_SETTINGS,
   ) {
+    this.system = settings.system;
     this.sfn = new SimStepFunctions(world, { refusals: true });
-    this.runpod = new SimRunPod(world, (url, body) => this.postWebhook(url, body));
+    this.runpod = new SimRunPod(world, (url, body) => this.postWebhook(url, body), settings.runpod);
     this.callbacks = wireCallbacks(world, this.sfn, this.runpod.gpuJobs, new InMemoryWorkerInstances(new InMemorySpotInstances(), world.clock));
   }
 
@@ -91,7 +114,7 @@ export class UpscalingScenario implements Scenario {
     let remaining = this.jobs;
     let at = 0;
     for (let n = 1; remaining > 0; n += 1) {
-      const count = Math.min(remaining, prng.int(4, 12));
+      const count = Math.min(remaining, prng.int(...this.settings.segmentsPerVideo));
       remaining -= count;
       const exec = `upscale-${String(n).padStart(5, '0')}`;
       const video: Video = {
@@ -101,7 +124,8 @@ export class UpscalingScenario implements Scenario {
         ended: 0,
       };
       this.videos.push(video);
-      at += prng.exponential(count / SEGMENTS_PER_SECOND);
+      const gap = count / this.settings.segmentsPerSecond;
+      at += this.settings.arrivals === 'poisson' ? prng.exponential(gap) : gap;
       scheduler.after(at, () => {
         // A Map state: every segment's task starts at once.
         for (const segment of video.segments) scheduler.after(0, () => this.submit(video, segment));
@@ -217,6 +241,7 @@ export class UpscalingScenario implements Scenario {
     const path = new URL(url).pathname;
     const token = path.split('/').pop() ?? '';
     this.requests += 1;
+    this.countDelivery();
     const event: APIGatewayProxyEventV2 = httpApiEvent({
       method: 'POST',
       routeKey: 'POST /webhook/{callback_token}',
@@ -245,6 +270,17 @@ export class UpscalingScenario implements Scenario {
     return status;
   }
 
+  private countDelivery(): void {
+    const perSecond = this.deliveriesPerSecond;
+    const second = Math.floor(this.world.scheduler.nowMs() / 1000);
+    if (second !== perSecond.second) {
+      perSecond.second = second;
+      perSecond.count = 0;
+    }
+    perSecond.count += 1;
+    if (perSecond.count > perSecond.peak) perSecond.peak = perSecond.count;
+  }
+
   private async redrive(): Promise<void> {
     this.redriveRuns += 1;
     const now = this.world.clock.now();
@@ -267,7 +303,7 @@ export class UpscalingScenario implements Scenario {
     const videosFailed = this.videos.filter((v) => v.segments.some((s) => s.end !== 'succeeded')).length;
     return {
       system: this.system,
-      title: 'Upscaling on RunPod (seeds 000 + 001, callback-redrive)',
+      title: this.settings.title,
       submitted: this.runpod.jobs.size,
       completed,
       failed: segments.length - completed,
@@ -277,6 +313,7 @@ export class UpscalingScenario implements Scenario {
         videos: this.videos.length,
         'videos failed': videosFailed,
         'webhook deliveries': rp.deliveries,
+        'webhooks in the busiest second': this.deliveriesPerSecond.peak,
         'lost deliveries': rp.lostDeliveries,
         'duplicate deliveries': rp.duplicateDeliveries,
         'of them concurrent': rp.concurrentDuplicates,
@@ -419,5 +456,29 @@ export const upscaling: ScenarioDefinition = {
   title: 'Upscaling: videos split into segments on RunPod, resumed by webhook',
   weight: 4,
   create: (world, jobs) => new UpscalingScenario(world, jobs),
+};
+
+/** The load run's arrival rate: segments (so callbacks) per simulated second. */
+export const LOAD_SEGMENTS_PER_SECOND = 10_000;
+
+/**
+ * The load run (`npm run bench:simulation`): the same real handlers (submit → webhook → resume,
+ * redrive and reconciler on their schedules) at 10,000 segments a simulated second, arriving
+ * steadily, RunPod finishing each in 1–4 s so webhooks arrive at the same rate. With `--jobs`
+ * segments, the full rate lasts about jobs / 10,000 seconds.
+ */
+export const callbackLoad: ScenarioDefinition = {
+  name: 'callback-load',
+  title: `Callback load: ${LOAD_SEGMENTS_PER_SECOND.toLocaleString('en-US')} segments a second through submit → webhook → resume`,
+  weight: 1,
+  create: (world, jobs) =>
+    new UpscalingScenario(world, jobs, {
+      system: 'callback-load',
+      title: `Callback load (${LOAD_SEGMENTS_PER_SECOND.toLocaleString('en-US')} segments/s on RunPod, callback-redrive)`,
+      segmentsPerSecond: LOAD_SEGMENTS_PER_SECOND,
+      segmentsPerVideo: [4, 12],
+      arrivals: 'steady',
+      runpod: { fastWebhookRate: 0.02, stuckRate: 0.005, meanDelaySeconds: 0.5, minExecutionSeconds: 1, maxExecutionSeconds: 3 },
+    }),
 };
 

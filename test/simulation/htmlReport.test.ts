@@ -24,7 +24,8 @@ describe('the HTML simulation report', () => {
   it('has the verdict, every invariant, every system and the plots, in one file that fetches nothing', () => {
     const html = renderHtmlReport(report);
 
-    expect(headings(html)).toEqual(['Baton simulation report', 'Invariants', 'Systems', 'Callbacks by path', 'Events over simulated time', 'Handler latency']);
+    expect(headings(html)).toEqual(['Baton simulation report', 'Invariants', 'Systems', 'Callbacks by path', 'Events over simulated time', 'DynamoDB writes per partition key', 'Handler latency']);
+    for (const row of report.partitionWrites.rows) expect(html).toContain(`<th scope="row">${row.name}</th>`);
     expect(html).toContain(`OK: all ${report.invariants.length} invariants hold`);
     expect(html.match(/<td class="verdict">PASS<\/td>/g)).toHaveLength(report.invariants.length);
     for (const s of report.systems) expect(html).toContain(`<th scope="row">${s.system}</th>`);
