@@ -29,6 +29,8 @@ export interface SimulationReport {
   /** Wall-clock measurements (not determined by the seed). */
   readonly wall: {
     readonly ms: number;
+    /** CPU time of the process during the run (user + system): the run's cost on a machine it shares. */
+    readonly cpuMs: number;
     readonly jobsPerSecond: number;
     readonly eventsPerSecond: number;
     readonly heapUsedMb: number;

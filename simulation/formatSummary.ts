@@ -11,7 +11,7 @@ export function formatSummary(report: SimulationReport): string {
   const lines: string[] = [];
   lines.push(
     `Baton simulation: seed ${report.seed}, ${fmt(report.jobs)} jobs, ${report.scenarios.join(', ')}`,
-    `simulated ${duration(report.simulatedSeconds * 1000)} in ${fmt(report.wall.ms)} ms wall ` +
+    `simulated ${duration(report.simulatedSeconds * 1000)} in ${fmt(report.wall.ms)} ms wall, ${fmt(report.wall.cpuMs)} ms CPU ` +
       `(${fmt(report.wall.jobsPerSecond)} jobs/s, ${fmt(report.events)} events, ${fmt(report.wall.eventsPerSecond)} events/s, ` +
       `heap ${report.wall.heapUsedMb} MiB, rss ${report.wall.rssMb} MiB)`,
     '',

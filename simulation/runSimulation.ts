@@ -47,6 +47,7 @@ export function defaultLimits(jobs: number): RunLimits {
  */
 export async function runSimulation(options: SimulationOptions): Promise<SimulationReport> {
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const world = createWorld(options.seed, options.faults, options.sabotage, undefined, options.callbackIndexShards);
   const startMs = world.scheduler.nowMs();
   const shares = allocate(options.jobs, options.scenarios);
@@ -91,6 +92,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     .update(JSON.stringify({ seed: options.seed, jobs: options.jobs, faults: options.faults, sabotage: options.sabotage, systems, simulatedSeconds, events, partitionWrites }))
     .digest('hex');
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStarted);
   const memory = process.memoryUsage();
   return {
     ok: invariants.every((i) => i.holds),
@@ -108,6 +110,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     fingerprint,
     wall: {
       ms: Math.round(ms),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
       jobsPerSecond: Math.round(options.jobs / (ms / 1000)),
       eventsPerSecond: Math.round(events / (ms / 1000)),
       heapUsedMb: Math.round(memory.heapUsed / 2 ** 20),
