@@ -12,7 +12,8 @@
  * Exits 1 if the default layout's load run breaks an invariant (the unsharded one is expected to
  * break "no partition key over 1,000 writes/s", and only that).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { SimulationReport } from '../simulation/SimulationReport.js';
 import { LOAD_SEGMENTS_PER_SECOND } from '../simulation/scenarios/upscaling.js';
@@ -43,6 +44,22 @@ function simulate(flags: string[]): SimulationReport {
 }
 
 /** A text table; the first `leftColumns` columns, and those whose header names a key, are left-aligned. */
+/** `simulate`, without blocking: the load's two layouts run side by side, one per core. */
+function simulateAsync(flags: string[]): Promise<SimulationReport> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/simulate.ts', '--seed', values.seed, '--json', '--quiet', ...flags]);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0 && code !== 1) reject(new Error(`simulation ${flags.join(' ')} failed:\n${Buffer.concat(err).toString()}`));
+      else resolve(JSON.parse(Buffer.concat(out).toString()) as SimulationReport);
+    });
+  });
+}
+
 function table(header: string[], rows: string[][], leftColumns = 1): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const left = header.map((h, i) => i < leftColumns || h.endsWith('key'));
@@ -50,15 +67,19 @@ function table(header: string[], rows: string[][], leftColumns = 1): string[] {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
-function loadRun(): { lines: string[]; ok: boolean } {
+async function loadRun(): Promise<{ lines: string[]; ok: boolean }> {
   const jobs = Number(values['load-jobs']);
   const faults = ['--no-faults', '--duplicate-rate', '0.1', '--failure-rate', '0.05'];
   const layouts = [...new Set([1, DEFAULT_SIMULATED_SHARDS])];
-  const runs = layouts.map((shards) => {
-    const report = simulate(['--scenario', 'callback-load', '--jobs', String(jobs), '--callback-index-shards', String(shards), ...faults]);
-    process.stderr.write(`callback load with ${shards} shard(s) done\n`);
-    return { shards, report };
-  });
+  const started = performance.now();
+  const runs = await Promise.all(
+    layouts.map(async (shards) => {
+      const report = await simulateAsync(['--scenario', 'callback-load', '--jobs', String(jobs), '--callback-index-shards', String(shards), ...faults]);
+      process.stderr.write(`callback load with ${shards} shard(s) done\n`);
+      return { shards, report };
+    }),
+  );
+  const bothMs = performance.now() - started;
   const system = (r: SimulationReport) => r.systems[0]!;
   const verdict = (r: SimulationReport) => {
     const broken = r.invariants.filter((i) => !i.holds);
@@ -66,7 +87,8 @@ function loadRun(): { lines: string[]; ok: boolean } {
     return broken.map((i) => (i.name === partitionInvariantName() ? 'writes/s over the limit' : i.name)).join('; ');
   };
   const lines = [
-    `Callback load: the callback-load scenario, ${n(jobs)} segments arriving at ${n(LOAD_SEGMENTS_PER_SECOND)}/s, 10% duplicate webhooks, 5% failed jobs, seed ${values.seed}, Node ${process.version}, one process per run`,
+    `Callback load: the callback-load scenario, ${n(jobs)} segments arriving at ${n(LOAD_SEGMENTS_PER_SECOND)}/s, 10% duplicate webhooks, 5% failed jobs, seed ${values.seed}, Node ${process.version}`,
+    `one process per layout, side by side: ${seconds(bothMs)} s wall for both, process start included (wall s and CPU s below: the run itself)`,
     ...table(
       ['index shards', 'webhooks in busiest s', 'wall s', 'CPU s', 'events', 'heap MiB', 'invariants'],
       runs.map(({ shards, report }) => [
@@ -126,7 +148,7 @@ function sizesRun(): string[] {
 let ok = true;
 const out: string[] = [];
 if (values.only === undefined || values.only === 'load') {
-  const load = loadRun();
+  const load = await loadRun();
   out.push(...load.lines);
   ok = load.ok;
 }
