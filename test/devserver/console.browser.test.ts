@@ -111,7 +111,7 @@ describe.runIf(run)('the dev console in headless Chromium', () => {
       const png = await browser.screenshot();
       await keep('report.png', png);
 
-      expect(headings).toEqual(['Baton simulation report', 'Invariants', 'Systems', 'Callbacks by path', 'Events over simulated time', 'Handler latency']);
+      expect(headings).toEqual(['Baton simulation report', 'Invariants', 'Systems', 'Callbacks by path', 'Events over simulated time', 'DynamoDB writes per partition key', 'Handler latency']);
       expect(drawn.length).toBeGreaterThan(10);
       expect(drawn.every((area) => area > 1000)).toBe(true);
       expect(resources).toBe(0);
