@@ -33,6 +33,7 @@ export * from './ports/Jobs.js';
 export * from './ports/Log.js';
 export * from './ports/Metrics.js';
 export * from './ports/OutputUrls.js';
+export * from './ports/Ports.js';
 export * from './ports/PresignedUrls.js';
 export * from './ports/RunArtifacts.js';
 export * from './ports/SpotInstances.js';

@@ -18,7 +18,8 @@ if (!table) throw new Error('CALLBACK_TABLE_NAME is required');
 const platform = lambdaPlatform('runpod-webhook', process.env['LOG_LEVEL'] ?? 'INFO');
 const clock = new SystemClock();
 const mappings = new DynamoDbCallbackMappings(new DynamoDBClient({}), table);
-const resume = new ResumeCallback(mappings, new StepFunctionsTaskTokens(new SFNClient({})), clock, platform.log, platform.metrics);
-const complete = new CompleteCallback(mappings, resume, clock, platform.log, platform.metrics);
+const { log, metrics } = platform;
+const resumeCallback = new ResumeCallback({ mappings, taskTokens: new StepFunctionsTaskTokens(new SFNClient({})), clock, log, metrics });
+const completeCallback = new CompleteCallback({ mappings, resumeCallback, clock, log, metrics });
 
-export const handler = platform.wrap(runPodWebhookHandler(new HandleRunPodWebhook(complete, platform.log), platform.log));
+export const handler = platform.wrap(runPodWebhookHandler(new HandleRunPodWebhook({ completeCallback, log }), log));

@@ -18,9 +18,9 @@ export async function main() {
   const queue = new InMemoryJobQueue();
   const clock = new ManualClock();
   const [log, metrics] = [new RecordingLog(), new InMemoryMetrics()];
-  const submitJob = new SubmitJob(jobs, queue, new SequentialIds(), clock, log, metrics);
-  const updateJobStatus = new UpdateJobStatus(jobs, clock, log, metrics);
-  const getJobStatus = new GetJobStatus(jobs, new InMemoryOutputUrls('video-outputs'), clock);
+  const submitJob = new SubmitJob({ jobs, queue, ids: new SequentialIds(), clock, log, metrics });
+  const updateJobStatus = new UpdateJobStatus({ jobs, clock, log, metrics });
+  const getJobStatus = new GetJobStatus({ jobs, outputUrls: new InMemoryOutputUrls('video-outputs'), clock });
 
   const submitted = await submitJob.execute({
     spec: { jobInfo: { projectId: 'example' }, output: { filename: 'video.mp4' } },

@@ -22,12 +22,12 @@ export async function main() {
   const stepFunctions = new InMemoryStepFunctions(clock);
   const gpuJobs = new InMemoryGpuJobs();
 
-  const submit = new SubmitRunPodJob(mappings, new InMemoryPresignedUrls(), gpuJobs, new SequentialIds(), clock, log, metrics, {
-    webhookBaseUrl: 'https://api.example.com/webhook/',
-    defaultPresignExpiresSecs: 21_600,
-  });
-  const resume = new ResumeCallback(mappings, stepFunctions, clock, log, metrics);
-  const webhook = new HandleRunPodWebhook(new CompleteCallback(mappings, resume, clock, log, metrics), log);
+  const submit = new SubmitRunPodJob(
+    { mappings, presignedUrls: new InMemoryPresignedUrls(), gpuJobs, ids: new SequentialIds(), clock, log, metrics },
+    { webhookBaseUrl: 'https://api.example.com/webhook/', defaultPresignExpiresSecs: 21_600 },
+  );
+  const resumeCallback = new ResumeCallback({ mappings, taskTokens: stepFunctions, clock, log, metrics });
+  const webhook = new HandleRunPodWebhook({ completeCallback: new CompleteCallback({ mappings, resumeCallback, clock, log, metrics }), log });
 
   // Step Functions runs the task with .waitForTaskToken and hands us its token.
   const taskToken = stepFunctions.startTask({ timeoutSeconds: 7_200 });

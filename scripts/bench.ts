@@ -175,8 +175,8 @@ async function throughput(): Promise<void> {
     const sfn = new InMemoryStepFunctions(clock);
     const log = new RecordingLog();
     const metrics = new InMemoryMetrics();
-    const resume = new ResumeCallback(mappings, sfn, clock, log, metrics);
-    const webhook = new HandleRunPodWebhook(new CompleteCallback(mappings, resume, clock, log, metrics), log);
+    const resumeCallback = new ResumeCallback({ mappings, taskTokens: sfn, clock, log, metrics });
+    const webhook = new HandleRunPodWebhook({ completeCallback: new CompleteCallback({ mappings, resumeCallback, clock, log, metrics }), log });
     const tokens = Array.from({ length: N }, (_, i) => i.toString(16).padStart(64, '0'));
     for (let i = 0; i < N; i += 100) {
       await Promise.all(

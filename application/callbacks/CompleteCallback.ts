@@ -1,10 +1,8 @@
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import { classifyRepeat, type CallbackChannel, type CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
-import type { CallbackMappings, CallbackNotFound } from '../ports/CallbackMappings.js';
-import type { Clock } from '../ports/Clock.js';
-import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
+import type { CallbackNotFound } from '../ports/CallbackMappings.js';
+import type { Ports } from '../ports/Ports.js';
 import type { ResumeCallback } from './ResumeCallback.js';
 
 export interface CompleteCallbackInput {
@@ -30,6 +28,14 @@ export interface CallbackGone {
 
 export type CompleteCallbackError = CallbackNotFound | CallbackGone;
 
+/** What CompleteCallback is given: see {@link Ports} for the one name of each port. */
+export type CompleteCallbackDeps = Pick<
+  Ports,
+  'mappings' | 'clock' | 'log' | 'metrics'
+> & {
+  readonly resumeCallback: ResumeCallback;
+};
+
 /**
  * The work reports its outcome: accept durably, then resume. One conditional write claims
  * the PENDING mapping and stores the outcome; only the delivery that wins the claim calls
@@ -39,21 +45,15 @@ export type CompleteCallbackError = CallbackNotFound | CallbackGone;
  * const answer = await completeCallback.execute({ callbackToken, outcome: successOutcome({ output }), channel: 'worker' });
  */
 export class CompleteCallback {
-  constructor(
-    private readonly mappings: CallbackMappings,
-    private readonly resume: ResumeCallback,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-  ) {}
+  constructor(private readonly deps: CompleteCallbackDeps) {}
 
   execute(input: CompleteCallbackInput): ResultAsync<CompleteCallbackAnswer, CompleteCallbackError> {
     const { callbackToken } = input;
-    return this.mappings
-      .accept(callbackToken, input.outcome, this.clock.now(), input.channel)
+    return this.deps.mappings
+      .accept(callbackToken, input.outcome, this.deps.clock.now(), input.channel)
       .andThen((accepted) => {
-        this.metrics.count('CallbacksAccepted');
-        return this.resume.execute(accepted).andThen((result) => {
+        this.deps.metrics.count('CallbacksAccepted');
+        return this.deps.resumeCallback.execute(accepted).andThen((result) => {
           switch (result.type) {
             case 'Resumed':
               return okAsync<CompleteCallbackAnswer, CompleteCallbackError>({ type: 'Resumed', mapping: result.mapping });
@@ -70,8 +70,8 @@ export class CompleteCallback {
       .orElse((error): ResultAsync<CompleteCallbackAnswer, CompleteCallbackError> => {
         switch (error.type) {
           case 'CallbackNotFound':
-            this.log.warn('Callback token not found in DynamoDB', { callback_token: callbackToken });
-            this.metrics.count('CallbacksUnknown');
+            this.deps.log.warn('Callback token not found in DynamoDB', { callback_token: callbackToken });
+            this.deps.metrics.count('CallbacksUnknown');
             return errAsync(error);
           case 'CallbackNotInStatus':
             return this.repeated(error.current);
@@ -82,9 +82,9 @@ export class CompleteCallback {
   }
 
   private repeated(current: CallbackMapping): ResultAsync<CompleteCallbackAnswer, CompleteCallbackError> {
-    this.metrics.count('CallbackDuplicates');
+    this.deps.metrics.count('CallbackDuplicates');
     if (current.status === 'PENDING') throw new Error('a PENDING mapping refused its claim');
-    const log = this.log.with({ job_id: current.jobId, exec_id: current.execId, callback_token: current.callbackToken });
+    const log = this.deps.log.with({ job_id: current.jobId, exec_id: current.execId, callback_token: current.callbackToken });
     switch (classifyRepeat(current.status)) {
       case 'finished':
         log.info('Callback already completed, returning success', { status: current.status });

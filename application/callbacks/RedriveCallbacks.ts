@@ -1,9 +1,7 @@
 import { ResultAsync } from 'neverthrow';
 import { addSeconds, epochSeconds } from '../../domain/shared/time.js';
-import type { CallbackMappings, PageCursor } from '../ports/CallbackMappings.js';
-import type { Clock } from '../ports/Clock.js';
-import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
+import type { PageCursor } from '../ports/CallbackMappings.js';
+import type { Ports } from '../ports/Ports.js';
 import type { ResumeCallback, ResumeResult } from './ResumeCallback.js';
 
 export interface RedriveSettings {
@@ -44,6 +42,14 @@ export class RedriveFaults extends Error {
   override readonly name = 'RedriveFaults';
 }
 
+/** What RedriveCallbacks is given: see {@link Ports} for the one name of each port. */
+export type RedriveCallbacksDeps = Pick<
+  Ports,
+  'mappings' | 'clock' | 'log' | 'metrics'
+> & {
+  readonly resumeCallback: ResumeCallback;
+};
+
 /**
  * Resumes outcomes that were accepted but never handed to Step Functions (it was down, or
  * the webhook crashed between claim and resume). Found through the sparse `redrive` index,
@@ -55,14 +61,7 @@ export class RedriveFaults extends Error {
  * const report = await redrive.execute(); // ok({ found: 3, resumed: 3, deferred: 0, gone: 0, refused: 0, skipped: 0, faulted: 0 })
  */
 export class RedriveCallbacks {
-  constructor(
-    private readonly mappings: CallbackMappings,
-    private readonly resume: ResumeCallback,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-    private readonly settings: RedriveSettings,
-  ) {}
+  constructor(private readonly deps: RedriveCallbacksDeps, private readonly settings: RedriveSettings) {}
 
   execute(): ResultAsync<RedriveReport, never> {
     return ResultAsync.fromSafePromise(this.run());
@@ -70,16 +69,16 @@ export class RedriveCallbacks {
 
   private async run(): Promise<RedriveReport> {
     const report = { found: 0, resumed: 0, deferred: 0, gone: 0, refused: 0, skipped: 0, faulted: 0 };
-    const cutoff = addSeconds(this.clock.now(), -this.settings.redriveAfterSeconds);
+    const cutoff = addSeconds(this.deps.clock.now(), -this.settings.redriveAfterSeconds);
     let after: PageCursor | undefined;
     const oldest = { ageSeconds: 0 };
     for (let page = 0; page < this.settings.maxPages; page += 1) {
-      const { tokens, next } = (await this.mappings.acceptedBefore(cutoff, this.settings.pageSize, after)).match(
+      const { tokens, next } = (await this.deps.mappings.acceptedBefore(cutoff, this.settings.pageSize, after)).match(
         (found) => found,
         (never) => never,
       );
       report.found += tokens.length;
-      const now = this.clock.now();
+      const now = this.deps.clock.now();
       // One faulting mapping must not abandon the rest of the page.
       const settled = await Promise.allSettled(tokens.map((token) => this.redriveOne(token, now, oldest)));
       let resumedHere = 0;
@@ -87,7 +86,7 @@ export class RedriveCallbacks {
       for (const outcome of settled) {
         if (outcome.status === 'rejected') {
           report.faulted += 1;
-          this.log.error('Redrive of a callback failed', { error: String(outcome.reason) });
+          this.deps.log.error('Redrive of a callback failed', { error: String(outcome.reason) });
           continue;
         }
         const r = outcome.value;
@@ -104,22 +103,22 @@ export class RedriveCallbacks {
       if (next === undefined || (deferredHere > 0 && resumedHere === 0)) break;
       after = next;
     }
-    this.metrics.count('CallbacksRedriven', report.resumed);
+    this.deps.metrics.count('CallbacksRedriven', report.resumed);
     // What the "callback stuck" alarm watches: how long the oldest outcome this run found had waited for Step Functions.
-    this.metrics.count(OLDEST_ACCEPTED_AGE_METRIC, oldest.ageSeconds);
-    this.log.info('Redrive run finished', { ...report });
+    this.deps.metrics.count(OLDEST_ACCEPTED_AGE_METRIC, oldest.ageSeconds);
+    this.deps.log.info('Redrive run finished', { ...report });
     if (report.faulted > 0) throw new RedriveFaults(`${report.faulted} of ${report.found} callbacks hit a fault; the next run retries them`);
     return report;
   }
 
   private async redriveOne(token: string, now: Date, oldest: { ageSeconds: number }): Promise<ResumeResult | undefined> {
-    const leased = await this.mappings.lease(token, now, addSeconds(now, this.settings.leaseSeconds));
+    const leased = await this.deps.mappings.lease(token, now, addSeconds(now, this.settings.leaseSeconds));
     if (leased.isErr()) return undefined;
     const acceptedAt = leased.value.acceptedAt;
     if (acceptedAt !== undefined) {
       oldest.ageSeconds = Math.max(oldest.ageSeconds, epochSeconds(now) - epochSeconds(new Date(acceptedAt)));
     }
-    const result = await this.resume.execute(leased.value);
+    const result = await this.deps.resumeCallback.execute(leased.value);
     return result.isOk() ? result.value : undefined;
   }
 }

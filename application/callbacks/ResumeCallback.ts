@@ -6,11 +6,8 @@ import {
   type CallbackMapping,
   type CallbackTransitionError,
 } from '../../domain/callbacks/CallbackMapping.js';
-import type { CallbackMappings } from '../ports/CallbackMappings.js';
-import type { Clock } from '../ports/Clock.js';
-import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
-import type { TaskTokenError, TaskTokens } from '../ports/TaskTokens.js';
+import type { Ports } from '../ports/Ports.js';
+import type { TaskTokenError } from '../ports/TaskTokens.js';
 
 /** What became of one attempt to hand an accepted outcome to Step Functions. */
 export type ResumeResult =
@@ -26,56 +23,53 @@ export type ResumeResult =
    */
   | { readonly type: 'Refused'; readonly mapping: CallbackMapping; readonly refusal: string };
 
+/** What ResumeCallback is given: see {@link Ports} for the one name of each port. */
+export type ResumeCallbackDeps = Pick<Ports, 'mappings' | 'taskTokens' | 'clock' | 'log' | 'metrics'>;
+
 /**
  * Sends an ACCEPTED mapping's stored outcome to Step Functions and records what happened.
  * Shared by the webhook (inline, right after the claim), the worker library, the redrive and
  * the reconciler, so all of them resume in exactly the same way.
  */
 export class ResumeCallback {
-  constructor(
-    private readonly mappings: CallbackMappings,
-    private readonly taskTokens: TaskTokens,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-  ) {}
+  constructor(private readonly deps: ResumeCallbackDeps) {}
 
   execute(mapping: CallbackMapping): ResultAsync<ResumeResult, never> {
     const outcome = mapping.outcome;
     if (mapping.status !== 'ACCEPTED' || outcome === undefined) {
       throw new Error(`ResumeCallback needs an ACCEPTED mapping with an outcome, got ${mapping.status}`);
     }
-    const log = this.log.with({ job_id: mapping.jobId, exec_id: mapping.execId, callback_token: mapping.callbackToken });
+    const log = this.deps.log.with({ job_id: mapping.jobId, exec_id: mapping.execId, callback_token: mapping.callbackToken });
     const sent =
       outcome.kind === 'success'
-        ? this.taskTokens.succeed(mapping.taskToken, outcome.output)
-        : this.taskTokens.fail(mapping.taskToken, outcome.error, outcome.cause);
+        ? this.deps.taskTokens.succeed(mapping.taskToken, outcome.output)
+        : this.deps.taskTokens.fail(mapping.taskToken, outcome.error, outcome.cause);
 
     return sent
       .andThen(() => {
         if (outcome.kind === 'success') log.info('Sent TaskSuccess for job', { job_id: mapping.jobId });
         else log.info('Sent TaskFailure for job', { job_id: mapping.jobId, error: outcome.error });
-        this.metrics.count('CallbacksResumed');
-        return this.record(resumed(mapping, this.clock.now())).map((final): ResumeResult => ({ type: 'Resumed', mapping: final }));
+        this.deps.metrics.count('CallbacksResumed');
+        return this.record(resumed(mapping, this.deps.clock.now())).map((final): ResumeResult => ({ type: 'Resumed', mapping: final }));
       })
       .orElse((error: TaskTokenError) => {
         switch (error.type) {
           case 'TaskTokensUnavailable':
             log.warn('Step Functions unavailable; outcome kept for redrive', { error: describe(error.cause) });
-            this.metrics.count('CallbacksDeferred');
+            this.deps.metrics.count('CallbacksDeferred');
             return okAsync<ResumeResult, never>({ type: 'Deferred', mapping });
           case 'TaskTokensRefused':
             // Not the token, not passing: our permissions or our request. Retrying every minute
             // for days would change nothing and hide it; keep the outcome, say so loudly.
             log.error('Step Functions refused the resume; outcome kept, redrive stopped', { refusal: error.refusal });
-            this.metrics.count('CallbacksRefused');
-            return this.record(resumeRefused(mapping, error.refusal, this.clock.now())).map(
+            this.deps.metrics.count('CallbacksRefused');
+            return this.record(resumeRefused(mapping, error.refusal, this.deps.clock.now())).map(
               (final): ResumeResult => ({ type: 'Refused', mapping: final, refusal: error.refusal }),
             );
           case 'TaskTokenGone':
             log.warn('Task token expired for callback', { callback_token: mapping.callbackToken, reason: error.reason });
-            this.metrics.count('CallbacksGone');
-            return this.record(tokenGone(mapping, error.reason, this.clock.now())).map(
+            this.deps.metrics.count('CallbacksGone');
+            return this.record(tokenGone(mapping, error.reason, this.deps.clock.now())).map(
               (final): ResumeResult => ({ type: 'Gone', mapping: final, reason: error.reason }),
             );
         }
@@ -90,11 +84,11 @@ export class ResumeCallback {
     // Every move recorded here leaves ACCEPTED, which the guard above checked.
     if (next.isErr()) throw new Error(`illegal callback transition ${next.error.event} from ${next.error.from}`);
     const final = next.value;
-    return this.mappings
+    return this.deps.mappings
       .finish(final)
       .map(() => final)
       .orElse((error) => {
-        this.log.warn('Callback final state already recorded elsewhere', {
+        this.deps.log.warn('Callback final state already recorded elsewhere', {
           callback_token: final.callbackToken,
           found: error.type === 'CallbackNotInStatus' ? error.current.status : 'missing',
         });

@@ -1,10 +1,9 @@
 import * as v from 'valibot';
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
+import type { Ports } from '../ports/Ports.js';
 import { validate } from '../shared/validate.js';
-import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
-import type { ArtifactNotDeleted, RunArtifacts } from '../ports/RunArtifacts.js';
+import type { ArtifactNotDeleted } from '../ports/RunArtifacts.js';
 import { runPrefix } from './runPrefix.js';
 
 /** Seed 003's cleanup input: `{ "job_id": "job-abc123" }`. */
@@ -36,6 +35,9 @@ export type CleanupArtifactsError = InvalidInput | ArtifactsLeft;
 /** Per-key failures logged in full up to this many; the count is always exact. */
 const LOGGED_FAILURES = 50;
 
+/** What CleanupArtifacts is given: see {@link Ports} for the one name of each port. */
+export type CleanupArtifactsDeps = Pick<Ports, 'artifacts' | 'log' | 'metrics'>;
+
 /**
  * Seed 003's cleanup: deletes every object under `runs/{job_id}/` in the artifacts bucket and
  * reports how many objects and bytes went. A job id that could widen the prefix is refused
@@ -46,25 +48,21 @@ const LOGGED_FAILURES = 50;
  * // ok({ jobId: 'job-abc123', objectsDeleted: 157, bytesFreed: 524288000 })
  */
 export class CleanupArtifacts {
-  constructor(
-    private readonly artifacts: RunArtifacts,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-  ) {}
+  constructor(private readonly deps: CleanupArtifactsDeps) {}
 
   execute(input: unknown): ResultAsync<ArtifactsCleaned, CleanupArtifactsError> {
     return validate(CleanupInputSchema, input)
       .andThen(({ job_id: jobId }) => runPrefix(jobId).map((prefix) => ({ jobId, prefix })))
       .asyncAndThen(({ jobId, prefix }) =>
-        this.artifacts.deleteUnder(prefix).andThen(({ objectsDeleted, bytesFreed, failures }) => {
-          const log = this.log.with({ job_id: jobId });
-          this.metrics.count('ArtifactsDeleted', objectsDeleted);
-          this.metrics.count('ArtifactBytesFreed', bytesFreed);
+        this.deps.artifacts.deleteUnder(prefix).andThen(({ objectsDeleted, bytesFreed, failures }) => {
+          const log = this.deps.log.with({ job_id: jobId });
+          this.deps.metrics.count('ArtifactsDeleted', objectsDeleted);
+          this.deps.metrics.count('ArtifactBytesFreed', bytesFreed);
           if (failures.length === 0) {
             log.info('Run artifacts deleted', { prefix, objects_deleted: objectsDeleted, bytes_freed: bytesFreed });
             return okAsync<ArtifactsCleaned, CleanupArtifactsError>({ jobId, objectsDeleted, bytesFreed });
           }
-          this.metrics.count('ArtifactDeletesFailed', failures.length);
+          this.deps.metrics.count('ArtifactDeletesFailed', failures.length);
           log.error('Some run artifacts could not be deleted', {
             prefix,
             objects_deleted: objectsDeleted,

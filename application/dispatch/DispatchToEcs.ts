@@ -13,11 +13,9 @@ import {
 } from '../../domain/dispatch/Dispatch.js';
 import { parseJobSource, type JobSource } from '../../domain/dispatch/JobSource.js';
 import { invalidField, type InvalidInput } from '../../domain/shared/InvalidInput.js';
-import type { Clock } from '../ports/Clock.js';
-import type { ContainerTasks, TaskPlacementFailure } from '../ports/ContainerTasks.js';
-import type { Dispatches } from '../ports/Dispatches.js';
+import type { TaskPlacementFailure } from '../ports/ContainerTasks.js';
 import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
+import type { Ports } from '../ports/Ports.js';
 import { validate } from '../shared/validate.js';
 import { DispatchRequestSchema, JOB_ID_PATTERN, JOB_ID_RULE } from './dispatchRequest.js';
 
@@ -100,6 +98,9 @@ export type DispatchToEcsError =
 
 type Outcome = Result<DispatchToEcsAnswer, DispatchToEcsError>;
 
+/** What DispatchToEcs is given: see {@link Ports} for the one name of each port. */
+export type DispatchToEcsDeps = Pick<Ports, 'dispatches' | 'containerTasks' | 'clock' | 'log' | 'metrics'>;
+
 /**
  * Records a job and launches it as an ECS task, at most once per job id however often it is
  * delivered. The first delivery creates the dispatch (a write conditioned on the id being
@@ -113,14 +114,7 @@ type Outcome = Result<DispatchToEcsAnswer, DispatchToEcsError>;
  * if (r.isOk()) console.log(r.value.dispatch.launch.taskArn);
  */
 export class DispatchToEcs {
-  constructor(
-    private readonly dispatches: Dispatches,
-    private readonly tasks: ContainerTasks,
-    private readonly settings: DispatchSettings,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-  ) {}
+  constructor(private readonly deps: DispatchToEcsDeps, private readonly settings: DispatchSettings) {}
 
   execute(input: DispatchToEcsInput): ResultAsync<DispatchToEcsAnswer, DispatchToEcsError> {
     return new ResultAsync(this.run(input));
@@ -135,11 +129,11 @@ export class DispatchToEcs {
     }
     const source = parseJobSource(request.value.url);
     if (source.isErr()) return this.invalid(source.error);
-    const log = this.log.with({ job_id: jobId });
+    const log = this.deps.log.with({ job_id: jobId });
     const target = this.targetFor(source.value, jobId);
     if (target === undefined) {
       log.warn('Torrent source refused: TRANSMISSION_TASK_DEF is not set', { source_kind: source.value.kind });
-      this.metrics.count('DispatchRefused');
+      this.deps.metrics.count('DispatchRefused');
       return err({ type: 'TorrentsNotConfigured', source: source.value });
     }
     const fresh = newDispatch({
@@ -149,15 +143,15 @@ export class DispatchToEcs {
       spec: { ...request.value, url: source.value.url },
       ttlDays: this.settings.ttlDays,
       leaseSeconds: this.settings.leaseSeconds,
-      now: this.clock.now(),
+      now: this.deps.clock.now(),
     });
-    const created = await this.dispatches.create(fresh);
+    const created = await this.deps.dispatches.create(fresh);
     if (created.isOk()) {
       log.info('Job recorded', { source_kind: source.value.kind, task_definition: target.taskDefinition });
-      this.metrics.count('JobsReceived');
+      this.deps.metrics.count('JobsReceived');
       return this.launch(fresh, log);
     }
-    this.metrics.count('DispatchDuplicates');
+    this.deps.metrics.count('DispatchDuplicates');
     return this.repeat(created.error.current, source.value, log, true);
   }
 
@@ -167,7 +161,7 @@ export class DispatchToEcs {
       log.warn('Job id reused for another source', { source_kind: source.kind });
       return err({ type: 'JobIdReused', jobId: current.job.jobId, current });
     }
-    const claimed = claim(current, this.clock.now(), this.settings.leaseSeconds);
+    const claimed = claim(current, this.deps.clock.now(), this.settings.leaseSeconds);
     if (claimed.isErr()) {
       const { dispatch } = claimed.error;
       switch (claimed.error.type) {
@@ -181,7 +175,7 @@ export class DispatchToEcs {
           return err({ type: 'LaunchInProgress', dispatch });
       }
     }
-    const taken = await this.dispatches.replace(current, claimed.value);
+    const taken = await this.deps.dispatches.replace(current, claimed.value);
     if (taken.isErr()) {
       if (taken.error.type === 'DispatchNotFound') throw new Error(`dispatch ${current.job.jobId} vanished while claimed`);
       // Someone wrote in between: decide once more on what they wrote, never loop.
@@ -194,16 +188,16 @@ export class DispatchToEcs {
   }
 
   private async launch(dispatch: Dispatch, log: Log): Promise<Outcome> {
-    const started = await this.tasks.launch({
+    const started = await this.deps.containerTasks.launch({
       taskDefinition: dispatch.target.taskDefinition,
       containerName: dispatch.target.containerName,
       environment: containerEnvironment(dispatch),
       idempotencyKey: launchKey(dispatch),
     });
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     if (started.isOk()) {
       const { taskArn } = started.value;
-      this.metrics.count('EcsTaskLaunched');
+      this.deps.metrics.count('EcsTaskLaunched');
       log.info('ECS task launched', { task_arn: taskArn, attempt: dispatch.launch.attempt });
       const stored = await this.recordLaunch(dispatch, taskArn, log);
       if (stored.launch.taskArn === taskArn) return ok({ type: 'Launched', dispatch: stored });
@@ -211,26 +205,26 @@ export class DispatchToEcs {
       if (stored.job.status === 'submitted') return err({ type: 'LaunchInProgress', dispatch: stored });
       return ok({ type: 'AlreadyLaunched', dispatch: stored });
     }
-    this.metrics.count('EcsTaskLaunchFailed');
+    this.deps.metrics.count('EcsTaskLaunchFailed');
     const error = started.error;
     switch (error.type) {
       case 'CapacityUnavailable': {
         const reasons = describe(error.failures);
         const stored = await this.record(dispatch, deferred(dispatch, reasons, now), log);
-        this.metrics.count('EcsCapacityUnavailable');
+        this.deps.metrics.count('EcsCapacityUnavailable');
         log.warn('ECS capacity unavailable, job will be retried', { reasons, attempt: dispatch.launch.attempt });
         return err({ type: 'CapacityUnavailable', dispatch: stored, reasons });
       }
       case 'LaunchRejected': {
         const reasons = describe(error.failures);
         const stored = await this.record(dispatch, orThrow(rejected(dispatch, reasons, now)), log);
-        this.metrics.count('EcsLaunchRejected');
+        this.deps.metrics.count('EcsLaunchRejected');
         log.error('ECS refused to launch the task', { reasons, task_definition: dispatch.target.taskDefinition });
         return err({ type: 'LaunchRejected', dispatch: stored, reasons });
       }
       case 'ContainerTasksUnavailable': {
         const stored = await this.record(dispatch, released(dispatch, now), log);
-        this.metrics.count('EcsUnavailable');
+        this.deps.metrics.count('EcsUnavailable');
         log.error('ECS unavailable, launch outcome unknown', { error: describeCause(error.cause) });
         return err({ type: 'LaunchOutcomeUnknown', dispatch: stored });
       }
@@ -251,8 +245,8 @@ export class DispatchToEcs {
     // lost): that attempt is the one a later delivery repeats and ECS answers, so ours yields.
     const superseded = (d: Dispatch) => d.launch.attempt > dispatch.launch.attempt && !d.launch.settled;
     for (let round = 1; round <= 4 && current.job.status === 'submitted' && !superseded(current); round += 1) {
-      const next = orThrow(launched(current, taskArn, this.clock.now()));
-      const written = await this.dispatches.replace(current, next);
+      const next = orThrow(launched(current, taskArn, this.deps.clock.now()));
+      const written = await this.deps.dispatches.replace(current, next);
       if (written.isOk()) return next;
       if (written.error.type === 'DispatchNotFound') throw new Error(`dispatch ${current.job.jobId} vanished while launching`);
       current = written.error.current;
@@ -267,9 +261,9 @@ export class DispatchToEcs {
       recorded_task_arn: current.launch.taskArn,
       status: current.job.status,
     });
-    this.metrics.count('EcsDuplicateTasksStopped');
+    this.deps.metrics.count('EcsDuplicateTasksStopped');
     const why = superseded(current) ? `attempt ${current.launch.attempt} superseded it` : `it already runs ${current.launch.taskArn ?? 'no task'}`;
-    await this.tasks.stop(taskArn, `Baton: job ${current.job.jobId}: ${why} (${current.job.status})`);
+    await this.deps.containerTasks.stop(taskArn, `Baton: job ${current.job.jobId}: ${why} (${current.job.status})`);
     return current;
   }
 
@@ -278,7 +272,7 @@ export class DispatchToEcs {
    * took over the same attempt (same ECS token, so the same task): its record stands.
    */
   private async record(previous: Dispatch, next: Dispatch, log: Log): Promise<Dispatch> {
-    const written = await this.dispatches.replace(previous, next);
+    const written = await this.deps.dispatches.replace(previous, next);
     if (written.isOk()) return next;
     if (written.error.type === 'DispatchNotFound') throw new Error(`dispatch ${previous.job.jobId} vanished while launching`);
     log.warn('Launch outcome superseded by another delivery', { status: written.error.current.job.status });
@@ -301,7 +295,7 @@ export class DispatchToEcs {
   }
 
   private invalid(error: InvalidInput): Outcome {
-    this.metrics.count('DispatchInvalidInput');
+    this.deps.metrics.count('DispatchInvalidInput');
     return err(error);
   }
 }

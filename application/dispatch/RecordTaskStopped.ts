@@ -4,9 +4,8 @@ import type { Dispatch } from '../../domain/dispatch/Dispatch.js';
 import { isFinal, type Job, type JobChange } from '../../domain/jobs/Job.js';
 import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
 import type { UpdateJobStatus } from '../jobs/UpdateJobStatus.js';
-import type { Dispatches } from '../ports/Dispatches.js';
 import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
+import type { Ports } from '../ports/Ports.js';
 import { validate } from '../shared/validate.js';
 
 /** What ECS said about a stopped task, as far as the job is concerned. */
@@ -38,6 +37,9 @@ export type TaskStoppedAnswer =
 
 export type RecordTaskStoppedError = InvalidInput;
 
+/** What RecordTaskStopped is given: see {@link Ports} for the one name of each port. */
+export type RecordTaskStoppedDeps = Pick<Ports, 'dispatches' | 'log' | 'metrics'> & { readonly updateJobStatus: UpdateJobStatus };
+
 /**
  * ECS Task State Change (STOPPED) → the dispatch job's final status, through the Job transition
  * table: exit code 0 of the job's container (the one Baton overrode, `CONTAINER_NAME`) completes
@@ -49,19 +51,14 @@ export type RecordTaskStoppedError = InvalidInput;
  * await recordTaskStopped.execute({ jobId, taskArn, stoppedReason: 'Essential container in task exited', containers: [{ name: 'recorder', exitCode: 0 }] });
  */
 export class RecordTaskStopped {
-  constructor(
-    private readonly dispatches: Dispatches,
-    private readonly updateJobStatus: UpdateJobStatus,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-  ) {}
+  constructor(private readonly deps: RecordTaskStoppedDeps) {}
 
   execute(input: unknown): ResultAsync<TaskStoppedAnswer, RecordTaskStoppedError> {
     const parsed = validate(TaskStoppedSchema, input);
     if (parsed.isErr()) return errAsync(parsed.error);
     const stopped = parsed.value;
-    const log = this.log.with({ job_id: stopped.jobId, task_arn: stopped.taskArn });
-    return this.dispatches.find(stopped.jobId).andThen((dispatch): ResultAsync<TaskStoppedAnswer, RecordTaskStoppedError> => {
+    const log = this.deps.log.with({ job_id: stopped.jobId, task_arn: stopped.taskArn });
+    return this.deps.dispatches.find(stopped.jobId).andThen((dispatch): ResultAsync<TaskStoppedAnswer, RecordTaskStoppedError> => {
       if (dispatch === undefined) {
         log.warn('Stopped task of an unknown job ignored');
         return okAsync({ type: 'UnknownJob' });
@@ -78,14 +75,14 @@ export class RecordTaskStopped {
 
   private settle(dispatch: Dispatch, stopped: TaskStopped, log: Log): ResultAsync<TaskStoppedAnswer, RecordTaskStoppedError> {
     const change = changeFor(dispatch, stopped);
-    return this.updateJobStatus
+    return this.deps.updateJobStatus
       .execute({ jobId: dispatch.job.jobId, change })
       .map((job): TaskStoppedAnswer => {
         log.info(job.status === 'completed' ? 'ECS task finished; job completed' : 'ECS task stopped; job failed', {
           status: job.status,
           stopped_reason: stopped.stoppedReason,
         });
-        this.metrics.count(job.status === 'completed' ? 'EcsTasksCompleted' : 'EcsTasksFailed');
+        this.deps.metrics.count(job.status === 'completed' ? 'EcsTasksCompleted' : 'EcsTasksFailed');
         return { type: 'Recorded', job };
       })
       .orElse((error) => {

@@ -2,12 +2,10 @@ import * as v from 'valibot';
 import { errAsync, ResultAsync } from 'neverthrow';
 import { abandon, type CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
-import type { CallbackMappings, PageCursor } from '../ports/CallbackMappings.js';
-import type { Clock } from '../ports/Clock.js';
+import type { PageCursor } from '../ports/CallbackMappings.js';
 import type { GpuJobs } from '../ports/GpuJobs.js';
 import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
-import type { WorkerInstances } from '../ports/WorkerInstances.js';
+import type { Ports } from '../ports/Ports.js';
 import { ExecutionArnSchema } from '../shared/executionArn.js';
 import { validate } from '../shared/validate.js';
 
@@ -31,6 +29,14 @@ export interface StopExecutionWorkReport {
 
 const PAGE = 100;
 
+/** What StopExecutionWork is given: see {@link Ports} for the one name of each port. */
+export type StopExecutionWorkDeps = Pick<
+  Ports,
+  'mappings' | 'workerInstances' | 'clock' | 'log' | 'metrics'
+> & {
+  readonly gpuJobs?: GpuJobs;
+};
+
 /**
  * An execution ended ABORTED, TIMED_OUT or FAILED: its waiting tasks are gone, so the work it
  * paid for must stop. Found per execution — mappings through the sparse `execution` index
@@ -45,14 +51,7 @@ const PAGE = 100;
  * await stop.execute({ executionArn, status: 'ABORTED' }); // ok({ abandoned: 3, jobsCancelled: 2, instancesTerminated: 1 })
  */
 export class StopExecutionWork {
-  constructor(
-    private readonly mappings: CallbackMappings,
-    private readonly gpuJobs: GpuJobs | undefined,
-    private readonly workers: WorkerInstances,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-  ) {}
+  constructor(private readonly deps: StopExecutionWorkDeps) {}
 
   execute(detail: unknown): ResultAsync<StopExecutionWorkReport, InvalidInput> {
     const parsed = validate(ExecutionEndedSchema, detail);
@@ -65,40 +64,40 @@ export class StopExecutionWork {
   }
 
   private async stop(executionArn: string, reason: string): Promise<StopExecutionWorkReport> {
-    const log = this.log.with({ execution_arn: executionArn });
+    const log = this.deps.log.with({ execution_arn: executionArn });
     let abandoned = 0;
     let jobsCancelled = 0;
     let after: PageCursor | undefined;
     do {
-      const page = (await this.mappings.forExecution(executionArn, PAGE, after)).match((p) => p, (never) => never);
+      const page = (await this.deps.mappings.forExecution(executionArn, PAGE, after)).match((p) => p, (never) => never);
       for (const token of page.tokens) {
-        const mapping = (await this.mappings.find(token)).match((m) => m, (never) => never);
+        const mapping = (await this.deps.mappings.find(token)).match((m) => m, (never) => never);
         if (mapping === undefined || mapping.status !== 'PENDING') continue;
         const cancelled = await this.cancelJob(mapping, log);
-        const given = abandon(mapping, reason, this.clock.now());
-        if (given.isErr() || (await this.mappings.abandon(given.value)).isErr()) continue; // a report won the race
+        const given = abandon(mapping, reason, this.deps.clock.now());
+        if (given.isErr() || (await this.deps.mappings.abandon(given.value)).isErr()) continue; // a report won the race
         abandoned += 1;
         if (cancelled) jobsCancelled += 1;
       }
       after = page.next;
     } while (after !== undefined);
 
-    const instances = (await this.workers.running({ executionArn })).match((found) => found, (never) => never);
+    const instances = (await this.deps.workerInstances.running({ executionArn })).match((found) => found, (never) => never);
     if (instances.length > 0) {
-      await this.workers.terminate(instances.map((i) => i.instanceId));
+      await this.deps.workerInstances.terminate(instances.map((i) => i.instanceId));
       log.warn('Execution ended; its worker instances terminated', { instance_ids: instances.map((i) => i.instanceId), reason });
     }
-    this.metrics.count('CallbacksAbandoned', abandoned);
-    this.metrics.count('RunPodJobsCancelled', jobsCancelled);
-    this.metrics.count('SpotWorkersTerminated', instances.length);
+    this.deps.metrics.count('CallbacksAbandoned', abandoned);
+    this.deps.metrics.count('RunPodJobsCancelled', jobsCancelled);
+    this.deps.metrics.count('SpotWorkersTerminated', instances.length);
     log.info('Execution ended; its work stopped', { reason, abandoned, jobs_cancelled: jobsCancelled, instances_terminated: instances.length });
     return { ignored: false, abandoned, jobsCancelled, instancesTerminated: instances.length };
   }
 
   /** Cancels the RunPod job of a RunPod mapping that has one; a job RunPod forgot needs no cancel. */
   private async cancelJob(mapping: CallbackMapping, log: Log): Promise<boolean> {
-    if (mapping.channel !== 'runpod' || mapping.jobId === undefined || this.gpuJobs === undefined) return false;
-    const cancelled = await this.gpuJobs.cancel(mapping.jobId);
+    if (mapping.channel !== 'runpod' || mapping.jobId === undefined || this.deps.gpuJobs === undefined) return false;
+    const cancelled = await this.deps.gpuJobs.cancel(mapping.jobId);
     if (cancelled.isErr() && cancelled.error.type === 'GpuJobRejected') {
       throw new Error(`RunPod refused to cancel ${mapping.jobId}: ${cancelled.error.status} ${cancelled.error.detail}`);
     }

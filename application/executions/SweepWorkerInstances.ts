@@ -1,9 +1,6 @@
 import { ResultAsync } from 'neverthrow';
-import type { Clock } from '../ports/Clock.js';
-import type { ExecutionStatus, Executions } from '../ports/Executions.js';
-import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
-import type { WorkerInstances } from '../ports/WorkerInstances.js';
+import type { ExecutionStatus } from '../ports/Executions.js';
+import type { Ports } from '../ports/Ports.js';
 
 export interface SweepSettings {
   /**
@@ -21,6 +18,9 @@ export interface SweepReport {
   readonly tooOld: number;
 }
 
+/** What SweepWorkerInstances is given: see {@link Ports} for the one name of each port. */
+export type SweepWorkerInstancesDeps = Pick<Ports, 'workerInstances' | 'executions' | 'clock' | 'log' | 'metrics'>;
+
 /**
  * The backstop for workers that never beat (stuck booting, cloning, hung before the worker
  * library runs) and for an execution-end event that was missed: every running worker
@@ -32,29 +32,22 @@ export interface SweepReport {
  * await sweep.execute(); // ok({ running: 12, executionEnded: 1, tooOld: 0 })
  */
 export class SweepWorkerInstances {
-  constructor(
-    private readonly workers: WorkerInstances,
-    private readonly executions: Executions,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-    private readonly settings: SweepSettings,
-  ) {}
+  constructor(private readonly deps: SweepWorkerInstancesDeps, private readonly settings: SweepSettings) {}
 
   execute(): ResultAsync<SweepReport, never> {
     return ResultAsync.fromSafePromise(this.run());
   }
 
   private async run(): Promise<SweepReport> {
-    const now = this.clock.now().getTime();
-    const running = (await this.workers.running()).match((found) => found, (never) => never);
+    const now = this.deps.clock.now().getTime();
+    const running = (await this.deps.workerInstances.running()).match((found) => found, (never) => never);
     const statuses = new Map<string, ExecutionStatus>();
     const ended: string[] = [];
     const old: string[] = [];
     for (const instance of running) {
       const arn = instance.executionArn;
       if (arn !== undefined) {
-        if (!statuses.has(arn)) statuses.set(arn, (await this.executions.status(arn)).match((s) => s, (never) => never));
+        if (!statuses.has(arn)) statuses.set(arn, (await this.deps.executions.status(arn)).match((s) => s, (never) => never));
         const status = statuses.get(arn)!;
         // PENDING_REDRIVE: a redriven execution may still wait for this worker.
         if (status !== 'RUNNING' && status !== 'PENDING_REDRIVE') {
@@ -66,12 +59,12 @@ export class SweepWorkerInstances {
     }
     const doomed = [...ended, ...old];
     if (doomed.length > 0) {
-      await this.workers.terminate(doomed);
-      this.log.warn('Orphaned worker instances terminated', { execution_ended: ended, too_old: old });
+      await this.deps.workerInstances.terminate(doomed);
+      this.deps.log.warn('Orphaned worker instances terminated', { execution_ended: ended, too_old: old });
     }
-    this.metrics.count('SpotWorkersSwept', doomed.length);
+    this.deps.metrics.count('SpotWorkersSwept', doomed.length);
     const report = { running: running.length, executionEnded: ended.length, tooOld: old.length };
-    this.log.info('Worker sweep finished', { ...report });
+    this.deps.log.info('Worker sweep finished', { ...report });
     return report;
   }
 }

@@ -4,12 +4,8 @@ import { newJob, transition, type Job } from '../../domain/jobs/Job.js';
 import { IDEMPOTENCY_KEY_PATTERN, MAX_JOB_SPEC_BYTES } from '../../domain/jobs/jobLimits.js';
 import { invalidField, invalidInput, type InvalidInput } from '../../domain/shared/InvalidInput.js';
 import { storableIssues } from '../../domain/shared/storableLimits.js';
-import type { Clock } from '../ports/Clock.js';
-import type { Ids } from '../ports/Ids.js';
-import type { JobQueue } from '../ports/JobQueue.js';
-import type { Jobs } from '../ports/Jobs.js';
 import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
+import type { Ports } from '../ports/Ports.js';
 import { validate } from '../shared/validate.js';
 import { metadataOf, SubmitJobSpecSchema } from './submitJobSpec.js';
 
@@ -55,6 +51,9 @@ export type SubmitJobError = InvalidInput | JobSpecTooLarge | IdempotencyKeyReus
  */
 export const RESEND_SUBMITTED_AFTER_SECONDS = 30;
 
+/** What SubmitJob is given: see {@link Ports} for the one name of each port. */
+export type SubmitJobDeps = Pick<Ports, 'jobs' | 'queue' | 'ids' | 'clock' | 'log' | 'metrics'>;
+
 /**
  * Records a job (one conditional write, with its idempotency key in the same transaction),
  * then queues it. If the queue refuses, the job is marked `failed` (kept for debugging, never
@@ -69,14 +68,7 @@ export const RESEND_SUBMITTED_AFTER_SECONDS = 30;
  * // ok({ job: { jobId, status: 'submitted', … }, replayed: false })
  */
 export class SubmitJob {
-  constructor(
-    private readonly jobs: Jobs,
-    private readonly queue: JobQueue,
-    private readonly ids: Ids,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-  ) {}
+  constructor(private readonly deps: SubmitJobDeps) {}
 
   execute(input: SubmitJobInput): ResultAsync<SubmittedJob, SubmitJobError> {
     const key = input.idempotencyKey;
@@ -95,9 +87,9 @@ export class SubmitJob {
     const bytes = new TextEncoder().encode(JSON.stringify(spec)).length;
     if (bytes > MAX_JOB_SPEC_BYTES) return errAsync({ type: 'JobSpecTooLarge', bytes, limit: MAX_JOB_SPEC_BYTES });
 
-    const job = newJob({ jobId: this.ids.uuid(), spec, metadata: metadataOf(spec), now: this.clock.now() });
-    const log = this.log.with({ job_id: job.jobId });
-    return this.jobs
+    const job = newJob({ jobId: this.deps.ids.uuid(), spec, metadata: metadataOf(spec), now: this.deps.clock.now() });
+    const log = this.deps.log.with({ job_id: job.jobId });
+    return this.deps.jobs
       .create(job, key === undefined ? {} : { idempotencyKey: key })
       .map((): SubmittedJob | undefined => undefined)
       .orElse((taken): ResultAsync<SubmittedJob | undefined, SubmitJobError> => {
@@ -113,15 +105,15 @@ export class SubmitJob {
   }
 
   private replay(idempotencyKey: string, jobId: string, spec: unknown): ResultAsync<SubmittedJob, SubmitJobError> {
-    return this.jobs.get(jobId).andThen((existing) => {
+    return this.deps.jobs.get(jobId).andThen((existing) => {
       if (existing === undefined || canonicalJson(existing.spec) !== canonicalJson(spec)) {
         return errAsync<SubmittedJob, SubmitJobError>({ type: 'IdempotencyKeyReused', idempotencyKey, jobId });
       }
-      this.log.info('Idempotent submit replayed', { job_id: jobId, status: existing.status });
-      this.metrics.count('JobSubmitsReplayed');
-      const age = (this.clock.now().getTime() - Date.parse(existing.submittedAt)) / 1000;
+      this.deps.log.info('Idempotent submit replayed', { job_id: jobId, status: existing.status });
+      this.deps.metrics.count('JobSubmitsReplayed');
+      const age = (this.deps.clock.now().getTime() - Date.parse(existing.submittedAt)) / 1000;
       if (existing.status === 'submitted' && age >= RESEND_SUBMITTED_AFTER_SECONDS) {
-        return this.enqueue(existing, idempotencyKey, this.log.with({ job_id: jobId }), true);
+        return this.enqueue(existing, idempotencyKey, this.deps.log.with({ job_id: jobId }), true);
       }
       return okAsync({ job: existing, replayed: true });
     });
@@ -135,7 +127,7 @@ export class SubmitJob {
   private markQueued(jobId: string, log: Log): ResultAsync<void, never> {
     const marked = async () => {
       try {
-        await this.jobs.markQueued(jobId);
+        await this.deps.jobs.markQueued(jobId);
       } catch (fault) {
         log.warn('Job queued, but could not be marked so; the sweeper may send it again', { error: String(fault) });
       }
@@ -149,27 +141,27 @@ export class SubmitJob {
     log: Log,
     replayed: boolean,
   ): ResultAsync<SubmittedJob, SubmitJobError> {
-    return this.queue
+    return this.deps.queue
       .enqueue(job)
       .andThen(() => this.markQueued(job.jobId, log))
       .map((): SubmittedJob => {
         log.info(replayed ? 'Job sent again: still submitted on replay' : 'Job submitted', { status: job.status });
-        this.metrics.count(replayed ? 'JobsResent' : 'JobsSubmitted');
+        this.deps.metrics.count(replayed ? 'JobsResent' : 'JobsSubmitted');
         return { job, replayed };
       })
       .orElse((unavailable) => {
         log.error('Job could not be queued; marking it failed', { error: String(unavailable.cause) });
-        this.metrics.count('JobsNotQueued');
+        this.deps.metrics.count('JobsNotQueued');
         const failed = transition(
           job,
           { status: 'failed', error: { type: 'JobQueueUnavailable', message: 'The job could not be queued for processing' } },
-          this.clock.now(),
+          this.deps.clock.now(),
         );
         // submitted → failed is always legal; if the write loses, a processor already has the
         // job (the send did go through after all), so it is left as that processor made it.
-        const marked = failed.isOk() ? this.jobs.update(job, failed.value).orElse(() => okAsync(failed.value)) : okAsync(job);
+        const marked = failed.isOk() ? this.deps.jobs.update(job, failed.value).orElse(() => okAsync(failed.value)) : okAsync(job);
         return marked
-          .andThen(() => (key === undefined ? okAsync(undefined) : this.jobs.releaseIdempotencyKey(key, job.jobId)))
+          .andThen(() => (key === undefined ? okAsync(undefined) : this.deps.jobs.releaseIdempotencyKey(key, job.jobId)))
           .andThen(() => errAsync<SubmittedJob, SubmitJobError>({ type: 'JobNotQueued', jobId: job.jobId }));
       });
   }

@@ -1,10 +1,7 @@
 import { ResultAsync } from 'neverthrow';
 import { transition, type Job } from '../../domain/jobs/Job.js';
-import type { Clock } from '../ports/Clock.js';
-import type { JobQueue } from '../ports/JobQueue.js';
-import type { Jobs } from '../ports/Jobs.js';
 import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
+import type { Ports } from '../ports/Ports.js';
 
 export interface UnqueuedSweepSettings {
   /** Jobs unqueued for this long are swept: longer than any submit request (API Gateway: 29 s). */
@@ -35,6 +32,9 @@ export interface UnqueuedSweepOptions {
   readonly shouldStop?: () => boolean;
 }
 
+/** What SweepUnqueuedJobs is given: see {@link Ports} for the one name of each port. */
+export type SweepUnqueuedJobsDeps = Pick<Ports, 'jobs' | 'queue' | 'clock' | 'log' | 'metrics'>;
+
 /**
  * The `job-sweeper`: finds jobs recorded `submitted` whose queue message never went out (the
  * function crashed or timed out between the record and the send), through the store's sparse
@@ -48,11 +48,7 @@ export interface UnqueuedSweepOptions {
  */
 export class SweepUnqueuedJobs {
   constructor(
-    private readonly jobs: Jobs,
-    private readonly queue: JobQueue,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
+    private readonly deps: SweepUnqueuedJobsDeps,
     private readonly settings: UnqueuedSweepSettings = DEFAULT_UNQUEUED_SWEEP_SETTINGS,
   ) {}
 
@@ -61,9 +57,9 @@ export class SweepUnqueuedJobs {
   }
 
   private async run(options: UnqueuedSweepOptions): Promise<UnqueuedSweepReport> {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const cutoff = new Date(now.getTime() - this.settings.afterSeconds * 1000);
-    const ids = (await this.jobs.unqueuedBefore(cutoff, this.settings.limit)).unwrapOr([] as readonly string[]);
+    const ids = (await this.deps.jobs.unqueuedBefore(cutoff, this.settings.limit)).unwrapOr([] as readonly string[]);
     const report = { found: ids.length, resent: 0, failed: 0, movedOn: 0, left: 0 };
     for (const jobId of ids) {
       if (options.shouldStop?.()) {
@@ -72,26 +68,26 @@ export class SweepUnqueuedJobs {
       }
       report[await this.sweep(jobId)] += 1;
     }
-    if (report.found > 0) this.log.info('Unqueued jobs swept', { ...report });
-    this.metrics.count('UnqueuedJobsResent', report.resent);
-    this.metrics.count('UnqueuedJobsFailed', report.failed);
+    if (report.found > 0) this.deps.log.info('Unqueued jobs swept', { ...report });
+    this.deps.metrics.count('UnqueuedJobsResent', report.resent);
+    this.deps.metrics.count('UnqueuedJobsFailed', report.failed);
     return report;
   }
 
   private async sweep(jobId: string): Promise<'resent' | 'failed' | 'movedOn' | 'left'> {
-    const log = this.log.with({ job_id: jobId });
-    const job = (await this.jobs.get(jobId)).unwrapOr(undefined);
+    const log = this.deps.log.with({ job_id: jobId });
+    const job = (await this.deps.jobs.get(jobId)).unwrapOr(undefined);
     if (job === undefined || job.status !== 'submitted') {
-      await this.jobs.markQueued(jobId);
+      await this.deps.jobs.markQueued(jobId);
       return 'movedOn';
     }
-    const sent = await this.queue.enqueue(job);
+    const sent = await this.deps.queue.enqueue(job);
     if (sent.isOk()) {
-      await this.jobs.markQueued(jobId);
+      await this.deps.jobs.markQueued(jobId);
       log.warn('Job found recorded but never queued; sent now', { submitted_at: job.submittedAt });
       return 'resent';
     }
-    const age = (this.clock.now().getTime() - Date.parse(job.submittedAt)) / 1000;
+    const age = (this.deps.clock.now().getTime() - Date.parse(job.submittedAt)) / 1000;
     if (age < this.settings.giveUpAfterSeconds) {
       log.warn('Unqueued job still refused by the queue; will try again', { error: String(sent.error.cause) });
       return 'left';
@@ -103,10 +99,10 @@ export class SweepUnqueuedJobs {
     const failed = transition(
       job,
       { status: 'failed', error: { type: 'JobQueueUnavailable', message: 'The job could not be queued for processing' } },
-      this.clock.now(),
+      this.deps.clock.now(),
     );
     if (failed.isErr()) return 'movedOn';
-    const written = await this.jobs.update(job, failed.value);
+    const written = await this.deps.jobs.update(job, failed.value);
     if (written.isErr()) return 'movedOn';
     log.error('Job never reached the queue; marked failed', { submitted_at: job.submittedAt });
     return 'failed';

@@ -1,9 +1,7 @@
 import { errAsync, type ResultAsync } from 'neverthrow';
 import { mayApplyLater, transition, type Job, type JobChange, type JobStatus } from '../../domain/jobs/Job.js';
-import type { Clock } from '../ports/Clock.js';
-import type { JobNotFound, Jobs } from '../ports/Jobs.js';
-import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
+import type { JobNotFound } from '../ports/Jobs.js';
+import type { Ports } from '../ports/Ports.js';
 
 export interface UpdateJobStatusInput {
   readonly jobId: string;
@@ -31,6 +29,9 @@ export type UpdateJobStatusError = JobNotFound | JobStatusRefused | JobBusy;
 /** Re-reads after a lost race before giving up: enough for a burst of writers on one job. */
 const MAX_ROUNDS = 8;
 
+/** What UpdateJobStatus is given: see {@link Ports} for the one name of each port. */
+export type UpdateJobStatusDeps = Pick<Ports, 'jobs' | 'clock' | 'log' | 'metrics'>;
+
 /**
  * The one way a processor changes a job (seed 002's "Job Status Manager"). Reads the job,
  * asks the domain whether the change is legal from its current status, and writes it
@@ -45,16 +46,11 @@ const MAX_ROUNDS = 8;
  * });
  */
 export class UpdateJobStatus {
-  constructor(
-    private readonly jobs: Jobs,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-  ) {}
+  constructor(private readonly deps: UpdateJobStatusDeps) {}
 
   execute(input: UpdateJobStatusInput): ResultAsync<Job, UpdateJobStatusError> {
-    const log = this.log.with({ job_id: input.jobId });
-    return this.jobs
+    const log = this.deps.log.with({ job_id: input.jobId });
+    return this.deps.jobs
       .get(input.jobId)
       .andThen((job) =>
         job === undefined
@@ -63,7 +59,7 @@ export class UpdateJobStatus {
       )
       .map((job) => {
         log.info('Job status updated', { status: job.status, version: job.version, attempts: job.attempts });
-        this.metrics.count('JobStatusUpdates');
+        this.deps.metrics.count('JobStatusUpdates');
         return job;
       })
       .mapErr((error) => {
@@ -73,14 +69,14 @@ export class UpdateJobStatus {
             requested: error.requested,
             may_apply_later: error.mayApplyLater,
           });
-          this.metrics.count('JobStatusRefused');
+          this.deps.metrics.count('JobStatusRefused');
         }
         return error;
       });
   }
 
   private apply(job: Job, change: JobChange, round: number): ResultAsync<Job, UpdateJobStatusError> {
-    const next = transition(job, change, this.clock.now());
+    const next = transition(job, change, this.deps.clock.now());
     if (next.isErr()) {
       return errAsync({
         type: 'JobStatusRefused',
@@ -90,7 +86,7 @@ export class UpdateJobStatus {
         mayApplyLater: mayApplyLater(job, change, next.error),
       });
     }
-    return this.jobs.update(job, next.value).orElse((lost): ResultAsync<Job, UpdateJobStatusError> => {
+    return this.deps.jobs.update(job, next.value).orElse((lost): ResultAsync<Job, UpdateJobStatusError> => {
       switch (lost.type) {
         case 'JobNotFound':
           return errAsync(lost);

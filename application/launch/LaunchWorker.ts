@@ -5,10 +5,7 @@ import { planLaunch, type WorkerCredential, type WorkerLaunchSettings } from '..
 import { describeAttempts, type LaunchAttempt, type SpotCapacityExhausted } from '../../domain/launch/SpotCapacity.js';
 import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
 import type { CallbackMappings } from '../ports/CallbackMappings.js';
-import type { Clock } from '../ports/Clock.js';
-import type { Ids } from '../ports/Ids.js';
-import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
+import type { Ports } from '../ports/Ports.js';
 import type { SpotInstances } from '../ports/SpotInstances.js';
 import { ExecutionArnSchema } from '../shared/executionArn.js';
 import { keyText } from '../shared/storable.js';
@@ -59,6 +56,14 @@ export interface LaunchedWorker {
 
 export type LaunchWorkerError = InvalidInput | SpotCapacityExhausted;
 
+/** What LaunchWorker is given: see {@link Ports} for the one name of each port. */
+export type LaunchWorkerDeps = Pick<
+  Ports,
+  'spotInstances' | 'ids' | 'clock' | 'log' | 'metrics'
+> & {
+  readonly reportChannel: WorkerReportChannel;
+};
+
 /**
  * Launches one Spot worker (renderer or uploader) for a pipeline job that waits with
  * `.waitForTaskToken`. The callback mapping is stored before the launch, so a worker that
@@ -78,15 +83,7 @@ export type LaunchWorkerError = InvalidInput | SpotCapacityExhausted;
  * if (r.isOk()) console.log(r.value.instanceId);
  */
 export class LaunchWorker {
-  constructor(
-    private readonly settings: WorkerLaunchSettings,
-    private readonly channel: WorkerReportChannel,
-    private readonly spot: SpotInstances,
-    private readonly ids: Ids,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-  ) {}
+  constructor(private readonly deps: LaunchWorkerDeps, private readonly settings: WorkerLaunchSettings) {}
 
   execute(input: unknown): ResultAsync<LaunchedWorker, LaunchWorkerError> {
     return validate(LaunchWorkerInputSchema, input).asyncAndThen(
@@ -96,13 +93,13 @@ export class LaunchWorker {
 
   private async launch(jobId: string, taskToken: string, executionArn?: string): Promise<Result<LaunchedWorker, LaunchWorkerError>> {
     const role = this.settings.role;
-    const log = this.log.with({ job_id: jobId, role });
+    const log = this.deps.log.with({ job_id: jobId, role });
     const { credential, repeated } = await this.credential(jobId, taskToken, executionArn);
     // Only a definite "nothing launched" may remove the mapping; a fault may have launched an
     // instance that will report through it, so it stays (the TTL removes it otherwise).
     const discard = async () => {
-      if (this.channel.kind === 'callbacksTable' && credential.kind === 'callback') {
-        await this.channel.mappings.discardPending(credential.callbackToken);
+      if (this.deps.reportChannel.kind === 'callbacksTable' && credential.kind === 'callback') {
+        await this.deps.reportChannel.mappings.discardPending(credential.callbackToken);
       }
     };
     const plan = planLaunch(this.settings, jobId, credential, executionArn);
@@ -111,13 +108,13 @@ export class LaunchWorker {
       return err(plan.error);
     }
     const { placements, ...launch } = plan.value;
-    const tokens = placements.map((p) => this.ids.tokenFor(EC2_CLIENT_TOKEN_SCOPE, role, taskToken, p.instanceType, p.subnetId));
+    const tokens = placements.map((p) => this.deps.ids.tokenFor(EC2_CLIENT_TOKEN_SCOPE, role, taskToken, p.instanceType, p.subnetId));
     if (repeated) {
-      const found = await this.spot.findLaunched(tokens);
+      const found = await this.deps.spotInstances.findLaunched(tokens);
       if (found.isOk() && found.value !== undefined) {
         const { instanceId, instanceType, spotRequestId } = found.value;
         log.info('Task delivered again: its worker is already launched', { instance_id: instanceId, instance_type: instanceType });
-        this.metrics.count('WorkerLaunchesReplayed');
+        this.deps.metrics.count('WorkerLaunchesReplayed');
         return ok({ jobId, instanceId, instanceType, spotRequestId, refusedAttempts: [] });
       }
     }
@@ -135,16 +132,16 @@ export class LaunchWorker {
       };
       let launched: Awaited<ReturnType<SpotInstances['launch']>>;
       try {
-        launched = await this.spot.launch(request);
+        launched = await this.deps.spotInstances.launch(request);
       } catch (fault) {
         // The answer is lost, not necessarily the launch: ask EC2 by client token before giving up.
-        const adopted = await this.spot.findLaunched([request.clientToken]).then(
+        const adopted = await this.deps.spotInstances.findLaunched([request.clientToken]).then(
           (found) => found.unwrapOr(undefined),
           () => undefined,
         );
         if (adopted === undefined) throw fault;
         log.warn('Launch answer lost; found the instance by its client token', { instance_id: adopted.instanceId });
-        this.metrics.count('WorkersLaunched');
+        this.deps.metrics.count('WorkersLaunched');
         return ok({ jobId, ...adopted, refusedAttempts: refused });
       }
       if (launched.isOk()) {
@@ -157,12 +154,12 @@ export class LaunchWorker {
           attempt: refused.length + 1,
           credential: credential.kind,
         });
-        this.metrics.count('WorkersLaunched');
+        this.deps.metrics.count('WorkersLaunched');
         return ok({ jobId, instanceId, instanceType, spotRequestId, refusedAttempts: refused });
       }
       const attempt = { ...placement, code: launched.error.code, message: launched.error.message };
       refused.push(attempt);
-      this.metrics.count('SpotCapacityRefusals');
+      this.deps.metrics.count('SpotCapacityRefusals');
       log.warn('Spot capacity unavailable, trying the next pool', {
         instance_type: attempt.instanceType,
         subnet_id: attempt.subnetId,
@@ -173,7 +170,7 @@ export class LaunchWorker {
       });
     }
     log.error('No Spot capacity in any configured pool', { attempts: describeAttempts(refused) });
-    this.metrics.count('SpotCapacityExhausted');
+    this.deps.metrics.count('SpotCapacityExhausted');
     await discard();
     return err({ type: 'SpotCapacityExhausted', attempts: refused });
   }
@@ -189,14 +186,14 @@ export class LaunchWorker {
     taskToken: string,
     executionArn?: string,
   ): Promise<{ credential: WorkerCredential; repeated: boolean }> {
-    if (this.channel.kind === 'taskTokenInUserData') return { credential: { kind: 'taskToken', taskToken }, repeated: true };
-    const callbackToken = this.ids.tokenFor(WORKER_CALLBACK_TOKEN_SCOPE, this.settings.role, taskToken);
-    const credential: WorkerCredential = { kind: 'callback', callbackToken, callbackTableName: this.channel.tableName };
-    const created = await this.channel.mappings.create(
-      newCallbackMapping({ callbackToken, taskToken, channel: 'worker', jobId, ...(executionArn ? { executionArn } : {}), now: this.clock.now() }),
+    if (this.deps.reportChannel.kind === 'taskTokenInUserData') return { credential: { kind: 'taskToken', taskToken }, repeated: true };
+    const callbackToken = this.deps.ids.tokenFor(WORKER_CALLBACK_TOKEN_SCOPE, this.settings.role, taskToken);
+    const credential: WorkerCredential = { kind: 'callback', callbackToken, callbackTableName: this.deps.reportChannel.tableName };
+    const created = await this.deps.reportChannel.mappings.create(
+      newCallbackMapping({ callbackToken, taskToken, channel: 'worker', jobId, ...(executionArn ? { executionArn } : {}), now: this.deps.clock.now() }),
     );
     if (created.isOk()) return { credential, repeated: false };
-    const existing = await this.channel.mappings.find(callbackToken);
+    const existing = await this.deps.reportChannel.mappings.find(callbackToken);
     // A SHA-256 collision between two task tokens: not something to handle, something to see.
     if (existing.isOk() && existing.value !== undefined && existing.value.taskToken !== taskToken) {
       throw new Error('the derived callback token belongs to another task');

@@ -2,12 +2,9 @@ import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { newJob, transition, type Job, type JobError } from '../../domain/jobs/Job.js';
 import { parseStepFunctionsError } from '../../domain/jobs/stepFunctionsError.js';
 import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
-import type { Clock } from '../ports/Clock.js';
 import type { ErrorNotifications } from '../ports/ErrorNotifications.js';
-import type { Jobs } from '../ports/Jobs.js';
-import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
 import type { UpdateJobStatus } from '../jobs/UpdateJobStatus.js';
+import type { Ports } from '../ports/Ports.js';
 import { validate } from '../shared/validate.js';
 import {
   HandlePipelineErrorInputSchema,
@@ -18,6 +15,15 @@ export type HandlePipelineErrorError = InvalidInput;
 
 /** How the job record came out: changed now, already failed or completed before, or created. */
 type Recorded = 'marked_failed' | 'already_failed' | 'already_completed' | 'created_failed';
+
+/** What HandlePipelineError is given: see {@link Ports} for the one name of each port. */
+export type HandlePipelineErrorDeps = Pick<
+  Ports,
+  'jobs' | 'clock' | 'log' | 'metrics'
+> & {
+  readonly updateJobStatus: UpdateJobStatus;
+  readonly errorNotifications?: ErrorNotifications;
+};
 
 /**
  * seed 003's handle-error: the Catch target of every pipeline state. Parses the Step Functions
@@ -32,19 +38,12 @@ type Recorded = 'marked_failed' | 'already_failed' | 'already_completed' | 'crea
  * // ok({ job_id: 'job-abc123', status: 'failed', error_logged: true })
  */
 export class HandlePipelineError {
-  constructor(
-    private readonly jobs: Jobs,
-    private readonly updateJobStatus: UpdateJobStatus,
-    private readonly notifications: ErrorNotifications | undefined,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-  ) {}
+  constructor(private readonly deps: HandlePipelineErrorDeps) {}
 
   execute(event: unknown): ResultAsync<HandlePipelineErrorOutput, HandlePipelineErrorError> {
     const parsed = validate(HandlePipelineErrorInputSchema, event);
     if (parsed.isErr()) {
-      this.log.error('Pipeline error could not be recorded: malformed handle-error input', { issues: parsed.error.issues });
+      this.deps.log.error('Pipeline error could not be recorded: malformed handle-error input', { issues: parsed.error.issues });
       return errAsync(parsed.error);
     }
     const input = parsed.value;
@@ -54,7 +53,7 @@ export class HandlePipelineError {
 
     return this.record(input.job_id, error, metadata).andThen(({ job, recorded }) => {
       const failedAt = job.failedAt ?? job.updatedAt;
-      this.log.error('Pipeline step failed', {
+      this.deps.log.error('Pipeline step failed', {
         job_id: input.job_id,
         exec_id: input.execution_id,
         failed_state: input.state,
@@ -66,15 +65,15 @@ export class HandlePipelineError {
         recorded,
         failed_at: failedAt,
       });
-      this.metrics.count('PipelineErrors');
+      this.deps.metrics.count('PipelineErrors');
       const output: HandlePipelineErrorOutput = {
         job_id: input.job_id,
         status: job.status === 'completed' ? 'completed' : 'failed',
         error_logged: true,
       };
       const fresh = recorded === 'marked_failed' || recorded === 'created_failed';
-      if (!fresh || this.notifications === undefined) return okAsync(output);
-      return this.notifications
+      if (!fresh || this.deps.errorNotifications === undefined) return okAsync(output);
+      return this.deps.errorNotifications
         .notify({
           jobId: input.job_id,
           state: input.state,
@@ -85,8 +84,8 @@ export class HandlePipelineError {
         })
         .map(() => output)
         .orElse((notSent) => {
-          this.log.warn('Error notification not sent', { job_id: input.job_id, cause: String(notSent.cause) });
-          this.metrics.count('ErrorNotificationsNotSent');
+          this.deps.log.warn('Error notification not sent', { job_id: input.job_id, cause: String(notSent.cause) });
+          this.deps.metrics.count('ErrorNotificationsNotSent');
           return okAsync(output);
         });
     });
@@ -99,7 +98,7 @@ export class HandlePipelineError {
     round = 1,
   ): ResultAsync<Recording, never> {
     const change = { status: 'failed' as const, error, ...(metadata ? { metadata } : {}) };
-    return this.updateJobStatus
+    return this.deps.updateJobStatus
       .execute({ jobId, change })
       .map((job): Recording => ({ job, recorded: 'marked_failed' }))
       .orElse((refused): ResultAsync<Recording, never> => {
@@ -125,11 +124,11 @@ export class HandlePipelineError {
     metadata: Record<string, string> | undefined,
     round: number,
   ): ResultAsync<Recording, never> {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const fresh = newJob({ jobId, spec: {}, metadata: { source: 'pipeline', ...metadata }, maxAttempts: 1, now });
     const failed = transition(fresh, { status: 'failed', error }, now);
     if (failed.isErr()) return fault('a new job refused to fail');
-    return this.jobs
+    return this.deps.jobs
       .create(failed.value)
       .map((): Recording => ({ job: failed.value, recorded: 'created_failed' }))
       // Someone created it in between: judge the error against that job instead.

@@ -1,13 +1,13 @@
 import { okAsync, type ResultAsync } from 'neverthrow';
 import { dailyQuota, isReached, type DailyQuota } from '../../domain/quota/DailyQuota.js';
 import { utcDay } from '../../domain/shared/time.js';
-import type { Clock } from '../ports/Clock.js';
-import type { DailyCounters } from '../ports/DailyCounters.js';
-import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
+import type { Ports } from '../ports/Ports.js';
 import type { QuotaSettings } from './QuotaSettings.js';
 
 export type CheckQuotaError = never;
+
+/** What CheckQuota is given: see {@link Ports} for the one name of each port. */
+export type CheckQuotaDeps = Pick<Ports, 'counters' | 'clock' | 'log' | 'metrics'>;
 
 /**
  * Seed 003's `check-quota`: today's count against the daily quota. A read only: two
@@ -19,21 +19,15 @@ export type CheckQuotaError = never;
  * if (quota.isOk() && isReached(quota.value)) return; // skip today's run
  */
 export class CheckQuota {
-  constructor(
-    private readonly counters: DailyCounters,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-    private readonly settings: QuotaSettings,
-  ) {}
+  constructor(private readonly deps: CheckQuotaDeps, private readonly settings: QuotaSettings) {}
 
   execute(): ResultAsync<DailyQuota, CheckQuotaError> {
-    const day = utcDay(this.clock.now());
-    return this.counters.count(day).andThen((count) => {
+    const day = utcDay(this.deps.clock.now());
+    return this.deps.counters.count(day).andThen((count) => {
       const quota = dailyQuota(day, count, this.settings.dailyQuota);
       const reached = isReached(quota);
-      this.log.info('Daily quota checked', { date: day, daily_count: count, daily_quota: quota.limit, quota_reached: reached });
-      if (reached) this.metrics.count('DailyQuotaReached');
+      this.deps.log.info('Daily quota checked', { date: day, daily_count: count, daily_quota: quota.limit, quota_reached: reached });
+      if (reached) this.deps.metrics.count('DailyQuotaReached');
       return okAsync(quota);
     });
   }

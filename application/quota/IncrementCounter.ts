@@ -1,11 +1,8 @@
 import type { ResultAsync } from 'neverthrow';
 import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
 import { utcDay } from '../../domain/shared/time.js';
+import type { Ports } from '../ports/Ports.js';
 import { validate } from '../shared/validate.js';
-import type { Clock } from '../ports/Clock.js';
-import type { DailyCounters } from '../ports/DailyCounters.js';
-import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
 import { JobIdInputSchema } from './JobIdInput.js';
 
 export interface CounterIncremented {
@@ -19,6 +16,9 @@ export interface CounterIncremented {
 
 export type IncrementCounterError = InvalidInput;
 
+/** What IncrementCounter is given: see {@link Ports} for the one name of each port. */
+export type IncrementCounterDeps = Pick<Ports, 'counters' | 'clock' | 'log' | 'metrics'>;
+
 /**
  * Seed 003's `increment-counter`: today's count goes up by one for this job, atomically, and a
  * job counts once per UTC day, so a task Step Functions retries after a lost response (or a
@@ -29,26 +29,21 @@ export type IncrementCounterError = InvalidInput;
  * // ok({ day: '2026-02-07', jobId: 'job-abc123', count: 4, fresh: true })
  */
 export class IncrementCounter {
-  constructor(
-    private readonly counters: DailyCounters,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-  ) {}
+  constructor(private readonly deps: IncrementCounterDeps) {}
 
   execute(input: unknown): ResultAsync<CounterIncremented, IncrementCounterError> {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const day = utcDay(now);
     return validate(JobIdInputSchema, input)
-      .asyncAndThen(({ job_id: jobId }) => this.counters.countJob(day, jobId, now).map((r) => ({ jobId, ...r })))
+      .asyncAndThen(({ job_id: jobId }) => this.deps.counters.countJob(day, jobId, now).map((r) => ({ jobId, ...r })))
       .map(({ jobId, count, fresh }) => {
-        const log = this.log.with({ job_id: jobId });
+        const log = this.deps.log.with({ job_id: jobId });
         if (fresh) {
           log.info('Daily counter incremented', { date: day, daily_count: count });
-          this.metrics.count('JobsCounted');
+          this.deps.metrics.count('JobsCounted');
         } else {
           log.info('Job already counted today, counter unchanged', { date: day, daily_count: count });
-          this.metrics.count('RepeatedCountsIgnored');
+          this.deps.metrics.count('RepeatedCountsIgnored');
         }
         return { day, jobId, count, fresh };
       });

@@ -1,11 +1,8 @@
 import * as v from 'valibot';
 import type { ResultAsync } from 'neverthrow';
 import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
+import type { Ports } from '../ports/Ports.js';
 import { validate } from '../shared/validate.js';
-import type { DailyCounters } from '../ports/DailyCounters.js';
-import type { Clock } from '../ports/Clock.js';
-import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
 import { JobIdInputSchema } from './JobIdInput.js';
 
 /**
@@ -40,6 +37,9 @@ export interface QuotaReleased {
 
 export type ReleaseQuotaError = InvalidInput;
 
+/** What ReleaseQuota is given: see {@link Ports} for the one name of each port. */
+export type ReleaseQuotaDeps = Pick<Ports, 'counters' | 'clock' | 'log' | 'metrics'>;
+
 /**
  * Gives back a slot taken with {@link ReserveQuota} by a run that produced nothing (the fetcher
  * found no manga, or the run failed before any output), so the day's quota is not spent on it.
@@ -50,20 +50,15 @@ export type ReleaseQuotaError = InvalidInput;
  * // ok({ day: '2026-02-07', jobId: 'exec-2026-02-07-0600', count: 3, released: true })
  */
 export class ReleaseQuota {
-  constructor(
-    private readonly counters: DailyCounters,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-  ) {}
+  constructor(private readonly deps: ReleaseQuotaDeps) {}
 
   execute(input: unknown): ResultAsync<QuotaReleased, ReleaseQuotaError> {
     return validate(ReleaseQuotaInputSchema, input).asyncAndThen(({ job_id: jobId, date: day }) =>
-      this.counters.release(day, jobId, this.clock.now()).map(({ count, released }) => {
-        const log = this.log.with({ job_id: jobId });
+      this.deps.counters.release(day, jobId, this.deps.clock.now()).map(({ count, released }) => {
+        const log = this.deps.log.with({ job_id: jobId });
         if (released) {
           log.info('Daily quota slot released', { date: day, daily_count: count });
-          this.metrics.count('QuotaSlotsReleased');
+          this.deps.metrics.count('QuotaSlotsReleased');
         } else {
           log.info('No daily quota slot to release', { date: day, daily_count: count });
         }

@@ -2,11 +2,8 @@ import { errAsync, type ResultAsync } from 'neverthrow';
 import type { QuotaExhausted } from '../../domain/quota/DayTally.js';
 import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
 import { utcDay } from '../../domain/shared/time.js';
+import type { Ports } from '../ports/Ports.js';
 import { validate } from '../shared/validate.js';
-import type { Clock } from '../ports/Clock.js';
-import type { DailyCounters } from '../ports/DailyCounters.js';
-import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
 import { JobIdInputSchema } from './JobIdInput.js';
 import type { QuotaSettings } from './QuotaSettings.js';
 import type { ReleaseQuota } from './ReleaseQuota.js';
@@ -22,6 +19,9 @@ export interface QuotaReserved {
 }
 
 export type ReserveQuotaError = InvalidInput | QuotaExhausted;
+
+/** What ReserveQuota is given: see {@link Ports} for the one name of each port. */
+export type ReserveQuotaDeps = Pick<Ports, 'counters' | 'clock' | 'log' | 'metrics'>;
 
 /**
  * The race-free replacement for check-then-increment (SPEC item 5): one conditional write takes
@@ -43,30 +43,24 @@ export type ReserveQuotaError = InvalidInput | QuotaExhausted;
  * );
  */
 export class ReserveQuota {
-  constructor(
-    private readonly counters: DailyCounters,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-    private readonly settings: QuotaSettings,
-  ) {}
+  constructor(private readonly deps: ReserveQuotaDeps, private readonly settings: QuotaSettings) {}
 
   execute(input: unknown): ResultAsync<QuotaReserved, ReserveQuotaError> {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const day = utcDay(now);
     const limit = this.settings.dailyQuota;
     return validate(JobIdInputSchema, input)
       .asyncAndThen(({ job_id: jobId }) =>
-        this.counters
+        this.deps.counters
           .reserve(day, jobId, limit, now)
           .map(({ count, fresh }): QuotaReserved => {
-            this.log.with({ job_id: jobId }).info('Daily quota slot reserved', { date: day, daily_count: count, daily_quota: limit, fresh });
-            this.metrics.count(fresh ? 'QuotaSlotsReserved' : 'RepeatedReservationsIgnored');
+            this.deps.log.with({ job_id: jobId }).info('Daily quota slot reserved', { date: day, daily_count: count, daily_quota: limit, fresh });
+            this.deps.metrics.count(fresh ? 'QuotaSlotsReserved' : 'RepeatedReservationsIgnored');
             return { day, jobId, count, limit, fresh };
           })
           .orElse((exhausted) => {
-            this.log.with({ job_id: jobId }).info('Daily quota reached, no slot reserved', { date: day, daily_count: exhausted.count, daily_quota: limit });
-            this.metrics.count('QuotaReservationsRefused');
+            this.deps.log.with({ job_id: jobId }).info('Daily quota reached, no slot reserved', { date: day, daily_count: exhausted.count, daily_quota: limit });
+            this.deps.metrics.count('QuotaReservationsRefused');
             return errAsync<QuotaReserved, ReserveQuotaError>(exhausted);
           }),
       );

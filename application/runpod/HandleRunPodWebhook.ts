@@ -3,7 +3,7 @@ import { isCallbackToken } from '../../domain/callbacks/CallbackToken.js';
 import { causeText, failureOutcome, successOutcome, type CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 import { invalidField, type InvalidInput } from '../../domain/shared/InvalidInput.js';
 import type { CompleteCallback, CompleteCallbackAnswer, CompleteCallbackError } from '../callbacks/CompleteCallback.js';
-import type { Log } from '../ports/Log.js';
+import type { Ports } from '../ports/Ports.js';
 import { validate } from '../shared/validate.js';
 import { RunPodWebhookBodySchema, type RunPodWebhookBody } from './runPodWebhookBody.js';
 
@@ -16,6 +16,9 @@ export interface RunPodWebhookInput {
 
 export type HandleRunPodWebhookError = InvalidInput | CompleteCallbackError;
 
+/** What HandleRunPodWebhook is given: see {@link Ports} for the one name of each port. */
+export type HandleRunPodWebhookDeps = Pick<Ports, 'log'> & { readonly completeCallback: CompleteCallback };
+
 /**
  * Seed 001, accept-then-resume: RunPod's report becomes a stored outcome in one conditional
  * write, then Step Functions is resumed. COMPLETED → SendTaskSuccess with RunPod's `output`;
@@ -26,10 +29,7 @@ export type HandleRunPodWebhookError = InvalidInput | CompleteCallbackError;
  * await webhook.execute({ callbackToken: 'a1b2…', body: { id: 'job-123', status: 'COMPLETED', output: {} } });
  */
 export class HandleRunPodWebhook {
-  constructor(
-    private readonly complete: CompleteCallback,
-    private readonly log: Log,
-  ) {}
+  constructor(private readonly deps: HandleRunPodWebhookDeps) {}
 
   execute(input: RunPodWebhookInput): ResultAsync<CompleteCallbackAnswer, HandleRunPodWebhookError> {
     if (!isCallbackToken(input.callbackToken)) {
@@ -38,12 +38,12 @@ export class HandleRunPodWebhook {
     const callbackToken = input.callbackToken;
     const body = validate(RunPodWebhookBodySchema, input.body);
     if (body.isErr()) return errAsync(body.error);
-    this.log.info('Processing RunPod job', {
+    this.deps.log.info('Processing RunPod job', {
       job_id: body.value.id,
       status: body.value.status,
       callback_token: callbackToken,
     });
-    return this.complete.execute({ callbackToken, outcome: outcomeOf(body.value), channel: 'runpod' });
+    return this.deps.completeCallback.execute({ callbackToken, outcome: outcomeOf(body.value), channel: 'runpod' });
   }
 }
 

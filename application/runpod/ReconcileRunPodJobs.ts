@@ -3,12 +3,10 @@ import { abandon, type CallbackMapping } from '../../domain/callbacks/CallbackMa
 import { failureOutcome, type CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 import { addSeconds } from '../../domain/shared/time.js';
 import type { ResumeCallback } from '../callbacks/ResumeCallback.js';
-import type { CallbackMappings, PageCursor } from '../ports/CallbackMappings.js';
-import type { Clock } from '../ports/Clock.js';
-import type { GpuJobs, GpuJobStatus } from '../ports/GpuJobs.js';
+import type { PageCursor } from '../ports/CallbackMappings.js';
+import type { GpuJobStatus } from '../ports/GpuJobs.js';
 import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
-import type { TaskTokens } from '../ports/TaskTokens.js';
+import type { Ports } from '../ports/Ports.js';
 import { outcomeOf } from './HandleRunPodWebhook.js';
 import { RUNPOD_TERMINAL_STATUSES, type RunPodWebhookBody } from './runPodWebhookBody.js';
 
@@ -60,6 +58,14 @@ export class ReconcileFaults extends Error {
 
 const TERMINAL = new Set<string>(RUNPOD_TERMINAL_STATUSES);
 
+/** What ReconcileRunPodJobs is given: see {@link Ports} for the one name of each port. */
+export type ReconcileRunPodJobsDeps = Pick<
+  Ports,
+  'mappings' | 'gpuJobs' | 'taskTokens' | 'clock' | 'log' | 'metrics'
+> & {
+  readonly resumeCallback: ResumeCallback;
+};
+
 /**
  * The safety net under RunPod's webhook, which tries three times in ~20 s and is then lost.
  * For every RunPod mapping still PENDING after `reconcileAfterSeconds` (sparse `reconcile`
@@ -76,16 +82,7 @@ const TERMINAL = new Set<string>(RUNPOD_TERMINAL_STATUSES);
  * const report = await reconcile.execute(); // ok({ found: 4, recovered: 1, heartbeat: 3, … })
  */
 export class ReconcileRunPodJobs {
-  constructor(
-    private readonly mappings: CallbackMappings,
-    private readonly gpuJobs: GpuJobs,
-    private readonly taskTokens: TaskTokens,
-    private readonly resume: ResumeCallback,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-    private readonly settings: ReconcileSettings,
-  ) {}
+  constructor(private readonly deps: ReconcileRunPodJobsDeps, private readonly settings: ReconcileSettings) {}
 
   execute(): ResultAsync<ReconcileReport, never> {
     return ResultAsync.fromSafePromise(this.run());
@@ -93,10 +90,10 @@ export class ReconcileRunPodJobs {
 
   private async run(): Promise<ReconcileReport> {
     const report = { found: 0, recovered: 0, lost: 0, heartbeat: 0, cancelled: 0, raced: 0, noJobId: 0, deferred: 0, faulted: 0 };
-    const cutoff = addSeconds(this.clock.now(), -this.settings.reconcileAfterSeconds);
+    const cutoff = addSeconds(this.deps.clock.now(), -this.settings.reconcileAfterSeconds);
     let after: PageCursor | undefined;
     for (let page = 0; page < this.settings.maxPages; page += 1) {
-      const { tokens, next } = (await this.mappings.pendingRunPodBefore(cutoff, this.settings.pageSize, after)).match(
+      const { tokens, next } = (await this.deps.mappings.pendingRunPodBefore(cutoff, this.settings.pageSize, after)).match(
         (found) => found,
         (never) => never,
       );
@@ -107,17 +104,17 @@ export class ReconcileRunPodJobs {
           report[outcome.value] += 1;
         } else {
           report.faulted += 1;
-          this.log.error('Reconcile of a RunPod job failed', { error: describe(outcome.reason) });
+          this.deps.log.error('Reconcile of a RunPod job failed', { error: describe(outcome.reason) });
         }
       }
       if (next === undefined) break;
       after = next;
     }
-    this.metrics.count('CallbacksRecovered', report.recovered + report.lost);
-    this.metrics.count('RunPodJobsCancelled', report.cancelled);
-    this.metrics.count('RunPodJobsLost', report.lost);
-    if (report.noJobId > 0) this.metrics.count('ReconcileJobIdMissing', report.noJobId);
-    this.log.info('Reconcile run finished', { ...report });
+    this.deps.metrics.count('CallbacksRecovered', report.recovered + report.lost);
+    this.deps.metrics.count('RunPodJobsCancelled', report.cancelled);
+    this.deps.metrics.count('RunPodJobsLost', report.lost);
+    if (report.noJobId > 0) this.deps.metrics.count('ReconcileJobIdMissing', report.noJobId);
+    this.deps.log.info('Reconcile run finished', { ...report });
     if (report.faulted > 0) {
       throw new ReconcileFaults(`${report.faulted} of ${report.found} RunPod mappings hit a fault; the next run retries them`);
     }
@@ -125,19 +122,19 @@ export class ReconcileRunPodJobs {
   }
 
   private async reconcileOne(token: string): Promise<ReconcileAction> {
-    const mapping = (await this.mappings.find(token)).match(
+    const mapping = (await this.deps.mappings.find(token)).match(
       (found) => found,
       (never) => never,
     );
     // The index is eventually consistent: the item may have moved on since the query.
     if (mapping === undefined || mapping.status !== 'PENDING') return 'raced';
-    const log = this.log.with({ job_id: mapping.jobId, exec_id: mapping.execId, callback_token: token });
+    const log = this.deps.log.with({ job_id: mapping.jobId, exec_id: mapping.execId, callback_token: token });
     if (mapping.jobId === undefined) {
       log.warn('RunPod mapping has no job id; left to the task timeout and the webhook');
       return 'noJobId';
     }
     const jobId = mapping.jobId;
-    const status = await this.gpuJobs.status(jobId);
+    const status = await this.deps.gpuJobs.status(jobId);
     if (status.isErr()) {
       if (status.error.type === 'GpuJobRejected') {
         throw new Error(`RunPod refused the status read of ${jobId}: ${status.error.status} ${status.error.detail}`);
@@ -155,16 +152,16 @@ export class ReconcileRunPodJobs {
 
   /** The webhook's own claim and resume. Returns whether this run won the claim. */
   private async claim(mapping: CallbackMapping, outcome: CallbackOutcome, log: Log): Promise<boolean> {
-    const accepted = await this.mappings.accept(mapping.callbackToken, outcome, this.clock.now(), 'runpod');
+    const accepted = await this.deps.mappings.accept(mapping.callbackToken, outcome, this.deps.clock.now(), 'runpod');
     if (accepted.isErr()) return false;
-    this.metrics.count('CallbacksAccepted');
-    const resumed = await this.resume.execute(accepted.value);
+    this.deps.metrics.count('CallbacksAccepted');
+    const resumed = await this.deps.resumeCallback.execute(accepted.value);
     resumed.map((r) => log.info('Reconciled callback', { result: r.type, status: r.mapping.status }));
     return true;
   }
 
   private async stillRunning(mapping: CallbackMapping, jobId: string, log: Log): Promise<ReconcileAction> {
-    const beat = await this.taskTokens.heartbeat(mapping.taskToken);
+    const beat = await this.deps.taskTokens.heartbeat(mapping.taskToken);
     if (beat.isOk()) return 'heartbeat';
     switch (beat.error.type) {
       case 'TaskTokensUnavailable':
@@ -174,14 +171,14 @@ export class ReconcileRunPodJobs {
       case 'TaskTokenGone': {
         // Cancel first: if that fails the mapping stays PENDING and the next run tries again;
         // a cancel repeated after a crash cancels nothing twice.
-        const cancelled = await this.gpuJobs.cancel(jobId);
+        const cancelled = await this.deps.gpuJobs.cancel(jobId);
         if (cancelled.isErr() && cancelled.error.type === 'GpuJobRejected') {
           throw new Error(`RunPod refused to cancel ${jobId}: ${cancelled.error.status} ${cancelled.error.detail}`);
         }
         const reason = beat.error.reason;
-        const given = abandon(mapping, reason, this.clock.now());
+        const given = abandon(mapping, reason, this.deps.clock.now());
         if (given.isErr()) return 'raced';
-        const written = await this.mappings.abandon(given.value);
+        const written = await this.deps.mappings.abandon(given.value);
         if (written.isErr()) return 'raced';
         log.warn('Task gone; RunPod job cancelled', { job_id: jobId, reason });
         return 'cancelled';

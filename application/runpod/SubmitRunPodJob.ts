@@ -1,13 +1,9 @@
 import { err, errAsync, ok, okAsync, ResultAsync, type Result } from 'neverthrow';
 import { newCallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import { invalidField, type InvalidInput } from '../../domain/shared/InvalidInput.js';
-import type { CallbackMappings } from '../ports/CallbackMappings.js';
-import type { Clock } from '../ports/Clock.js';
-import type { GpuJobNotSubmitted, GpuJobRejected, GpuJobRequest, GpuJobs, GpuJobSubmitError } from '../ports/GpuJobs.js';
-import type { Ids } from '../ports/Ids.js';
+import type { GpuJobNotSubmitted, GpuJobRejected, GpuJobRequest, GpuJobSubmitError } from '../ports/GpuJobs.js';
 import type { Log } from '../ports/Log.js';
-import type { Metrics } from '../ports/Metrics.js';
-import type { PresignedUrls } from '../ports/PresignedUrls.js';
+import type { Ports } from '../ports/Ports.js';
 import { validate } from '../shared/validate.js';
 import { SubmitRunPodJobInputSchema } from './submitRunPodJobInput.js';
 
@@ -39,6 +35,9 @@ export function webhookUrl(base: string, callbackToken: string): string {
   return `${base.replace(/\/+$/, '')}/${callbackToken}`;
 }
 
+/** What SubmitRunPodJob is given: see {@link Ports} for the one name of each port. */
+export type SubmitRunPodJobDeps = Pick<Ports, 'mappings' | 'presignedUrls' | 'gpuJobs' | 'ids' | 'clock' | 'log' | 'metrics'>;
+
 /**
  * Seed 000, without its lost-completion race: the mapping is stored PENDING *before* RunPod
  * hears of the job, so a webhook that beats RunPod's answer still finds it. Presigning goes
@@ -60,16 +59,7 @@ export function webhookUrl(base: string, callbackToken: string): string {
  * const out = await submit.execute(stepFunctionsEvent); // ok({ callback_token, job_id, … })
  */
 export class SubmitRunPodJob {
-  constructor(
-    private readonly mappings: CallbackMappings,
-    private readonly urls: PresignedUrls,
-    private readonly gpuJobs: GpuJobs,
-    private readonly ids: Ids,
-    private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly metrics: Metrics,
-    private readonly settings: SubmitRunPodJobSettings,
-  ) {}
+  constructor(private readonly deps: SubmitRunPodJobDeps, private readonly settings: SubmitRunPodJobSettings) {}
 
   execute(event: unknown): ResultAsync<SubmitRunPodJobOutput, SubmitRunPodJobError> {
     const parsed = validate(SubmitRunPodJobInputSchema, event);
@@ -78,8 +68,8 @@ export class SubmitRunPodJob {
     const bucket = input.bucket ?? this.settings.defaultBucket;
     if (bucket === undefined) return errAsync(invalidField('bucket', 'bucket is required (no BUCKET_NAME default is set)'));
 
-    const log = this.log.with({ exec_id: input.exec_id, segment_filename: input.segment.filename });
-    const callbackToken = this.ids.tokenFor(RUNPOD_CALLBACK_TOKEN_SCOPE, input.task_token);
+    const log = this.deps.log.with({ exec_id: input.exec_id, segment_filename: input.segment.filename });
+    const callbackToken = this.deps.ids.tokenFor(RUNPOD_CALLBACK_TOKEN_SCOPE, input.task_token);
     const webhook = webhookUrl(this.settings.webhookBaseUrl, callbackToken);
     log.info('Generated callback token', { callback_token: callbackToken });
     log.info('Webhook URL', { webhook_url: webhook });
@@ -91,7 +81,7 @@ export class SubmitRunPodJob {
       exec_id: input.exec_id,
     });
 
-    return this.urls
+    return this.deps.presignedUrls
       .forSegment({
         bucket,
         inputKey: input.segment.input_key,
@@ -107,14 +97,14 @@ export class SubmitRunPodJob {
           execId: input.exec_id,
           ...(input.execution_arn === undefined ? {} : { executionArn: input.execution_arn }),
           segmentFilename: input.segment.filename,
-          now: this.clock.now(),
+          now: this.deps.clock.now(),
         });
         const request: GpuJobRequest = {
           input: { input_presigned_url: urls.inputUrl, output_presigned_url: urls.outputUrl, params: input.params },
           webhook,
           ...policyOf(input.policy, this.settings.defaultPolicy),
         };
-        return this.mappings
+        return this.deps.mappings
           .create(mapping)
           .map(() => true)
           .orElse(() => okAsync(false))
@@ -127,12 +117,12 @@ export class SubmitRunPodJob {
 
   /** A repeated delivery of the task: answer from the stored mapping, never post again. */
   private repeated(callbackToken: string, taskToken: string, log: Log): ResultAsync<string, never> {
-    return this.mappings.find(callbackToken).map((existing) => {
+    return this.deps.mappings.find(callbackToken).map((existing) => {
       if (existing === undefined) throw new Error('the callback mapping vanished between create and read; retry');
       // A SHA-256 collision between two task tokens: not something to handle, something to see.
       if (existing.taskToken !== taskToken) throw new Error('the derived callback token belongs to another task');
       log.info('Task delivered again: answering from its mapping', { status: existing.status, job_id: existing.jobId });
-      this.metrics.count('RunPodSubmitsReplayed');
+      this.deps.metrics.count('RunPodSubmitsReplayed');
       return existing.jobId ?? '';
     });
   }
@@ -144,22 +134,22 @@ export class SubmitRunPodJob {
   private async submit(callbackToken: string, request: GpuJobRequest, log: Log): Promise<Result<string, SubmitRunPodJobError>> {
     const failed = async (error: string) => {
       log.error('Error submitting to RunPod', { error });
-      this.metrics.count('RunPodSubmitFailures');
-      await this.mappings.discardPending(callbackToken);
+      this.deps.metrics.count('RunPodSubmitFailures');
+      await this.deps.mappings.discardPending(callbackToken);
     };
     let result: Result<{ readonly id: string }, GpuJobSubmitError>;
     try {
-      result = await this.gpuJobs.submit(request);
+      result = await this.deps.gpuJobs.submit(request);
     } catch (fault) {
       // Unknown: the job may exist. The mapping stays for its webhook (or the reconciler, or the TTL).
       log.error('Error submitting to RunPod; the mapping is kept', { error: fault instanceof Error ? fault.message : String(fault) });
-      this.metrics.count('RunPodSubmitFailures');
+      this.deps.metrics.count('RunPodSubmitFailures');
       throw fault;
     }
     if (result.isOk()) {
       const jobId = result.value.id;
       log.info('RunPod job submitted successfully', { job_id: jobId });
-      this.metrics.count('RunPodJobsSubmitted');
+      this.deps.metrics.count('RunPodJobsSubmitted');
       await this.recordJobId(callbackToken, jobId, log);
       return ok(jobId);
     }
@@ -173,7 +163,7 @@ export class SubmitRunPodJob {
         return err(error);
       case 'GpuJobOutcomeUnknown':
         log.warn('RunPod did not answer; the job may exist, so the mapping is kept for its webhook', { error: error.detail });
-        this.metrics.count('RunPodSubmitsUnconfirmed');
+        this.deps.metrics.count('RunPodSubmitsUnconfirmed');
         return ok('');
     }
   }
@@ -184,7 +174,7 @@ export class SubmitRunPodJob {
    */
   private async recordJobId(callbackToken: string, jobId: string, log: Log): Promise<void> {
     try {
-      const recorded = await this.mappings.recordJobId(callbackToken, jobId);
+      const recorded = await this.deps.mappings.recordJobId(callbackToken, jobId);
       if (recorded.isOk()) log.info('Callback mapping stored successfully', { job_id: jobId });
       else log.warn('Callback mapping vanished before the job id was recorded', { job_id: jobId });
     } catch (fault) {

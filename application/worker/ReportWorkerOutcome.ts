@@ -1,8 +1,7 @@
 import { errAsync, type ResultAsync } from 'neverthrow';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 import type { CallbackNotFound } from '../ports/CallbackMappings.js';
-import type { Log } from '../ports/Log.js';
-import type { TaskTokens } from '../ports/TaskTokens.js';
+import type { Ports } from '../ports/Ports.js';
 import type { WorkerLink } from './WorkerLink.js';
 
 export type WorkerReportAnswer =
@@ -27,6 +26,9 @@ export interface StepFunctionsUnavailable {
 
 export type ReportWorkerOutcomeError = CallbackNotFound | WorkflowGone | StepFunctionsUnavailable;
 
+/** What ReportWorkerOutcome is given: see {@link Ports} for the one name of each port. */
+export type ReportWorkerOutcomeDeps = Pick<Ports, 'taskTokens' | 'log'> & { readonly workerLink: WorkerLink };
+
 /**
  * A worker reports how its job ended. Through the callbacks table this is CompleteCallback,
  * the webhook's own path: one conditional write claims the mapping, so a report repeated
@@ -36,14 +38,10 @@ export type ReportWorkerOutcomeError = CallbackNotFound | WorkflowGone | StepFun
  * await report.execute(successOutcome({ job_id, status: 'completed' }));
  */
 export class ReportWorkerOutcome {
-  constructor(
-    private readonly link: WorkerLink,
-    private readonly taskTokens: TaskTokens,
-    private readonly log: Log,
-  ) {}
+  constructor(private readonly deps: ReportWorkerOutcomeDeps) {}
 
   execute(outcome: CallbackOutcome): ResultAsync<WorkerReportAnswer, ReportWorkerOutcomeError> {
-    const link = this.link;
+    const link = this.deps.workerLink;
     if (link.kind === 'callback') {
       return link.complete
         .execute({ callbackToken: link.callbackToken, outcome, channel: 'worker' })
@@ -63,11 +61,11 @@ export class ReportWorkerOutcome {
     }
     const sent =
       outcome.kind === 'success'
-        ? this.taskTokens.succeed(link.taskToken, outcome.output)
-        : this.taskTokens.fail(link.taskToken, outcome.error, outcome.cause);
+        ? this.deps.taskTokens.succeed(link.taskToken, outcome.output)
+        : this.deps.taskTokens.fail(link.taskToken, outcome.error, outcome.cause);
     return sent
       .map((): WorkerReportAnswer => {
-        this.log.info(outcome.kind === 'success' ? 'Sent TaskSuccess for job' : 'Sent TaskFailure for job');
+        this.deps.log.info(outcome.kind === 'success' ? 'Sent TaskSuccess for job' : 'Sent TaskFailure for job');
         return { type: 'Resumed' };
       })
       .orElse((error) =>

@@ -1,8 +1,7 @@
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import { FINAL_STATUSES, reportableThrough } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackNotFound } from '../ports/CallbackMappings.js';
-import type { Log } from '../ports/Log.js';
-import type { TaskTokens } from '../ports/TaskTokens.js';
+import type { Ports } from '../ports/Ports.js';
 import type { WorkflowGone } from './ReportWorkerOutcome.js';
 import type { WorkerLink } from './WorkerLink.js';
 
@@ -16,6 +15,9 @@ export type HeartbeatAnswer =
 
 export type SendWorkerHeartbeatError = CallbackNotFound | WorkflowGone;
 
+/** What SendWorkerHeartbeat is given: see {@link Ports} for the one name of each port. */
+export type SendWorkerHeartbeatDeps = Pick<Ports, 'taskTokens' | 'log'> & { readonly workerLink: WorkerLink };
+
 /**
  * One SendTaskHeartbeat for the worker's task. Through the callbacks table, the task token is
  * looked up each time with the worker's own (instance role) credentials; it never sits in
@@ -25,14 +27,10 @@ export type SendWorkerHeartbeatError = CallbackNotFound | WorkflowGone;
  * const beat = await heartbeat.execute(); // ok('Sent')
  */
 export class SendWorkerHeartbeat {
-  constructor(
-    private readonly link: WorkerLink,
-    private readonly taskTokens: TaskTokens,
-    private readonly log: Log,
-  ) {}
+  constructor(private readonly deps: SendWorkerHeartbeatDeps) {}
 
   execute(): ResultAsync<HeartbeatAnswer, SendWorkerHeartbeatError> {
-    const link = this.link;
+    const link = this.deps.workerLink;
     if (link.kind === 'taskToken') return this.beat(link.taskToken);
     return link.mappings.find(link.callbackToken).andThen((mapping) => {
       // A RunPod mapping's token must not keep a task alive through the worker's path: to the
@@ -52,17 +50,17 @@ export class SendWorkerHeartbeat {
   }
 
   private beat(taskToken: string): ResultAsync<HeartbeatAnswer, SendWorkerHeartbeatError> {
-    return this.taskTokens
+    return this.deps.taskTokens
       .heartbeat(taskToken)
       .map((): HeartbeatAnswer => 'Sent')
       .orElse((error) => {
         switch (error.type) {
           case 'TaskTokensUnavailable':
-            this.log.warn('Heartbeat not delivered; will try again', { error: String(error.cause) });
+            this.deps.log.warn('Heartbeat not delivered; will try again', { error: String(error.cause) });
             return okAsync<HeartbeatAnswer, SendWorkerHeartbeatError>('Missed');
           case 'TaskTokensRefused':
             // Our permissions, not the task: the work goes on, someone must fix the role.
-            this.log.error('Heartbeat refused by Step Functions', { refusal: error.refusal });
+            this.deps.log.error('Heartbeat refused by Step Functions', { refusal: error.refusal });
             return okAsync<HeartbeatAnswer, SendWorkerHeartbeatError>('Missed');
           case 'TaskTokenGone':
             return errAsync<HeartbeatAnswer, SendWorkerHeartbeatError>({ type: 'WorkflowGone', reason: error.reason });

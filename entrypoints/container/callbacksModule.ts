@@ -9,6 +9,7 @@ import type { TaskTokens } from '../../application/ports/TaskTokens.js';
 import { HandleRunPodWebhook } from '../../application/runpod/HandleRunPodWebhook.js';
 import { ReconcileRunPodJobs, type ReconcileSettings } from '../../application/runpod/ReconcileRunPodJobs.js';
 import { SubmitRunPodJob, type SubmitRunPodJobSettings } from '../../application/runpod/SubmitRunPodJob.js';
+import { byName } from './byName.js';
 import { Platform } from './platformModule.js';
 
 /** Service identifiers of the callback flow (seeds 000/001 and the redrive). */
@@ -37,53 +38,48 @@ export interface CallbackUseCaseSettings {
  */
 export function callbackUseCasesModule(settings: CallbackUseCaseSettings = {}): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    const { Clock: clock, Ids: ids, Log: log, Metrics: metrics } = Platform;
+    const mappings = Callbacks.Mappings;
     bind(Callbacks.ResumeCallback).toResolvedValue(
-      (mappings, tokens, clock, log, metrics) => new ResumeCallback(mappings, tokens, clock, log, metrics),
-      [Callbacks.Mappings, Callbacks.TaskTokens, Platform.Clock, Platform.Log, Platform.Metrics],
+      ...byName({ mappings, taskTokens: Callbacks.TaskTokens, clock, log, metrics }, (deps) => new ResumeCallback(deps)),
     );
     bind(Callbacks.CompleteCallback).toResolvedValue(
-      (mappings, resume, clock, log, metrics) => new CompleteCallback(mappings, resume, clock, log, metrics),
-      [Callbacks.Mappings, Callbacks.ResumeCallback, Platform.Clock, Platform.Log, Platform.Metrics],
+      ...byName({ mappings, resumeCallback: Callbacks.ResumeCallback, clock, log, metrics }, (deps) => new CompleteCallback(deps)),
     );
     bind(Callbacks.HandleRunPodWebhook).toResolvedValue(
-      (complete, log) => new HandleRunPodWebhook(complete, log),
-      [Callbacks.CompleteCallback, Platform.Log],
+      ...byName({ completeCallback: Callbacks.CompleteCallback, log }, (deps) => new HandleRunPodWebhook(deps)),
     );
     const { submit, redrive, reconcile } = settings;
     if (submit) {
       bind(Callbacks.SubmitRunPodJob).toResolvedValue(
-        (mappings, urls, gpuJobs, ids, clock, log, metrics) =>
-          new SubmitRunPodJob(mappings, urls, gpuJobs, ids, clock, log, metrics, submit),
-        [
-          Callbacks.Mappings,
-          Callbacks.PresignedUrls,
-          Callbacks.GpuJobs,
-          Platform.Ids,
-          Platform.Clock,
-          Platform.Log,
-          Platform.Metrics,
-        ],
+        ...byName(
+          { mappings, presignedUrls: Callbacks.PresignedUrls, gpuJobs: Callbacks.GpuJobs, ids, clock, log, metrics },
+          (deps) => new SubmitRunPodJob(deps, submit),
+        ),
       );
     }
     if (redrive) {
       bind(Callbacks.RedriveCallbacks).toResolvedValue(
-        (mappings, resume, clock, log, metrics) => new RedriveCallbacks(mappings, resume, clock, log, metrics, redrive),
-        [Callbacks.Mappings, Callbacks.ResumeCallback, Platform.Clock, Platform.Log, Platform.Metrics],
+        ...byName(
+          { mappings, resumeCallback: Callbacks.ResumeCallback, clock, log, metrics },
+          (deps) => new RedriveCallbacks(deps, redrive),
+        ),
       );
     }
     if (reconcile) {
       bind(Callbacks.ReconcileRunPodJobs).toResolvedValue(
-        (mappings, gpuJobs, tokens, resume, clock, log, metrics) =>
-          new ReconcileRunPodJobs(mappings, gpuJobs, tokens, resume, clock, log, metrics, reconcile),
-        [
-          Callbacks.Mappings,
-          Callbacks.GpuJobs,
-          Callbacks.TaskTokens,
-          Callbacks.ResumeCallback,
-          Platform.Clock,
-          Platform.Log,
-          Platform.Metrics,
-        ],
+        ...byName(
+          {
+            mappings,
+            gpuJobs: Callbacks.GpuJobs,
+            taskTokens: Callbacks.TaskTokens,
+            resumeCallback: Callbacks.ResumeCallback,
+            clock,
+            log,
+            metrics,
+          },
+          (deps) => new ReconcileRunPodJobs(deps, reconcile),
+        ),
       );
     }
   });

@@ -1,6 +1,7 @@
 import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import { CleanupArtifacts } from '../../application/cleanup/CleanupArtifacts.js';
 import type { RunArtifacts } from '../../application/ports/RunArtifacts.js';
+import { byName } from './byName.js';
 import { Platform } from './platformModule.js';
 
 /** Service identifiers of seed 003's cleanup. */
@@ -13,8 +14,7 @@ export const Cleanup = {
 export function cleanupUseCasesModule(): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(Cleanup.CleanupArtifacts).toResolvedValue(
-      (artifacts, log, metrics) => new CleanupArtifacts(artifacts, log, metrics),
-      [Cleanup.RunArtifacts, Platform.Log, Platform.Metrics],
+      ...byName({ artifacts: Cleanup.RunArtifacts, log: Platform.Log, metrics: Platform.Metrics }, (deps) => new CleanupArtifacts(deps)),
     );
   });
 }

@@ -8,6 +8,7 @@ import type { Dispatches } from '../../application/ports/Dispatches.js';
 import { dynamoDbClient } from '../aws/dynamoDbClient.js';
 import { ecsClient } from '../aws/ecsClient.js';
 import { JobApi } from './jobsModule.js';
+import { byName } from './byName.js';
 import { Platform } from './platformModule.js';
 
 /** Service identifiers of the ECS dispatch (seed 004). */
@@ -25,8 +26,10 @@ export const Dispatch = {
 export function ecsTaskStateModule(): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(Dispatch.RecordTaskStopped).toResolvedValue(
-      (dispatches, update, log, metrics) => new RecordTaskStopped(dispatches, update, log, metrics),
-      [Dispatch.Dispatches, JobApi.UpdateJobStatus, Platform.Log, Platform.Metrics],
+      ...byName(
+        { dispatches: Dispatch.Dispatches, updateJobStatus: JobApi.UpdateJobStatus, log: Platform.Log, metrics: Platform.Metrics },
+        (deps) => new RecordTaskStopped(deps),
+      ),
     );
   });
 }
@@ -45,8 +48,16 @@ export function awsDispatchTableModule(config: { readonly tableName: string }): 
 export function dispatchUseCasesModule(settings: DispatchSettings): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(Dispatch.DispatchToEcs).toResolvedValue(
-      (dispatches, tasks, clock, log, metrics) => new DispatchToEcs(dispatches, tasks, settings, clock, log, metrics),
-      [Dispatch.Dispatches, Dispatch.ContainerTasks, Platform.Clock, Platform.Log, Platform.Metrics],
+      ...byName(
+        {
+          dispatches: Dispatch.Dispatches,
+          containerTasks: Dispatch.ContainerTasks,
+          clock: Platform.Clock,
+          log: Platform.Log,
+          metrics: Platform.Metrics,
+        },
+        (deps) => new DispatchToEcs(deps, settings),
+      ),
     );
   });
 }

@@ -8,6 +8,7 @@ import type { WorkerInstances } from '../../application/ports/WorkerInstances.js
 import { ec2Client } from '../aws/ec2Client.js';
 import { sfnClient } from '../aws/sfnClient.js';
 import { Callbacks } from './callbacksModule.js';
+import { byName } from './byName.js';
 import { Platform } from './platformModule.js';
 
 /** Service identifiers of the "no paid compute outlives its execution" handlers. */
@@ -38,16 +39,17 @@ export function awsExecutionsModule(): ContainerModule {
  */
 export function stopExecutionWorkModule(options: { readonly withRunPod: boolean }): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    if (options.withRunPod) {
-      bind(ExecutionWork.StopExecutionWork).toResolvedValue(
-        (mappings, gpuJobs, workers, clock, log, metrics) => new StopExecutionWork(mappings, gpuJobs, workers, clock, log, metrics),
-        [Callbacks.Mappings, Callbacks.GpuJobs, ExecutionWork.WorkerInstances, Platform.Clock, Platform.Log, Platform.Metrics],
-      );
-      return;
-    }
+    const deps = {
+      mappings: Callbacks.Mappings,
+      workerInstances: ExecutionWork.WorkerInstances,
+      clock: Platform.Clock,
+      log: Platform.Log,
+      metrics: Platform.Metrics,
+    };
     bind(ExecutionWork.StopExecutionWork).toResolvedValue(
-      (mappings, workers, clock, log, metrics) => new StopExecutionWork(mappings, undefined, workers, clock, log, metrics),
-      [Callbacks.Mappings, ExecutionWork.WorkerInstances, Platform.Clock, Platform.Log, Platform.Metrics],
+      ...(options.withRunPod
+        ? byName({ ...deps, gpuJobs: Callbacks.GpuJobs }, (d) => new StopExecutionWork(d))
+        : byName(deps, (d) => new StopExecutionWork(d))),
     );
   });
 }
@@ -55,8 +57,16 @@ export function stopExecutionWorkModule(options: { readonly withRunPod: boolean 
 export function sweepWorkerInstancesModule(settings: SweepSettings): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(ExecutionWork.SweepWorkerInstances).toResolvedValue(
-      (workers, executions, clock, log, metrics) => new SweepWorkerInstances(workers, executions, clock, log, metrics, settings),
-      [ExecutionWork.WorkerInstances, ExecutionWork.Executions, Platform.Clock, Platform.Log, Platform.Metrics],
+      ...byName(
+        {
+          workerInstances: ExecutionWork.WorkerInstances,
+          executions: ExecutionWork.Executions,
+          clock: Platform.Clock,
+          log: Platform.Log,
+          metrics: Platform.Metrics,
+        },
+        (deps) => new SweepWorkerInstances(deps, settings),
+      ),
     );
   });
 }

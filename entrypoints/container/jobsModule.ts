@@ -8,9 +8,6 @@ import { SubmitJob } from '../../application/jobs/SubmitJob.js';
 import { SweepUnqueuedJobs, type UnqueuedSweepSettings } from '../../application/jobs/SweepUnqueuedJobs.js';
 import { UpdateJobStatus } from '../../application/jobs/UpdateJobStatus.js';
 import { HandlePipelineError } from '../../application/pipeline/HandlePipelineError.js';
-import type { Clock } from '../../application/ports/Clock.js';
-import type { Log } from '../../application/ports/Log.js';
-import type { Metrics } from '../../application/ports/Metrics.js';
 import type { ErrorNotifications } from '../../application/ports/ErrorNotifications.js';
 import type { JobQueue } from '../../application/ports/JobQueue.js';
 import type { Jobs } from '../../application/ports/Jobs.js';
@@ -19,6 +16,7 @@ import { dynamoDbClient } from '../aws/dynamoDbClient.js';
 import { s3Client } from '../aws/s3Client.js';
 import { snsClient } from '../aws/snsClient.js';
 import { sqsClient } from '../aws/sqsClient.js';
+import { byName, optional } from './byName.js';
 import { Platform } from './platformModule.js';
 
 /** Service identifiers of the job API (seed 002) and the pipeline's handle-error (seed 003). */
@@ -48,35 +46,34 @@ export interface JobUseCaseSettings {
  */
 export function jobUseCasesModule(settings: JobUseCaseSettings = {}): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    const jobs = JobApi.Jobs;
+    const { Clock: clock, Ids: ids, Log: log, Metrics: metrics } = Platform;
     bind(JobApi.UpdateJobStatus).toResolvedValue(
-      (jobs, clock, log, metrics) => new UpdateJobStatus(jobs, clock, log, metrics),
-      [JobApi.Jobs, Platform.Clock, Platform.Log, Platform.Metrics],
+      ...byName({ jobs, clock, log, metrics }, (deps) => new UpdateJobStatus(deps)),
     );
     bind(JobApi.SubmitJob).toResolvedValue(
-      (jobs, queue, ids, clock, log, metrics) => new SubmitJob(jobs, queue, ids, clock, log, metrics),
-      [JobApi.Jobs, JobApi.Queue, Platform.Ids, Platform.Clock, Platform.Log, Platform.Metrics],
+      ...byName({ jobs, queue: JobApi.Queue, ids, clock, log, metrics }, (deps) => new SubmitJob(deps)),
     );
     bind(JobApi.SweepUnqueuedJobs).toResolvedValue(
-      (jobs, queue, clock, log, metrics) => new SweepUnqueuedJobs(jobs, queue, clock, log, metrics, settings.sweep),
-      [JobApi.Jobs, JobApi.Queue, Platform.Clock, Platform.Log, Platform.Metrics],
+      ...byName({ jobs, queue: JobApi.Queue, clock, log, metrics }, (deps) => new SweepUnqueuedJobs(deps, settings.sweep)),
     );
     bind(JobApi.GetJobStatus).toResolvedValue(
-      (jobs, urls, clock) => new GetJobStatus(jobs, urls, clock, settings.outputUrlSeconds),
-      [JobApi.Jobs, JobApi.OutputUrls, Platform.Clock],
+      ...byName({ jobs, outputUrls: JobApi.OutputUrls, clock }, (deps) =>
+        new GetJobStatus(deps, settings.outputUrlSeconds === undefined ? undefined : { urlSeconds: settings.outputUrlSeconds }),
+      ),
     );
-    bind(JobApi.HandlePipelineError).toResolvedValue<
-      [Jobs, UpdateJobStatus, ErrorNotifications | undefined, Clock, Log, Metrics]
-    >(
-      (jobs, update, notifications, clock, log, metrics) =>
-        new HandlePipelineError(jobs, update, notifications, clock, log, metrics),
-      [
-        JobApi.Jobs,
-        JobApi.UpdateJobStatus,
-        { serviceIdentifier: JobApi.ErrorNotifications, optional: true },
-        Platform.Clock,
-        Platform.Log,
-        Platform.Metrics,
-      ],
+    bind(JobApi.HandlePipelineError).toResolvedValue(
+      ...byName(
+        {
+          jobs,
+          updateJobStatus: JobApi.UpdateJobStatus,
+          errorNotifications: optional(JobApi.ErrorNotifications),
+          clock,
+          log,
+          metrics,
+        },
+        (deps) => new HandlePipelineError(deps),
+      ),
     );
   });
 }

@@ -5,6 +5,7 @@ import type { SpotInstances } from '../../application/ports/SpotInstances.js';
 import type { WorkerLaunchSettings } from '../../domain/launch/RenderLaunch.js';
 import { ec2Client } from '../aws/ec2Client.js';
 import { Callbacks } from './callbacksModule.js';
+import { byName } from './byName.js';
 import { Platform } from './platformModule.js';
 
 /** Service identifiers of the Spot worker launch (seed 003 start-renderer / start-uploader). */
@@ -34,18 +35,23 @@ export function spotPortsModule(spot: SpotInstances): ContainerModule {
  */
 export function launchWorkerModule(settings: WorkerLaunchSettings, callbackTableName: string | undefined): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    const deps = {
+      spotInstances: Launch.SpotInstances,
+      ids: Platform.Ids,
+      clock: Platform.Clock,
+      log: Platform.Log,
+      metrics: Platform.Metrics,
+    };
     if (callbackTableName === undefined) {
       bind(Launch.LaunchWorker).toResolvedValue(
-        (spot, ids, clock, log, metrics) =>
-          new LaunchWorker(settings, { kind: 'taskTokenInUserData' }, spot, ids, clock, log, metrics),
-        [Launch.SpotInstances, Platform.Ids, Platform.Clock, Platform.Log, Platform.Metrics],
+        ...byName(deps, (d) => new LaunchWorker({ ...d, reportChannel: { kind: 'taskTokenInUserData' } }, settings)),
       );
       return;
     }
     bind(Launch.LaunchWorker).toResolvedValue(
-      (mappings, spot, ids, clock, log, metrics) =>
-        new LaunchWorker(settings, { kind: 'callbacksTable', tableName: callbackTableName, mappings }, spot, ids, clock, log, metrics),
-      [Callbacks.Mappings, Launch.SpotInstances, Platform.Ids, Platform.Clock, Platform.Log, Platform.Metrics],
+      ...byName({ ...deps, mappings: Callbacks.Mappings }, ({ mappings, ...d }) =>
+        new LaunchWorker({ ...d, reportChannel: { kind: 'callbacksTable', tableName: callbackTableName, mappings } }, settings),
+      ),
     );
   });
 }

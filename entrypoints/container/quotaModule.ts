@@ -5,6 +5,7 @@ import { IncrementCounter } from '../../application/quota/IncrementCounter.js';
 import type { QuotaSettings } from '../../application/quota/QuotaSettings.js';
 import { ReleaseQuota } from '../../application/quota/ReleaseQuota.js';
 import { ReserveQuota } from '../../application/quota/ReserveQuota.js';
+import { byName } from './byName.js';
 import { Platform } from './platformModule.js';
 
 /** Service identifiers of the daily quota (seed 003's check-quota, increment-counter, and reserve-quota). */
@@ -22,23 +23,12 @@ export const Quota = {
  */
 export function quotaUseCasesModule(settings?: QuotaSettings): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    bind(Quota.IncrementCounter).toResolvedValue(
-      (counters, clock, log, metrics) => new IncrementCounter(counters, clock, log, metrics),
-      [Quota.DailyCounters, Platform.Clock, Platform.Log, Platform.Metrics],
-    );
-    bind(Quota.ReleaseQuota).toResolvedValue(
-      (counters, clock, log, metrics) => new ReleaseQuota(counters, clock, log, metrics),
-      [Quota.DailyCounters, Platform.Clock, Platform.Log, Platform.Metrics],
-    );
+    const deps = { counters: Quota.DailyCounters, clock: Platform.Clock, log: Platform.Log, metrics: Platform.Metrics };
+    bind(Quota.IncrementCounter).toResolvedValue(...byName(deps, (d) => new IncrementCounter(d)));
+    bind(Quota.ReleaseQuota).toResolvedValue(...byName(deps, (d) => new ReleaseQuota(d)));
     if (!settings) return;
-    bind(Quota.CheckQuota).toResolvedValue(
-      (counters, clock, log, metrics) => new CheckQuota(counters, clock, log, metrics, settings),
-      [Quota.DailyCounters, Platform.Clock, Platform.Log, Platform.Metrics],
-    );
-    bind(Quota.ReserveQuota).toResolvedValue(
-      (counters, clock, log, metrics) => new ReserveQuota(counters, clock, log, metrics, settings),
-      [Quota.DailyCounters, Platform.Clock, Platform.Log, Platform.Metrics],
-    );
+    bind(Quota.CheckQuota).toResolvedValue(...byName(deps, (d) => new CheckQuota(d, settings)));
+    bind(Quota.ReserveQuota).toResolvedValue(...byName(deps, (d) => new ReserveQuota(d, settings)));
   });
 }
 

@@ -44,6 +44,7 @@ export const DEFAULT_HEARTBEAT_SECONDS = 60;
 export function createWorker(parts: WorkerParts): Worker {
   const log = parts.log.with({ job_id: parts.jobId, ...(parts.role ? { role: parts.role } : {}) });
   const { access } = parts;
+  const platform = { clock: parts.clock, log, metrics: parts.metrics };
   const link: WorkerLink =
     access.kind === 'taskToken'
       ? access
@@ -51,19 +52,17 @@ export function createWorker(parts: WorkerParts): Worker {
           kind: 'callback',
           callbackToken: access.callbackToken,
           mappings: access.mappings,
-          complete: new CompleteCallback(
-            access.mappings,
-            new ResumeCallback(access.mappings, parts.taskTokens, parts.clock, log, parts.metrics),
-            parts.clock,
-            log,
-            parts.metrics,
-          ),
+          complete: new CompleteCallback({
+            mappings: access.mappings,
+            resumeCallback: new ResumeCallback({ ...platform, mappings: access.mappings, taskTokens: parts.taskTokens }),
+            ...platform,
+          }),
         };
   return new Worker(
     parts.jobId,
     parts.role,
-    new ReportWorkerOutcome(link, parts.taskTokens, log),
-    new SendWorkerHeartbeat(link, parts.taskTokens, log),
+    new ReportWorkerOutcome({ workerLink: link, taskTokens: parts.taskTokens, log }),
+    new SendWorkerHeartbeat({ workerLink: link, taskTokens: parts.taskTokens, log }),
     log,
     parts.heartbeatIntervalSeconds ?? DEFAULT_HEARTBEAT_SECONDS,
     parts.retry,

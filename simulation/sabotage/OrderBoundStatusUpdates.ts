@@ -1,7 +1,6 @@
 import { errAsync, type ResultAsync } from 'neverthrow';
-import { UpdateJobStatus, type UpdateJobStatusError, type UpdateJobStatusInput } from '../../application/jobs/UpdateJobStatus.js';
+import { UpdateJobStatus, type UpdateJobStatusDeps, type UpdateJobStatusError, type UpdateJobStatusInput } from '../../application/jobs/UpdateJobStatus.js';
 import type { Job } from '../../domain/jobs/Job.js';
-import type { Jobs } from '../../application/ports/Jobs.js';
 
 /**
  * A planted bug (`--sabotage order-bound-status`): status reports are judged as before issue
@@ -10,16 +9,13 @@ import type { Jobs } from '../../application/ports/Jobs.js';
  * non-terminal for ever. The run must report it.
  */
 export class OrderBoundStatusUpdates extends UpdateJobStatus {
-  constructor(
-    private readonly store: Jobs,
-    ...rest: ConstructorParameters<typeof UpdateJobStatus> extends [Jobs, ...infer R] ? R : never
-  ) {
-    super(store, ...rest);
+  constructor(private readonly given: UpdateJobStatusDeps) {
+    super(given);
   }
 
   override execute(input: UpdateJobStatusInput): ResultAsync<Job, UpdateJobStatusError> {
     if (input.change.status !== 'completed') return super.execute(input);
-    return this.store.get(input.jobId).andThen((job) =>
+    return this.given.jobs.get(input.jobId).andThen((job) =>
       job !== undefined && job.status !== 'processing'
         ? errAsync<Job, UpdateJobStatusError>({ type: 'JobStatusRefused', jobId: input.jobId, requested: 'completed', current: job, mayApplyLater: false })
         : super.execute(input),

@@ -76,7 +76,7 @@ export function wireJobApi(world: World, jobQueue: () => SimSqs): JobApiSystem {
   );
   const update =
     world.sabotage === 'order-bound-status'
-      ? new OrderBoundStatusUpdates(jobs, world.clock, world.log, metrics)
+      ? new OrderBoundStatusUpdates({ jobs, clock: world.clock, log: world.log, metrics })
       : container.get(JobApi.UpdateJobStatus);
   return {
     submitJob: submitJobHandler(container.get(JobApi.SubmitJob), world.log),

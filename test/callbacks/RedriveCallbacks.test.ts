@@ -153,8 +153,8 @@ function slowStepFunctions(h: CallbackHarness) {
 }
 
 function redriveOf(h: CallbackHarness, tokens: TaskTokens, settings: { pageSize?: number; leaseSeconds: number }) {
-  const resume = new ResumeCallback(h.mappings, tokens, h.clock, h.log, h.metrics);
-  return new RedriveCallbacks(h.mappings, resume, h.clock, h.log, h.metrics, {
+  const resume = new ResumeCallback({ mappings: h.mappings, taskTokens: tokens, clock: h.clock, log: h.log, metrics: h.metrics });
+  return new RedriveCallbacks({ mappings: h.mappings, resumeCallback: resume, clock: h.clock, log: h.log, metrics: h.metrics }, {
     redriveAfterSeconds: 60,
     leaseSeconds: settings.leaseSeconds,
     pageSize: settings.pageSize ?? 100,

@@ -23,8 +23,8 @@ export function callbackHarness(settings: Partial<SubmitRunPodJobSettings> = {})
   const sfn = new InMemoryStepFunctions(clock);
   const gpuJobs = new InMemoryGpuJobs();
   const urls = new InMemoryPresignedUrls();
-  const resume = new ResumeCallback(mappings, sfn, clock, log, metrics);
-  const complete = new CompleteCallback(mappings, resume, clock, log, metrics);
+  const resume = new ResumeCallback({ mappings, taskTokens: sfn, clock, log, metrics });
+  const complete = new CompleteCallback({ mappings, resumeCallback: resume, clock, log, metrics });
   return {
     clock,
     log,
@@ -35,20 +35,20 @@ export function callbackHarness(settings: Partial<SubmitRunPodJobSettings> = {})
     gpuJobs,
     urls,
     complete,
-    webhook: new HandleRunPodWebhook(complete, log),
-    submit: new SubmitRunPodJob(mappings, urls, gpuJobs, ids, clock, log, metrics, {
+    webhook: new HandleRunPodWebhook({ completeCallback: complete, log }),
+    submit: new SubmitRunPodJob({ mappings, presignedUrls: urls, gpuJobs, ids, clock, log, metrics }, {
       webhookBaseUrl: 'https://api.example.com/webhook/',
       defaultBucket: 'my-bucket',
       defaultPresignExpiresSecs: 21_600,
       ...settings,
     }),
-    redrive: new RedriveCallbacks(mappings, resume, clock, log, metrics, {
+    redrive: new RedriveCallbacks({ mappings, resumeCallback: resume, clock, log, metrics }, {
       redriveAfterSeconds: 60,
       leaseSeconds: 30,
       pageSize: 100,
       maxPages: 10,
     }),
-    reconcile: new ReconcileRunPodJobs(mappings, gpuJobs, sfn, resume, clock, log, metrics, {
+    reconcile: new ReconcileRunPodJobs({ mappings, gpuJobs, taskTokens: sfn, resumeCallback: resume, clock, log, metrics }, {
       reconcileAfterSeconds: 300,
       pageSize: 3,
       maxPages: 10,

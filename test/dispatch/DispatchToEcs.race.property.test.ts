@@ -96,12 +96,14 @@ describe('DispatchToEcs under concurrent deliveries, lost answers and crashes (f
           const tasks = new ScriptedTasks(ecs, s, plan);
           const clock = new ManualClock(T0);
           const useCase = new DispatchToEcs(
-            new ScheduledDispatches(store, s),
-            tasks,
+            {
+              dispatches: new ScheduledDispatches(store, s),
+              containerTasks: tasks,
+              clock,
+              log: new RecordingLog(),
+              metrics: new InMemoryMetrics(),
+            },
             { taskDefinition: 'recorder:3', containerName: 'recorder', bucket: 'b', ttlDays: 7, leaseSeconds: 120 },
-            clock,
-            new RecordingLog(),
-            new InMemoryMetrics(),
           );
           const deliver = () =>
             Promise.resolve(useCase.execute({ request: { url: STREAM_URL }, defaultJobId: 'job-1' })).then(
@@ -140,12 +142,14 @@ describe('DispatchToEcs under concurrent deliveries, lost answers and crashes (f
           const clock = new ManualClock(T0);
           const tasks = new ScriptedTasks(ecs, s, plan, () => clock.advanceSeconds(121));
           const useCase = new DispatchToEcs(
-            new ScheduledDispatches(store, s),
-            tasks,
+            {
+              dispatches: new ScheduledDispatches(store, s),
+              containerTasks: tasks,
+              clock,
+              log: new RecordingLog(),
+              metrics: new InMemoryMetrics(),
+            },
             { taskDefinition: 'recorder:3', containerName: 'recorder', bucket: 'b', ttlDays: 7, leaseSeconds: 120 },
-            clock,
-            new RecordingLog(),
-            new InMemoryMetrics(),
           );
           const deliver = () =>
             Promise.resolve(useCase.execute({ request: { url: STREAM_URL }, defaultJobId: 'job-1' })).then(

@@ -28,7 +28,7 @@ describe('DispatchToEcs', () => {
   let dispatch: DispatchToEcs;
 
   function make(settings: DispatchSettings = SETTINGS): DispatchToEcs {
-    return new DispatchToEcs(dispatches, tasks, settings, clock, log, metrics);
+    return new DispatchToEcs({ dispatches, containerTasks: tasks, clock, log, metrics }, settings);
   }
 
   beforeEach(() => {

@@ -16,8 +16,8 @@ function world() {
   const clock = new ManualClock(at(600));
   const log = new RecordingLog();
   const metrics = new InMemoryMetrics();
-  const update = new UpdateJobStatus(dispatches.asJobs(), clock, log, metrics);
-  const useCase = new RecordTaskStopped(dispatches, update, log, metrics);
+  const update = new UpdateJobStatus({ jobs: dispatches.asJobs(), clock, log, metrics });
+  const useCase = new RecordTaskStopped({ dispatches, updateJobStatus: update, log, metrics });
   const running = async (): Promise<Dispatch> => {
     const d = aDispatch();
     await dispatches.create(d);

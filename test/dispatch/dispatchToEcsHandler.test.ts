@@ -36,12 +36,8 @@ describe('dispatch-to-ecs handler', () => {
     metrics = new InMemoryMetrics();
     log = new RecordingLog();
     const useCase = new DispatchToEcs(
-      dispatches,
-      tasks,
+      { dispatches, containerTasks: tasks, clock: new ManualClock(T0), log, metrics },
       { taskDefinition: 'recorder:3', containerName: 'recorder', bucket: 'b', ttlDays: 7, leaseSeconds: 120 },
-      new ManualClock(T0),
-      log,
-      metrics,
     );
     handle = dispatchToEcsHandler(useCase, new SequentialIds(), log, metrics);
   });

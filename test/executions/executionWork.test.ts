@@ -22,16 +22,34 @@ function world() {
   const workers = new InMemoryWorkerInstances(spot, h.clock);
   const executions = new InMemoryExecutions();
   const launch = new LaunchWorker(
+    {
+      reportChannel: { kind: 'callbacksTable', tableName: 'baton-callbacks', mappings: h.mappings },
+      spotInstances: spot,
+      ids: h.ids,
+      clock: h.clock,
+      log: h.log,
+      metrics: h.metrics,
+    },
     aLaunchSettings(),
-    { kind: 'callbacksTable', tableName: 'baton-callbacks', mappings: h.mappings },
-    spot,
-    h.ids,
-    h.clock,
-    h.log,
-    h.metrics,
   );
-  const stop = new StopExecutionWork(h.mappings, h.gpuJobs, workers, h.clock, h.log, h.metrics);
-  const sweep = new SweepWorkerInstances(workers, executions, h.clock, h.log, h.metrics, { maxAgeSeconds: 10_800 });
+  const stop = new StopExecutionWork({
+    mappings: h.mappings,
+    gpuJobs: h.gpuJobs,
+    workerInstances: workers,
+    clock: h.clock,
+    log: h.log,
+    metrics: h.metrics,
+  });
+  const sweep = new SweepWorkerInstances(
+    {
+      workerInstances: workers,
+      executions,
+      clock: h.clock,
+      log: h.log,
+      metrics: h.metrics,
+    },
+    { maxAgeSeconds: 10_800 },
+  );
 
   async function segment(executionArn: string) {
     const taskToken = h.sfn.startTask({ execution: executionArn, timeoutSeconds: 7200 });

@@ -160,7 +160,7 @@ describe('Job model (fc.commands)', () => {
           jobs,
           clock,
           jobId: job.jobId,
-          update: new UpdateJobStatus(jobs, clock, new RecordingLog(), new InMemoryMetrics()),
+          update: new UpdateJobStatus({ jobs, clock, log: new RecordingLog(), metrics: new InMemoryMetrics() }),
         };
         const model: Model = { status: 'submitted', attempts: 0, maxAttempts, history: [job] };
         await fc.asyncModelRun(() => ({ model, real }), cmds);

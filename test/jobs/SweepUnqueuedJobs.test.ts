@@ -4,7 +4,10 @@ import { aJob, aSpec } from './builders.js';
 import { jobsWorld } from './world.js';
 
 function sweeper(w: ReturnType<typeof jobsWorld>) {
-  return new SweepUnqueuedJobs(w.jobs, w.queue, w.clock, w.log, w.metrics, { afterSeconds: 120, giveUpAfterSeconds: 3_600, limit: 100 });
+  return new SweepUnqueuedJobs(
+    { jobs: w.jobs, queue: w.queue, clock: w.clock, log: w.log, metrics: w.metrics },
+    { afterSeconds: 120, giveUpAfterSeconds: 3_600, limit: 100 },
+  );
 }
 
 /** A job recorded by submit-job whose function died before the send. */

@@ -46,7 +46,14 @@ describe('job API handlers', () => {
       markQueued: () => ResultAsync.fromSafePromise(Promise.resolve(undefined)),
       unqueuedBefore: () => ResultAsync.fromSafePromise(Promise.resolve([])),
     };
-    const submit = new SubmitJob(broken, new InMemoryJobQueue(), new SequentialIds(), new ManualClock(), w.log, new InMemoryMetrics());
+    const submit = new SubmitJob({
+      jobs: broken,
+      queue: new InMemoryJobQueue(),
+      ids: new SequentialIds(),
+      clock: new ManualClock(),
+      log: w.log,
+      metrics: new InMemoryMetrics(),
+    });
 
     const r = await submitJobHandler(submit, w.log)(httpApiEvent({ method: 'POST', path: '/jobs', body: JSON.stringify(aSpec()) }));
 
@@ -89,7 +96,8 @@ describe('update-job-status handler (SQS)', () => {
       unqueuedBefore: w.jobs.unqueuedBefore.bind(w.jobs),
       get: (id) => (id === 'boom' ? ResultAsync.fromSafePromise(Promise.reject(new Error('throttled'))) : w.jobs.get(id)),
     };
-    const handler = updateJobStatusHandler(new UpdateJobStatus(flaky, w.clock, w.log, w.metrics), w.log, w.metrics);
+    const update = new UpdateJobStatus({ jobs: flaky, clock: w.clock, log: w.log, metrics: w.metrics });
+    const handler = updateJobStatusHandler(update, w.log, w.metrics);
 
     const standard = await handler({
       Records: [record('a', { jobId: 'boom', status: 'processing' }), record('b', { jobId: job.jobId, status: 'processing' })],

@@ -23,8 +23,8 @@ export function jobsWorld() {
     clock,
     log,
     metrics,
-    submit: new SubmitJob(jobs, queue, ids, clock, log, metrics),
-    status: new GetJobStatus(jobs, new InMemoryOutputUrls('outputs'), clock),
-    update: new UpdateJobStatus(jobs, clock, log, metrics),
+    submit: new SubmitJob({ jobs, queue, ids, clock, log, metrics }),
+    status: new GetJobStatus({ jobs, outputUrls: new InMemoryOutputUrls('outputs'), clock }),
+    update: new UpdateJobStatus({ jobs, clock, log, metrics }),
   };
 }

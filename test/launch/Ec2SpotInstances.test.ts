@@ -102,13 +102,15 @@ describe('Ec2SpotInstances', () => {
         Instances: [{ ...instance, InstanceType: 'c6i.2xlarge' }],
       });
     const useCase = new LaunchWorker(
+      {
+        reportChannel: { kind: 'callbacksTable', tableName: 'baton-callbacks', mappings: new InMemoryCallbackMappings() },
+        spotInstances: new Ec2SpotInstances(new EC2Client({ region: 'us-east-1', maxAttempts: 1 })),
+        ids: new SequentialIds(),
+        clock: new ManualClock(),
+        log: new RecordingLog(),
+        metrics: new InMemoryMetrics(),
+      },
       aLaunchSettings({ instanceTypes: ['c5.2xlarge', 'c6i.2xlarge'], subnetIds: ['subnet-a', 'subnet-b'] }),
-      { kind: 'callbacksTable', tableName: 'baton-callbacks', mappings: new InMemoryCallbackMappings() },
-      new Ec2SpotInstances(new EC2Client({ region: 'us-east-1', maxAttempts: 1 })),
-      new SequentialIds(),
-      new ManualClock(),
-      new RecordingLog(),
-      new InMemoryMetrics(),
     );
 
     const r = await useCase.execute({ job_id: 'job-abc123', task_token: 'AQCEAAAAKgAAAA' });

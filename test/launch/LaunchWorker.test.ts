@@ -23,13 +23,15 @@ function setup(settings: Partial<WorkerLaunchSettings> = {}, optIn = false) {
     metrics: new InMemoryMetrics(),
   };
   const useCase = new LaunchWorker(
+    {
+      reportChannel: channel,
+      spotInstances: parts.spot,
+      ids: new SequentialIds(),
+      clock: new ManualClock('2026-02-07T10:00:00Z'),
+      log: parts.log,
+      metrics: parts.metrics,
+    },
     aLaunchSettings({ instanceTypes: ['c5.2xlarge', 'c6i.2xlarge'], subnetIds: ['subnet-a', 'subnet-b'], ...settings }),
-    channel,
-    parts.spot,
-    new SequentialIds(),
-    new ManualClock('2026-02-07T10:00:00Z'),
-    parts.log,
-    parts.metrics,
   );
   return { useCase, ...parts };
 }

@@ -12,8 +12,15 @@ export function pipelineErrorWorld(withTopic = true) {
   const log = new RecordingLog();
   const metrics = new InMemoryMetrics();
   const alerts = new InMemoryErrorNotifications();
-  const update = new UpdateJobStatus(jobs, clock, log, metrics);
-  const handle = new HandlePipelineError(jobs, update, withTopic ? alerts : undefined, clock, log, metrics);
+  const update = new UpdateJobStatus({ jobs, clock, log, metrics });
+  const handle = new HandlePipelineError({
+    jobs,
+    updateJobStatus: update,
+    errorNotifications: withTopic ? alerts : undefined,
+    clock,
+    log,
+    metrics,
+  });
   return { jobs, clock, log, metrics, alerts, update, handle };
 }
 

@@ -127,13 +127,15 @@ export function pipelineHarness<M extends CallbackMappings = InMemoryCallbackMap
   const launcher = (role: WorkerRole) =>
     launchWorkerHandler(
       new LaunchWorker(
+        {
+          reportChannel: { kind: 'callbacksTable', tableName: options.callbackTableName ?? 'baton-callbacks', mappings },
+          spotInstances: spot,
+          ids: new CryptoIds(),
+          clock,
+          log,
+          metrics,
+        },
         aLaunchSettings({ role }),
-        { kind: 'callbacksTable', tableName: options.callbackTableName ?? 'baton-callbacks', mappings },
-        spot,
-        new CryptoIds(),
-        clock,
-        log,
-        metrics,
       ),
     );
 
@@ -203,9 +205,9 @@ export function pipelineHarness<M extends CallbackMappings = InMemoryCallbackMap
       }
     };
 
-  const release = releaseQuotaHandler(new ReleaseQuota(counters, clock, log, metrics));
+  const release = releaseQuotaHandler(new ReleaseQuota({ counters, clock, log, metrics }));
   const handlers = {
-    ReserveQuota: invoke('ReserveQuota', reserveQuotaHandler(new ReserveQuota(counters, clock, log, metrics, { dailyQuota: 10 }))),
+    ReserveQuota: invoke('ReserveQuota', reserveQuotaHandler(new ReserveQuota({ counters, clock, log, metrics }, { dailyQuota: 10 }))),
     FetchManga: invoke('FetchManga', async () => fetched),
     ReleaseUnusedQuota: invoke('ReleaseUnusedQuota', release),
     GenerateScript: invoke('GenerateScript', async ({ job_id }) => ({ job_id, script_generated: true, segment_count: 45 })),
@@ -217,11 +219,18 @@ export function pipelineHarness<M extends CallbackMappings = InMemoryCallbackMap
     })),
     StartRenderer: waitForTaskToken('StartRenderer', launcher('renderer')),
     StartUploader: waitForTaskToken('StartUploader', launcher('uploader')),
-    Cleanup: invoke('Cleanup', cleanupHandler(new CleanupArtifacts(artifacts, log, metrics))),
+    Cleanup: invoke('Cleanup', cleanupHandler(new CleanupArtifacts({ artifacts, log, metrics }))),
     HandleError: invoke(
       'HandleError',
       handleErrorHandler(
-        new HandlePipelineError(jobs, new UpdateJobStatus(jobs, clock, log, metrics), notifications, clock, log, metrics),
+        new HandlePipelineError({
+          jobs,
+          updateJobStatus: new UpdateJobStatus({ jobs, clock, log, metrics }),
+          errorNotifications: notifications,
+          clock,
+          log,
+          metrics,
+        }),
       ),
     ),
     ReleaseQuotaAfterFailure: invoke('ReleaseQuotaAfterFailure', release),

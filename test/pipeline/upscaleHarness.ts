@@ -86,13 +86,14 @@ export function upscaleHarness() {
     fail: (token, error, cause) => sfn.fail(token, error, cause).andTee(taskMayHaveSettled).orTee(taskMayHaveSettled),
     heartbeat: (token) => sfn.heartbeat(token),
   };
-  const resume = new ResumeCallback(mappings, taskTokens, clock, log, metrics);
-  const webhook = runPodWebhookHandler(new HandleRunPodWebhook(new CompleteCallback(mappings, resume, clock, log, metrics), log), log);
+  const resumeCallback = new ResumeCallback({ mappings, taskTokens, clock, log, metrics });
+  const completeCallback = new CompleteCallback({ mappings, resumeCallback, clock, log, metrics });
+  const webhook = runPodWebhookHandler(new HandleRunPodWebhook({ completeCallback, log }), log);
   const submit = submitRunPodJobHandler(
-    new SubmitRunPodJob(mappings, new InMemoryPresignedUrls(), gpuJobs, new SequentialIds('c0ffee'), clock, log, metrics, {
-      webhookBaseUrl: 'https://api.example.com/webhook/',
-      defaultPresignExpiresSecs: 21_600,
-    }),
+    new SubmitRunPodJob(
+      { mappings, presignedUrls: new InMemoryPresignedUrls(), gpuJobs, ids: new SequentialIds('c0ffee'), clock, log, metrics },
+      { webhookBaseUrl: 'https://api.example.com/webhook/', defaultPresignExpiresSecs: 21_600 },
+    ),
   );
 
   /** Webhook deliveries in flight; a run ends only when RunPod has nothing left to deliver. */
@@ -177,7 +178,16 @@ export function upscaleHarness() {
     AssembleVideo: invoke('AssembleVideo', async ({ exec_id, segments }) => ({ video_key: `runs/${exec_id}/final.mp4`, segments: segments.length })),
     HandleError: invoke(
       'HandleError',
-      handleErrorHandler(new HandlePipelineError(jobs, new UpdateJobStatus(jobs, clock, log, metrics), new InMemoryErrorNotifications(), clock, log, metrics)),
+      handleErrorHandler(
+        new HandlePipelineError({
+          jobs,
+          updateJobStatus: new UpdateJobStatus({ jobs, clock, log, metrics }),
+          errorNotifications: new InMemoryErrorNotifications(),
+          clock,
+          log,
+          metrics,
+        }),
+      ),
     ),
   };
 

@@ -38,7 +38,7 @@ describe('DynamoDbDailyCounters under concurrency (DynamoDB Local)', () => {
 
   it('lets exactly 10 of 500 concurrent reservations succeed with limit 10', async () => {
     const clock = new ManualClock('2026-03-01T09:00:00Z');
-    const reserve = new ReserveQuota(counters, clock, new RecordingLog(), new InMemoryMetrics(), { dailyQuota: 10 });
+    const reserve = new ReserveQuota({ counters, clock, log: new RecordingLog(), metrics: new InMemoryMetrics() }, { dailyQuota: 10 });
 
     const results = await Promise.all(Array.from({ length: 500 }, (_, i) => reserve.execute({ job_id: `job-${i}` })));
 
@@ -54,7 +54,7 @@ describe('DynamoDbDailyCounters under concurrency (DynamoDB Local)', () => {
 
   it('raises the count by exactly 1 for 200 concurrent increments of the same job_id', async () => {
     const clock = new ManualClock('2026-03-02T09:00:00Z');
-    const increment = new IncrementCounter(counters, clock, new RecordingLog(), new InMemoryMetrics());
+    const increment = new IncrementCounter({ counters, clock, log: new RecordingLog(), metrics: new InMemoryMetrics() });
     for (const job of ['job-earlier-1', 'job-earlier-2', 'job-earlier-3']) await increment.execute({ job_id: job });
 
     const results = await Promise.all(Array.from({ length: 200 }, () => increment.execute({ job_id: 'job-abc123' })));
@@ -78,7 +78,7 @@ describe('DynamoDbDailyCounters under concurrency (DynamoDB Local)', () => {
 
   it('keeps a mixed crowd honest: 300 reservations of 60 jobs (each 5 times) with limit 25', async () => {
     const clock = new ManualClock('2026-03-03T09:00:00Z');
-    const reserve = new ReserveQuota(counters, clock, new RecordingLog(), new InMemoryMetrics(), { dailyQuota: 25 });
+    const reserve = new ReserveQuota({ counters, clock, log: new RecordingLog(), metrics: new InMemoryMetrics() }, { dailyQuota: 25 });
 
     const results = await Promise.all(Array.from({ length: 300 }, (_, i) => reserve.execute({ job_id: `job-${i % 60}` })));
 

@@ -20,10 +20,10 @@ function world(s: fc.Scheduler, dailyQuota: number) {
   const [log, metrics] = [new RecordingLog(), new InMemoryMetrics()];
   return {
     store,
-    check: new CheckQuota(counters, clock, log, metrics, { dailyQuota }),
-    increment: new IncrementCounter(counters, clock, log, metrics),
-    reserve: new ReserveQuota(counters, clock, log, metrics, { dailyQuota }),
-    release: new ReleaseQuota(counters, clock, log, metrics),
+    check: new CheckQuota({ counters, clock, log, metrics }, { dailyQuota }),
+    increment: new IncrementCounter({ counters, clock, log, metrics }),
+    reserve: new ReserveQuota({ counters, clock, log, metrics }, { dailyQuota }),
+    release: new ReleaseQuota({ counters, clock, log, metrics }),
   };
 }
 

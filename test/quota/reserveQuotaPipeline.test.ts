@@ -24,7 +24,15 @@ const definition = JSON.parse(readFileSync(new URL('./reserveQuotaPipeline.asl.j
 function aPipeline(dailyQuota: number) {
   const counters = new InMemoryDailyCounters();
   const handler = reserveQuotaHandler(
-    new ReserveQuota(counters, new ManualClock('2026-02-07T06:00:00Z'), new RecordingLog(), new InMemoryMetrics(), { dailyQuota }),
+    new ReserveQuota(
+      {
+        counters,
+        clock: new ManualClock('2026-02-07T06:00:00Z'),
+        log: new RecordingLog(),
+        metrics: new InMemoryMetrics(),
+      },
+      { dailyQuota },
+    ),
   );
   const reserve = async (event: unknown) => (await handler(event)) as unknown as JSONValue;
   const worked: string[] = [];

@@ -95,7 +95,13 @@ describe('worker library (in memory)', () => {
 
     // The redrive hands the stored outcome over (as RedriveCallbacks does, through ResumeCallback).
     const accepted = flow.mappings.all()[0]!;
-    await new ResumeCallback(flow.mappings, flow.sfn, flow.clock, flow.log, flow.metrics).execute(accepted);
+    await new ResumeCallback({
+      mappings: flow.mappings,
+      taskTokens: flow.sfn,
+      clock: flow.clock,
+      log: flow.log,
+      metrics: flow.metrics,
+    }).execute(accepted);
     await vi.advanceTimersByTimeAsync(5); // the next beat learns the task was resumed, and the hold ends
     const result = await run;
 

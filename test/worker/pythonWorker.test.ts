@@ -54,13 +54,15 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
     const taskToken = sfn.engine.startTask({ timeoutSeconds: 3600, heartbeatSeconds: 900 });
     const spot = new InMemorySpotInstances();
     const launch = new LaunchWorker(
+      {
+        reportChannel: { kind: 'callbacksTable', tableName: table, mappings },
+        spotInstances: spot,
+        ids: new CryptoIds(),
+        clock: new SystemClock(),
+        log: new RecordingLog(),
+        metrics: new InMemoryMetrics(),
+      },
       aLaunchSettings({ role: 'renderer' }),
-      { kind: 'callbacksTable', tableName: table, mappings },
-      spot,
-      new CryptoIds(),
-      new SystemClock(),
-      new RecordingLog(),
-      new InMemoryMetrics(),
     );
     (await launch.execute({ job_id: jobId, task_token: taskToken }))._unsafeUnwrap();
     const userData = Object.fromEntries(readWorkerEnvironment(spot.instances[0]!.request.userData));
@@ -242,12 +244,11 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
     const clock = new ManualClock(new Date(Date.now() + 120_000).toISOString());
     const [log, metrics] = [new RecordingLog(), new InMemoryMetrics()];
     const taskTokens = new StepFunctionsTaskTokens(new SFNClient({ ...LOCAL_AWS, endpoint: sfn.endpoint }));
-    const redrive = new RedriveCallbacks(mappings, new ResumeCallback(mappings, taskTokens, clock, log, metrics), clock, log, metrics, {
-      redriveAfterSeconds: 60,
-      leaseSeconds: 60,
-      pageSize: 100,
-      maxPages: 10,
-    });
+    const resumeCallback = new ResumeCallback({ mappings, taskTokens, clock, log, metrics });
+    const redrive = new RedriveCallbacks(
+      { mappings, resumeCallback, clock, log, metrics },
+      { redriveAfterSeconds: 60, leaseSeconds: 60, pageSize: 100, maxPages: 10 },
+    );
     const report = (await redrive.execute())._unsafeUnwrap();
 
     expect(answer).toEqual({ answer: 'Accepted' });
@@ -271,7 +272,13 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
     await vi.waitFor(() => expect(holding.stderr()).toContain('Heartbeat not delivered'), { timeout: 10_000 });
 
     sfn.setDown(false);
-    (await new ResumeCallback(mappings, new StepFunctionsTaskTokens(new SFNClient({ ...LOCAL_AWS, endpoint: sfn.endpoint })), new SystemClock(), new RecordingLog(), new InMemoryMetrics())
+    (await new ResumeCallback({
+      mappings,
+      taskTokens: new StepFunctionsTaskTokens(new SFNClient({ ...LOCAL_AWS, endpoint: sfn.endpoint })),
+      clock: new SystemClock(),
+      log: new RecordingLog(),
+      metrics: new InMemoryMetrics(),
+    })
       .execute((await mappings.find(callbackToken))._unsafeUnwrap()!))._unsafeUnwrap();
 
     expect(await holding.result, holding.stderr()).toEqual({ answer: 'Accepted' });

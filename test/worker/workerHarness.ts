@@ -30,13 +30,15 @@ export function spotFlow<M extends CallbackMappings = InMemoryCallbackMappings>(
   const metrics = new InMemoryMetrics();
   const role = options.role ?? 'uploader';
   const launch = new LaunchWorker(
+    {
+      reportChannel: options.optIn ? { kind: 'taskTokenInUserData' } : { kind: 'callbacksTable', tableName: 'baton-callbacks', mappings },
+      spotInstances: spot,
+      ids: new CryptoIds(),
+      clock,
+      log,
+      metrics,
+    },
     aLaunchSettings({ role }),
-    options.optIn ? { kind: 'taskTokenInUserData' } : { kind: 'callbacksTable', tableName: 'baton-callbacks', mappings },
-    spot,
-    new CryptoIds(),
-    clock,
-    log,
-    metrics,
   );
 
   /** The worker process on the n-th launched instance, configured from its user-data alone. */
