@@ -271,6 +271,44 @@ describe('operations', () => {
     expect(metricsOf('ExecutionsTimedOut')).toHaveLength(machines);
   });
 
+  /** The metrics an alarm's metric math reads: namespace, name and dimensions (Refs as their logical ids). */
+  const mathMetrics = (alarm: Record<string, unknown>) =>
+    ((alarm['Metrics'] ?? []) as { MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: unknown }[] } } }[])
+      .flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []))
+      .map((m) => ({
+        metric: `${m.Namespace} ${m.MetricName}`,
+        dimensions: Object.fromEntries(m.Dimensions.map((d) => [d.Name, (d.Value as { Ref?: string }).Ref ?? d.Value])),
+      }));
+
+  it('alarms when a table is throttled (reads, writes) or an index of it throttles writes: one alarm per table, a capacity limit hit', () => {
+    const tables = resourcesOfType(t, 'AWS::DynamoDB::Table');
+    const throttleAlarms = alarms.filter((a) => mathMetrics(a).some((m) => m.metric === 'AWS/DynamoDB WriteThrottleEvents'));
+    expect(throttleAlarms).toHaveLength(tables.length);
+    for (const [tableId, table] of tables) {
+      const indexes = ((props(table)['GlobalSecondaryIndexes'] ?? []) as { IndexName: string }[]).map((i) => i.IndexName);
+      const alarm = throttleAlarms.find((a) => mathMetrics(a).some((m) => m.dimensions['TableName'] === tableId));
+      expect(alarm, `no throttle alarm for ${tableId}`).toBeDefined();
+      expect(mathMetrics(alarm!)).toEqual([
+        { metric: 'AWS/DynamoDB WriteThrottleEvents', dimensions: { TableName: tableId } },
+        { metric: 'AWS/DynamoDB ReadThrottleEvents', dimensions: { TableName: tableId } },
+        ...indexes.map((index) => ({ metric: 'AWS/DynamoDB WriteThrottleEvents', dimensions: { TableName: tableId, GlobalSecondaryIndexName: index } })),
+      ]);
+      expect(alarm!['Threshold']).toBe(1);
+    }
+  });
+
+  it('alarms when Step Functions throttles SendTaskSuccess/Failure/Heartbeat, StartExecution or state transitions', () => {
+    const sfnAlarms = alarms.filter((a) => mathMetrics(a).some((m) => m.metric === 'AWS/States ThrottledEvents'));
+    expect(sfnAlarms).toHaveLength(1);
+    expect(mathMetrics(sfnAlarms[0]!).map((m) => m.dimensions)).toEqual([
+      { ServiceMetric: 'StateTransition' },
+      { APIName: 'SendTaskSuccess' },
+      { APIName: 'SendTaskFailure' },
+      { APIName: 'SendTaskHeartbeat' },
+      { APIName: 'StartExecution' },
+    ]);
+  });
+
   it('has one dashboard, showing every function', () => {
     const dashboards = resourcesOfType(t, 'AWS::CloudWatch::Dashboard');
     expect(dashboards).toHaveLength(1);
