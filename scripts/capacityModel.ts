@@ -52,7 +52,7 @@ export const LIMITS = {
   // ── DynamoDB ──────────────────────────────────────────────────────────────
   ddbTableWrites: {
     service: 'DynamoDB',
-    name: 'write request units per table (on-demand), and per GSI',
+    name: 'write request units per table (on-demand)',
     value: 40_000,
     unit: 'WRU/s',
     owner: 'AWS',
@@ -213,6 +213,7 @@ export const LIMITS = {
     value: Number.NaN,
     unit: 'vCPUs',
     owner: 'AWS',
+    varies: 'per account: no published default (the stored docs searched here have none); read Service Quotas',
     source: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-limits.html',
     move: 'Service Quotas: L-34B43A08',
     unranked: 'account-specific',
@@ -234,6 +235,7 @@ export const LIMITS = {
     value: Number.NaN,
     unit: 'vCPUs',
     owner: 'AWS',
+    varies: 'per account: no published default (the stored docs searched here have none); read Service Quotas',
     source: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html',
     move: 'Service Quotas: Fargate On-Demand vCPU resource count',
     unranked: 'account-specific',
