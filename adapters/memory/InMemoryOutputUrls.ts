@@ -1,6 +1,6 @@
 import { okAsync, type ResultAsync } from 'neverthrow';
 import type { OutputUrls } from '../../application/ports/OutputUrls.js';
-import { outputKey } from '../s3/S3OutputUrls.js';
+import { outputKey } from '../s3/outputKey.js';
 
 /** Fake links, `https://<bucket>.s3.local/<key>?expires=<s>`, for the same objects S3OutputUrls would sign. */
 export class InMemoryOutputUrls implements OutputUrls {

@@ -2,17 +2,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { okAsync, ResultAsync } from 'neverthrow';
 import type { OutputUrls } from '../../application/ports/OutputUrls.js';
-
-/**
- * The key of `s3Uri` when it names an object of `bucket`: `s3://<bucket>/<key>`, or a bare
- * key (processors may report just the key). Anything else, another bucket included, is undefined.
- */
-export function outputKey(bucket: string, s3Uri: string): string | undefined {
-  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(s3Uri);
-  if (match) return match[1] === bucket ? match[2] : undefined;
-  if (s3Uri.includes('://') || s3Uri.startsWith('/') || s3Uri.trim() === '') return undefined;
-  return s3Uri;
-}
+import { outputKey } from './outputKey.js';
 
 /**
  * Presigned GET URLs (SigV4, computed locally: no network call) for objects of the output bucket.

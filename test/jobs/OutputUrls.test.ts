@@ -2,7 +2,8 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ok } from 'neverthrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryOutputUrls } from '../../adapters/memory/InMemoryOutputUrls.js';
-import { outputKey, S3OutputUrls } from '../../adapters/s3/S3OutputUrls.js';
+import { outputKey } from '../../adapters/s3/outputKey.js';
+import { S3OutputUrls } from '../../adapters/s3/S3OutputUrls.js';
 import { startS3rver, type RunningS3rver } from '../support/s3rverLocal.js';
 
 describe('outputKey', () => {
