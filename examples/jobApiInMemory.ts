@@ -1,7 +1,7 @@
 // The job API on in-memory adapters: submit, a processor's reports, the status a client polls.
 // A late report can never move the job backwards.
+import { GetJobStatus, SubmitJob, UpdateJobStatus } from '../index.js';
 import {
-  GetJobStatus,
   InMemoryJobQueue,
   InMemoryJobs,
   InMemoryMetrics,
@@ -9,9 +9,7 @@ import {
   ManualClock,
   RecordingLog,
   SequentialIds,
-  SubmitJob,
-  UpdateJobStatus,
-} from '../index.js';
+} from '../exports/testing.js';
 
 export async function main() {
   const jobs = new InMemoryJobs();

@@ -1,8 +1,7 @@
 // The RunPod callback flow on in-memory adapters: submit a segment, RunPod reports twice,
 // the workflow is resumed once. The same use-cases run in Lambda on DynamoDB and Step Functions.
+import { CompleteCallback, HandleRunPodWebhook, ResumeCallback, SubmitRunPodJob } from '../index.js';
 import {
-  CompleteCallback,
-  HandleRunPodWebhook,
   InMemoryCallbackMappings,
   InMemoryGpuJobs,
   InMemoryMetrics,
@@ -10,10 +9,8 @@ import {
   InMemoryStepFunctions,
   ManualClock,
   RecordingLog,
-  ResumeCallback,
   SequentialIds,
-  SubmitRunPodJob,
-} from '../index.js';
+} from '../exports/testing.js';
 
 export async function main() {
   const clock = new ManualClock('2026-01-06T12:00:00Z');
