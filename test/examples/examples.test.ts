@@ -30,9 +30,16 @@ describe('examples (README snippets are these files, compiled and run)', () => {
     expect(readme).toContain(`\`\`\`python\n${source.trim()}\n\`\`\``);
   });
 
+  // The consumer programs compiled and run against the packed library by test/package/consumer.test.ts.
+  it.each(['lambda', 'aws'])('README shows test/package/consumer/src/%s.ts exactly', (name) => {
+    const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
+    const source = readFileSync(resolve(ROOT, `test/package/consumer/src/${name}.ts`), 'utf8');
+    expect(readme).toContain(`\`\`\`ts\n${source.trim()}\n\`\`\``);
+  });
+
   it.each(['runpodInMemory', 'jobApiInMemory'])('README shows examples/%s.ts exactly as it is compiled', (name) => {
     const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
-    const source = readFileSync(resolve(ROOT, `examples/${name}.ts`), 'utf8').replaceAll("'../index.js'", "'baton'");
+    const source = readFileSync(resolve(ROOT, `examples/${name}.ts`), 'utf8').replaceAll("'../index.js'", "'baton'").replaceAll("'../exports/testing.js'", "'baton/testing'");
     expect(readme).toContain(source.trim());
   });
 });
