@@ -7,8 +7,8 @@ export async function main(): Promise<{ submitted: string; status: string; logge
   const queue = new InMemoryJobQueue();
   const clock = new ManualClock('2026-01-06T12:00:00Z');
   const [log, metrics] = [new RecordingLog(), new InMemoryMetrics()];
-  const submitJob = new SubmitJob(jobs, queue, new SequentialIds(), clock, log, metrics);
-  const updateJobStatus = new UpdateJobStatus(jobs, clock, log, metrics);
+  const submitJob = new SubmitJob({ jobs, queue, ids: new SequentialIds(), clock, log, metrics });
+  const updateJobStatus = new UpdateJobStatus({ jobs, clock, log, metrics });
 
   const submitted = await submitJob.execute({ spec: { jobInfo: { projectId: 'example' }, output: { filename: 'video.mp4' } }, idempotencyKey: 'order-42' });
   if (submitted.isErr()) throw new Error(submitted.error.type);

@@ -6,11 +6,11 @@ import { InMemoryJobQueue, InMemoryJobs, InMemoryMetrics, InMemoryOutputUrls, Ma
 const jobs = new InMemoryJobs();
 const clock = new ManualClock('2026-01-06T12:00:00Z');
 const [log, metrics] = [new RecordingLog(), new InMemoryMetrics()];
-const submitJob = new SubmitJob(jobs, new InMemoryJobQueue(), new SequentialIds(), clock, log, metrics);
+const submitJob = new SubmitJob({ jobs, queue: new InMemoryJobQueue(), ids: new SequentialIds(), clock, log, metrics });
 
 /** What a service exports from its Lambda module. */
 export const submit: (event: unknown) => Promise<HttpResponse> = submitJobHandler(submitJob, log);
-export const status: (event: unknown) => Promise<HttpResponse> = getJobStatusHandler(new GetJobStatus(jobs, new InMemoryOutputUrls('video-outputs'), clock), log);
+export const status: (event: unknown) => Promise<HttpResponse> = getJobStatusHandler(new GetJobStatus({ jobs, outputUrls: new InMemoryOutputUrls('video-outputs'), clock }), log);
 
 export async function main(): Promise<{ submitted: number; found: number; missing: number }> {
   const http = (method: string, path: string, body?: unknown) => ({
