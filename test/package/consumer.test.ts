@@ -57,7 +57,7 @@ describe('the packed library in a consumer project', () => {
       run(NODE, [TSC, '-p', config], { cwd: project }).catch((e: { stdout: string }) => {
         throw new Error(`tsc -p ${config} in the consumer project:\n${e.stdout}`);
       });
-    await Promise.all([tsc('tsconfig.node16.json'), tsc('tsconfig.bundler.json')]);
+    await Promise.all([tsc('tsconfig.json'), tsc('tsconfig.bundler.json')]);
 
     const { stdout } = await run(NODE, ['dist/run.js'], { cwd: project, env: { PATH: process.env['PATH'] ?? '', HOME: scratch } });
 
