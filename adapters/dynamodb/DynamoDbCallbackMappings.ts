@@ -21,10 +21,42 @@ import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js'
 import { isoSeconds } from '../../domain/shared/time.js';
 import { EXECUTION_INDEX, RECONCILE_INDEX, REDRIVE_INDEX } from './tables/callbacksTable.js';
 import { conditionalWrite } from './conditionalWrite.js';
-import { fromItem, RECONCILE_PARTITIONS, REDRIVE_PARTITION, toItem, toResult, type CallbackItem } from './callbackItem.js';
-import { decodeCursor, encodeCursor } from './indexCursor.js';
+import {
+  DEFAULT_CALLBACK_INDEX_SHARDS,
+  fromItem,
+  isCallbackIndexShards,
+  LEGACY_RECONCILE_PARTITION,
+  LEGACY_REDRIVE_PARTITION,
+  MAX_CALLBACK_INDEX_SHARDS,
+  reconcilePartitions,
+  redrivePartition,
+  redrivePartitions,
+  toItem,
+  toResult,
+  type CallbackItem,
+} from './callbackItem.js';
+import {
+  decodeShardCursor,
+  encodeShardCursor,
+  mergeShardAnswers,
+  perShardLimit,
+  type OpenShard,
+  type ShardAnswer,
+} from '../shared/shardedPage.js';
+
+/** A `KEYS_ONLY` index item: the table's key and the index's, all strings. */
+type IndexKey = Record<string, string>;
 
 type Lost = CallbackNotFound | CallbackNotInStatus;
+
+export interface DynamoDbCallbackMappingsOptions {
+  /**
+   * Shards of the `redrive` and `reconcile` indexes (`CALLBACK_INDEX_SHARDS`, default 32): the
+   * same value for every writer and reader of the table. It may grow on a live table, never
+   * shrink (ARCHITECTURE.md, "Sharded sparse indexes").
+   */
+  readonly callbackIndexShards?: number;
+}
 
 /**
  * Callback mappings in DynamoDB. Each status change is a single UpdateItem conditioned on the
@@ -33,12 +65,23 @@ type Lost = CallbackNotFound | CallbackNotInStatus;
  */
 export class DynamoDbCallbackMappings implements CallbackMappings {
   private readonly db: DynamoDBDocumentClient;
+  private readonly shards: number;
+  /** What the readers walk: every shard, then the partition tables written before sharding hold. */
+  private readonly redriveRead: readonly string[];
+  private readonly reconcileRead: readonly string[];
 
   constructor(
     client: DynamoDBClient,
     private readonly tableName: string,
+    options: DynamoDbCallbackMappingsOptions = {},
   ) {
     this.db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.shards = options.callbackIndexShards ?? DEFAULT_CALLBACK_INDEX_SHARDS;
+    if (!isCallbackIndexShards(this.shards)) {
+      throw new RangeError(`callbackIndexShards must be a whole number from 1 to ${MAX_CALLBACK_INDEX_SHARDS}, got ${this.shards}`);
+    }
+    this.redriveRead = [...redrivePartitions(this.shards), LEGACY_REDRIVE_PARTITION];
+    this.reconcileRead = [...reconcilePartitions(this.shards), LEGACY_RECONCILE_PARTITION];
   }
 
   create(mapping: CallbackMapping): ResultAsync<void, CallbackTokenTaken> {
@@ -46,7 +89,7 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
       this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: toItem(mapping),
+          Item: toItem(mapping, this.shards),
           ConditionExpression: 'attribute_not_exists(callback_token)',
         }),
       ),
@@ -102,7 +145,7 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
             ':channel': channel,
             ':at': isoSeconds(at),
             ':result': toResult(outcome),
-            ':redrive': REDRIVE_PARTITION,
+            ':redrive': redrivePartition(callbackToken, this.shards),
           },
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -158,11 +201,11 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
   }
 
   acceptedBefore(acceptedBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
-    return this.page(REDRIVE_INDEX, 'redrive_pk', 'accepted_at', [REDRIVE_PARTITION], acceptedBy, limit, after);
+    return this.page(REDRIVE_INDEX, 'redrive_pk', 'accepted_at', this.redriveRead, acceptedBy, limit, after);
   }
 
   pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
-    return this.page(RECONCILE_INDEX, 'reconcile_pk', 'created_at', RECONCILE_PARTITIONS, createdBy, limit, after);
+    return this.page(RECONCILE_INDEX, 'reconcile_pk', 'created_at', this.reconcileRead, createdBy, limit, after);
   }
 
   forExecution(executionArn: string, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
@@ -171,8 +214,9 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
   }
 
   /**
-   * One page of a sparse index, partition by partition, each read from where the last page
-   * stopped (`ExclusiveStartKey`): an item that stays in the index never hides the ones behind it.
+   * One page of a sparse index over `partitions` (its shards, and the legacy partition): every
+   * unfinished partition is queried at once from where it stopped (`ExclusiveStartKey`), and
+   * the answers are merged by sort key up to `limit` (adapters/shared/shardedPage.ts).
    */
   private page(
     indexName: string,
@@ -183,28 +227,33 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
     limit: number,
     after: PageCursor | undefined,
   ): ResultAsync<TokenPage, never> {
-    const at = decodeCursor(after);
-    const partition = partitions[at.partition];
-    if (partition === undefined) return okAsync({ tokens: [] });
-    return ResultAsync.fromSafePromise(
-      this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: indexName,
-          KeyConditionExpression: '#pk = :p AND #sk <= :cutoff',
-          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
-          ExpressionAttributeValues: { ':p': partition, ':cutoff': isoSeconds(cutoff) },
-          ScanIndexForward: true,
-          Limit: limit,
-          ...(at.key === undefined ? {} : { ExclusiveStartKey: at.key }),
-        }),
-      ),
-    ).map((output): TokenPage => {
-      const tokens = (output.Items ?? []).map((item) => String(item['callback_token']));
-      if (output.LastEvaluatedKey !== undefined) {
-        return { tokens, next: encodeCursor({ partition: at.partition, key: output.LastEvaluatedKey }) };
-      }
-      return at.partition + 1 < partitions.length ? { tokens, next: encodeCursor({ partition: at.partition + 1 }) } : { tokens };
+    const open = decodeShardCursor<IndexKey>(after, partitions.length);
+    if (open.length === 0) return okAsync({ tokens: [] });
+    const each = perShardLimit(limit, open.length);
+    const query = ({ shard, after: start }: OpenShard<IndexKey>) =>
+      this.db
+        .send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: indexName,
+            KeyConditionExpression: '#pk = :p AND #sk <= :cutoff',
+            ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+            ExpressionAttributeValues: { ':p': partitions[shard], ':cutoff': isoSeconds(cutoff) },
+            ScanIndexForward: true,
+            Limit: each,
+            ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+          }),
+        )
+        .then((output): ShardAnswer<IndexKey, IndexKey> => ({
+          // KEYS_ONLY: an item is exactly its index key, which is what ExclusiveStartKey takes.
+          items: (output.Items ?? []) as IndexKey[],
+          ...(output.LastEvaluatedKey === undefined ? {} : { last: output.LastEvaluatedKey as IndexKey }),
+        }));
+    return ResultAsync.fromSafePromise(Promise.all(open.map(query))).map((answers): TokenPage => {
+      const merged = mergeShardAnswers(open, answers, limit, (item) => String(item[sortKey]), (item) => item);
+      const tokens = merged.items.map((item) => String(item['callback_token']));
+      const next = encodeShardCursor(merged.open);
+      return next === undefined ? { tokens } : { tokens, next };
     });
   }
 

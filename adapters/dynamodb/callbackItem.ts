@@ -22,26 +22,93 @@ export interface CallbackItem {
   refusal?: string;
   execution_arn?: string;
   instance_id?: string;
-  /** Present only while ACCEPTED: puts the item in the sparse `redrive` index. */
+  /** Present only while ACCEPTED: puts the item in the sparse `redrive` index (`ACCEPTED#n`, `redrivePartition`). */
   redrive_pk?: string;
-  /** Present only while PENDING on the RunPod channel: puts the item in the sparse `reconcile` index. */
+  /** Present only while PENDING on the RunPod channel: puts the item in the sparse `reconcile` index (`PENDING#n`). */
   reconcile_pk?: string;
   /** Epoch milliseconds until which a redrive run holds the right to resume. */
   lease_until?: number;
 }
 
-export const REDRIVE_PARTITION = 'ACCEPTED';
+/** How many shards each sparse index of the callbacks table has unless `CALLBACK_INDEX_SHARDS` says otherwise. */
+export const DEFAULT_CALLBACK_INDEX_SHARDS = 32;
+/**
+ * The most shards a deployment may ask for: a reader queries every shard of a page in parallel,
+ * and 256 index partitions hold ~256,000 writes/s, far past any other limit Baton meets first.
+ */
+export const MAX_CALLBACK_INDEX_SHARDS = 256;
 
 /**
- * The `reconcile` index's partition for a new PENDING RunPod mapping. One value today; a
- * sharded scheme returns `PENDING#n` from the token here and lists every shard below.
+ * The partitions tables written before sharding hold (`ACCEPTED`, `PENDING`): readers still read
+ * them, so an item written by an older writer (a Lambda mid-deploy, a Python worker on an old
+ * image) is never missed. See ARCHITECTURE.md "Sharded sparse indexes".
  */
-export function reconcilePartition(_callbackToken: string): string {
-  return 'PENDING';
+export const LEGACY_REDRIVE_PARTITION = 'ACCEPTED';
+export const LEGACY_RECONCILE_PARTITION = 'PENDING';
+
+const utf8 = new TextEncoder();
+
+/**
+ * FNV-1a, 32 bits, over the UTF-8 bytes of `text`: cheap, deterministic and trivially the same in
+ * any language (the Python worker has its own copy; both test suites pin the same vectors).
+ * Not a cryptographic hash: it only spreads tokens, which are already random, over shards.
+ *
+ * @example fnv1a32('foobar') === 0xbf9cf968
+ */
+export function fnv1a32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    // Tokens are ASCII: one byte per character, no allocation. Anything else goes through UTF-8.
+    if (code > 0x7f) return fnv1a32Bytes(hash, utf8.encode(text.slice(i)));
+    hash = Math.imul(hash ^ code, 0x01000193);
+  }
+  return hash >>> 0;
 }
 
-/** Every partition a reconcile run reads, in order. */
-export const RECONCILE_PARTITIONS: readonly string[] = ['PENDING'];
+function fnv1a32Bytes(start: number, bytes: Uint8Array): number {
+  let hash = start;
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193);
+  return hash >>> 0;
+}
+
+/** The shard (0..shards-1) a callback token's index items live in: `fnv1a32(token) mod shards`. */
+export function callbackShard(callbackToken: string, shards: number): number {
+  return fnv1a32(callbackToken) % shards;
+}
+
+/**
+ * The `redrive` index partition a claim writes for `callbackToken`: `ACCEPTED#n`.
+ *
+ * @example redrivePartition('foobar', 32) === 'ACCEPTED#8'
+ */
+export function redrivePartition(callbackToken: string, shards: number): string {
+  return `ACCEPTED#${callbackShard(callbackToken, shards)}`;
+}
+
+/**
+ * The `reconcile` index partition a new PENDING RunPod mapping is written with: `PENDING#n`.
+ *
+ * @example reconcilePartition('foobar', 32) === 'PENDING#8'
+ */
+export function reconcilePartition(callbackToken: string, shards: number): string {
+  return `PENDING#${callbackShard(callbackToken, shards)}`;
+}
+
+/** Every partition of the `redrive` index with `shards` shards, shard 0 first. */
+export function redrivePartitions(shards: number): string[] {
+  return Array.from({ length: shards }, (_, n) => `ACCEPTED#${n}`);
+}
+
+/** Every partition of the `reconcile` index with `shards` shards, shard 0 first. */
+export function reconcilePartitions(shards: number): string[] {
+  return Array.from({ length: shards }, (_, n) => `PENDING#${n}`);
+}
+
+/** Whether `shards` is a shard count writers and readers accept: a whole number in 1..MAX_CALLBACK_INDEX_SHARDS. */
+export function isCallbackIndexShards(shards: number): boolean {
+  return Number.isInteger(shards) && shards >= 1 && shards <= MAX_CALLBACK_INDEX_SHARDS;
+}
 
 /** Whether a mapping belongs in the `reconcile` index when written as it is. */
 export function reconciles(m: CallbackMapping): boolean {
@@ -54,7 +121,8 @@ export function toResult(outcome: CallbackOutcome): NonNullable<CallbackItem['re
     : { outcome: 'failure', error: outcome.error, cause: outcome.cause };
 }
 
-export function toItem(m: CallbackMapping): CallbackItem {
+/** The item a new mapping is stored as; `shards` places a PENDING RunPod mapping in its `reconcile` shard. */
+export function toItem(m: CallbackMapping, shards: number): CallbackItem {
   return {
     callback_token: m.callbackToken,
     task_token: m.taskToken,
@@ -73,7 +141,7 @@ export function toItem(m: CallbackMapping): CallbackItem {
     refusal: m.refusal,
     execution_arn: m.executionArn,
     instance_id: m.instanceId,
-    reconcile_pk: reconciles(m) ? reconcilePartition(m.callbackToken) : undefined,
+    reconcile_pk: reconciles(m) ? reconcilePartition(m.callbackToken, shards) : undefined,
   };
 }
 

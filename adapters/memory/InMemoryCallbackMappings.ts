@@ -14,6 +14,8 @@ import {
   type CallbackMapping,
 } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
+import { callbackShard, DEFAULT_CALLBACK_INDEX_SHARDS, isCallbackIndexShards, MAX_CALLBACK_INDEX_SHARDS } from '../dynamodb/callbackItem.js';
+import { decodeShardCursor, encodeShardCursor, mergeShardAnswers, perShardLimit, type ShardAnswer } from '../shared/shardedPage.js';
 
 type Lost = CallbackNotFound | CallbackNotInStatus;
 
@@ -21,10 +23,12 @@ type Lost = CallbackNotFound | CallbackNotInStatus;
  * Callback mappings in a Map, with the same conditional-write semantics as the DynamoDB
  * adapter (the contract suite runs both). Every call is atomic, as one DynamoDB write is.
  * The sparse indexes are kept as DynamoDB keeps its GSIs — `redrive` holds only ACCEPTED
- * mappings, `reconcile` only PENDING RunPod ones — so a query costs what is due, not the
- * size of the table, and pages resume after the last key as `ExclusiveStartKey` does.
+ * mappings, `reconcile` only PENDING RunPod ones — in shards by the same token hash, paged
+ * shard by shard from after the last key as `ExclusiveStartKey` does.
  */
 export class InMemoryCallbackMappings implements CallbackMappings {
+  /** Shards of the `redrive` and `reconcile` indexes, as `CALLBACK_INDEX_SHARDS` gives the DynamoDB adapter. */
+  readonly shards: number;
   private readonly items = new Map<string, CallbackMapping>();
   private readonly leases = new Map<string, number>();
   /** Token → acceptedAt (ms, whole seconds) of every ACCEPTED mapping: the `redrive` index. */
@@ -45,6 +49,13 @@ export class InMemoryCallbackMappings implements CallbackMappings {
     forExecution: 0,
     lease: 0,
   };
+
+  constructor(options: { readonly callbackIndexShards?: number } = {}) {
+    this.shards = options.callbackIndexShards ?? DEFAULT_CALLBACK_INDEX_SHARDS;
+    if (!isCallbackIndexShards(this.shards)) {
+      throw new RangeError(`callbackIndexShards must be a whole number from 1 to ${MAX_CALLBACK_INDEX_SHARDS}, got ${this.shards}`);
+    }
+  }
 
   create(mapping: CallbackMapping): ResultAsync<void, CallbackTokenTaken> {
     this.calls.create += 1;
@@ -125,12 +136,12 @@ export class InMemoryCallbackMappings implements CallbackMappings {
 
   acceptedBefore(acceptedBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
     this.calls.acceptedBefore += 1;
-    return okAsync(page(this.redriveIndex, acceptedBy, limit, after));
+    return okAsync(page(this.redriveIndex, this.shards, acceptedBy, limit, after));
   }
 
   pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
     this.calls.pendingRunPodBefore += 1;
-    return okAsync(page(this.reconcileIndex, createdBy, limit, after));
+    return okAsync(page(this.reconcileIndex, this.shards, createdBy, limit, after));
   }
 
   forExecution(executionArn: string, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
@@ -138,7 +149,7 @@ export class InMemoryCallbackMappings implements CallbackMappings {
     const index = new Map(
       [...this.items.values()].filter((m) => m.executionArn === executionArn).map((m) => [m.callbackToken, Date.parse(m.createdAt)]),
     );
-    return okAsync(page(index, new Date('9999-12-31T23:59:59Z'), limit, after));
+    return okAsync(page(index, 1, new Date('9999-12-31T23:59:59Z'), limit, after));
   }
 
   lease(callbackToken: string, now: Date, until: Date): ResultAsync<CallbackMapping, Lost> {
@@ -164,16 +175,38 @@ type Key = readonly [at: number, token: string];
 
 const before = (a: Key, b: Key) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
 
-/** A page of an index (token → time) in (time, token) order, after the cursor's key; a full page has a `next`. */
-function page(index: ReadonlyMap<string, number>, by: Date, limit: number, after: PageCursor | undefined): TokenPage {
+/**
+ * A page of an index (token → time) split into `shards` by the token's shard, each shard in
+ * (time, token) order, paged as the DynamoDB adapter pages its shards (adapters/shared/shardedPage.ts).
+ */
+function page(
+  index: ReadonlyMap<string, number>,
+  shards: number,
+  by: Date,
+  limit: number,
+  after: PageCursor | undefined,
+): TokenPage {
+  const open = decodeShardCursor<Key>(after, shards);
+  if (open.length === 0) return { tokens: [] };
   const cutoff = by.getTime();
-  const start = after === undefined ? undefined : (JSON.parse(after) as Key);
-  const keys = [...index.entries()]
-    .map(([token, at]): Key => [at, token])
-    .filter((key) => key[0] <= cutoff && (start === undefined || before(start, key)))
-    .sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0))
-    .slice(0, limit);
-  const last = keys.at(-1);
-  const tokens = keys.map((key) => key[1]);
-  return keys.length === limit && last ? { tokens, next: JSON.stringify(last) as PageCursor } : { tokens };
+  const byShard = new Map<number, Key[]>();
+  for (const [token, at] of index) {
+    if (at > cutoff) continue;
+    const shard = shards === 1 ? 0 : callbackShard(token, shards);
+    const keys = byShard.get(shard);
+    if (keys === undefined) byShard.set(shard, [[at, token]]);
+    else keys.push([at, token]);
+  }
+  const each = perShardLimit(limit, open.length);
+  const answers = open.map(({ shard, after: start }): ShardAnswer<Key, Key> => {
+    const keys = (byShard.get(shard) ?? [])
+      .filter((key) => start === undefined || before(start, key))
+      .sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+    const items = keys.slice(0, each);
+    // As DynamoDB's Limit: a full answer names its last key, even when nothing follows it.
+    return items.length === each ? { items, last: items.at(-1)! } : { items };
+  });
+  const merged = mergeShardAnswers(open, answers, limit, (key) => key[0], (key) => key);
+  const next = encodeShardCursor(merged.open);
+  return { tokens: merged.items.map((key) => key[1]), ...(next === undefined ? {} : { next }) };
 }

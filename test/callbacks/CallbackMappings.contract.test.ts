@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { err } from 'neverthrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CallbackMappings } from '../../application/ports/CallbackMappings.js';
@@ -304,6 +305,109 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     expect((await mappings.find(worker!.callbackToken))._unsafeUnwrap()?.executionArn).toBe(arn);
   });
 });
+
+const SHARD_COUNTS = [1, 4, 32];
+const shardedAdapters: [string, number, () => Promise<CallbackMappings>][] = SHARD_COUNTS.flatMap((shards) => [
+  ['InMemoryCallbackMappings', shards, async () => new InMemoryCallbackMappings({ callbackIndexShards: shards })],
+  [
+    'DynamoDbCallbackMappings (DynamoDB Local)',
+    shards,
+    async () => {
+      const client = localDynamoDbClient();
+      return new DynamoDbCallbackMappings(client, await createLocalTable(client, callbacksTable), { callbackIndexShards: shards });
+    },
+  ],
+]);
+
+describe.each(shardedAdapters)('CallbackMappings contract, sharded indexes: %s, %i shards', (_name, shards, make) => {
+  let mappings: CallbackMappings;
+  beforeAll(async () => {
+    mappings = await make();
+  });
+
+  /** `n` mappings with tokens fixed by `seed` (the shard layout is the same every run), times spread over 13 seconds. */
+  const many = (seed: string, n: number, base: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      mapping: aMapping({ callbackToken: createHash('sha256').update(`${seed}/${shards}/${i}`).digest('hex'), now: at(base + (i % 13)) }),
+      second: base + (i % 13),
+    }));
+
+  it.each([2, 7, 50])('pages through 60 accepted mappings %i at a time: each token once, no page over its limit, each page in time order', async (limit) => {
+    const ours = many(`redrive-${limit}`, 60, 700_000 + limit * 1000);
+    await inBatches(ours, ({ mapping }) => mappings.create(mapping));
+    await inBatches(ours, ({ mapping, second }) => mappings.accept(mapping.callbackToken, aSuccess(), at(second), 'runpod'));
+    const secondOf = new Map(ours.map((o) => [o.mapping.callbackToken, o.second]));
+
+    const pages = await allPages((after) => mappings.acceptedBefore(at(800_000), limit, after));
+
+    const found = pages.flat().filter((t) => secondOf.has(t));
+    expect(found.length).toBe(60);
+    expect(new Set(found).size).toBe(60);
+    expect(pages.every((p) => p.length <= limit)).toBe(true);
+    for (const page of pages) {
+      const seconds = page.filter((t) => secondOf.has(t)).map((t) => secondOf.get(t)!);
+      expect(seconds).toEqual([...seconds].sort((a, b) => a - b));
+    }
+  });
+
+  it.each([2, 7, 50])('pages through 60 PENDING RunPod mappings %i at a time: each token once, none created after the cutoff', async (limit) => {
+    const base = -900_000 - limit * 1000;
+    const ours = many(`reconcile-${limit}`, 60, base);
+    await inBatches(ours, ({ mapping }) => mappings.create(mapping));
+
+    const found = (await allPages((after) => mappings.pendingRunPodBefore(at(base + 6), limit, after)))
+      .flat()
+      .filter((t) => ours.some((o) => o.mapping.callbackToken === t));
+
+    const due = ours.filter((o) => o.second <= base + 6).map((o) => o.mapping.callbackToken);
+    expect(found.sort()).toEqual(due.sort());
+  });
+
+  it('misses nothing and repeats nothing while items leave the index between pages', async () => {
+    const base = 1_000_000;
+    const ours = many('leaving', 60, base);
+    await inBatches(ours, ({ mapping }) => mappings.create(mapping));
+    const accepted = await inBatches(ours, ({ mapping, second }) => mappings.accept(mapping.callbackToken, aSuccess(), at(second), 'runpod'));
+    const byToken = new Map(accepted.map((r) => [r._unsafeUnwrap().callbackToken, r._unsafeUnwrap()]));
+    const cutoff = at(base + 100);
+
+    const first = (await mappings.acceptedBefore(cutoff, 5))._unsafeUnwrap();
+    // Resumed meanwhile by webhooks and another redrive: some already read, some not yet.
+    const unread = ours.map((o) => o.mapping.callbackToken).filter((t) => !first.tokens.includes(t));
+    const leaving = [...first.tokens.slice(0, 3), ...unread.filter((_, i) => i % 8 === 0)].filter((t) => byToken.has(t));
+    for (const token of leaving) await mappings.finish(resumed(byToken.get(token)!, at(base + 200))._unsafeUnwrap());
+    const rest = await allPages((after) => mappings.acceptedBefore(cutoff, 5, after), first.next);
+
+    const found = [...first.tokens, ...rest.flat()].filter((t) => byToken.has(t));
+    expect(new Set(found).size).toBe(found.length);
+    const stayed = [...byToken.keys()].filter((t) => !leaving.includes(t));
+    expect(stayed.every((t) => found.includes(t))).toBe(true);
+    expect(found.filter((t) => leaving.includes(t) && !first.tokens.includes(t))).toEqual([]);
+  });
+});
+
+/** Every page of an index query (tokens only), from `after` on. */
+async function allPages(
+  query: (after: PageCursor | undefined) => ReturnType<CallbackMappings['acceptedBefore']>,
+  after?: PageCursor,
+): Promise<string[][]> {
+  const pages: string[][] = [];
+  let cursor = after;
+  for (let n = 0; n < 2_000; n += 1) {
+    const page = (await query(cursor))._unsafeUnwrap();
+    pages.push([...page.tokens]);
+    if (page.next === undefined) return pages;
+    cursor = page.next;
+  }
+  throw new Error('the pages never ended');
+}
+
+/** `f` over `items`, 20 at a time (DynamoDB Local answers in order, a few hundred writes take a moment). */
+async function inBatches<T, R>(items: readonly T[], f: (item: T) => PromiseLike<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += 20) out.push(...(await Promise.all(items.slice(i, i + 20).map(f))));
+  return out;
+}
 
 /** Every token of an index query, page after page. */
 async function allTokens(

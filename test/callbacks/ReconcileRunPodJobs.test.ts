@@ -173,7 +173,9 @@ describe('ReconcileRunPodJobs', () => {
     await expect(h.reconcile.execute()).rejects.toThrow(ReconcileFaults);
 
     expect(jobs.filter((j) => h.sfn.task(j.taskToken)!.state === 'succeeded')).toHaveLength(6);
-    expect(h.mappings.calls.pendingRunPodBefore).toBe(3); // pages of 3: 3 + 3 + 1
+    // Pages of 3: 3 + 3 + 1, and perhaps one empty page (a shard that answered its full share).
+    expect(h.mappings.calls.pendingRunPodBefore).toBeGreaterThanOrEqual(3);
+    expect(h.mappings.calls.pendingRunPodBefore).toBeLessThanOrEqual(4);
     expect(h.log.messages()).toContain('Reconcile of a RunPod job failed');
   });
 

@@ -101,7 +101,10 @@ describe('RedriveCallbacks', () => {
 
     expect(report).toMatchObject({ found: 7, skipped: 5, resumed: 2 });
     expect(tasks.slice(5).map((t) => h.sfn.task(t)!.resumeCalls)).toEqual([1, 1]);
-    expect(h.mappings.calls.acceptedBefore).toBe(4); // 2 + 2 + 2 + 1, never the same page twice
+    // 2 + 2 + 2 + 1 (found: 7 says no token came twice), and perhaps one empty page: a shard that
+    // answered its full share cannot tell that nothing follows (DynamoDB's LastEvaluatedKey).
+    expect(h.mappings.calls.acceptedBefore).toBeGreaterThanOrEqual(4);
+    expect(h.mappings.calls.acceptedBefore).toBeLessThanOrEqual(5);
   });
 
   it('takes a permanent refusal (AccessDenied) out of the redrive: recorded on the mapping, counted, never retried', async () => {

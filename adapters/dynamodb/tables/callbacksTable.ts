@@ -8,8 +8,9 @@ import type { CreateTableInput } from '@aws-sdk/client-dynamodb';
  *   `created_at`); Spot-worker mappings never do, since their `job_id` is not a RunPod id.
  * A third, `execution`, holds every mapping written with an `execution_arn`, so the end of an
  * execution finds its work in one query.
- * Each partition key of the first two holds one value today (`ACCEPTED`, `PENDING`); readers go through the
- * partition lists in callbackItem.ts, so the values can become shards (`PENDING#n`) later.
+ * The first two are sharded: their partition key is `ACCEPTED#n` / `PENDING#n`, n = FNV-1a of the
+ * token mod `CALLBACK_INDEX_SHARDS` (callbackItem.ts), so no index partition takes every write;
+ * readers query every shard, and the unsharded `ACCEPTED` / `PENDING` of older writers, at once.
  */
 export const REDRIVE_INDEX = 'redrive';
 export const RECONCILE_INDEX = 'reconcile';
