@@ -16,7 +16,12 @@ export interface CallbackNotInStatus {
 /** Where the next page of an index query starts; opaque to callers (the adapter's own key). */
 export type PageCursor = string & { readonly __brand: 'PageCursor' };
 
-/** One page of callback tokens from a sparse index, oldest first; `next` when more may follow. */
+/**
+ * One page of callback tokens from a sparse index, oldest first within the page; `next` when more
+ * may follow (a page may then hold fewer than the limit, even none). Across pages every token due
+ * for the whole walk comes exactly once; a sharded index advances each shard in time order, so a
+ * later page may hold a token older than an earlier page's.
+ */
 export interface TokenPage {
   readonly tokens: readonly string[];
   readonly next?: PageCursor;
@@ -70,14 +75,14 @@ export interface CallbackMappings {
   find(callbackToken: string): ResultAsync<CallbackMapping | undefined, never>;
 
   /**
-   * Tokens of ACCEPTED mappings accepted at or before `acceptedBy`, oldest first (sparse
-   * `redrive` index, no scan), `limit` per page, the page after `after`.
+   * Tokens of ACCEPTED mappings accepted at or before `acceptedBy` (sparse, sharded `redrive`
+   * index, no scan), at most `limit` per page, the page after `after`; see `TokenPage`.
    */
   acceptedBefore(acceptedBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never>;
 
   /**
-   * Tokens of PENDING mappings of the RunPod channel created at or before `createdBy`, oldest
-   * first (sparse `reconcile` index: worker mappings are never in it), paged as `acceptedBefore`.
+   * Tokens of PENDING mappings of the RunPod channel created at or before `createdBy` (sparse,
+   * sharded `reconcile` index: worker mappings are never in it), paged as `acceptedBefore`.
    */
   pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never>;
 
