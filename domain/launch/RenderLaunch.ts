@@ -33,6 +33,11 @@ export interface WorkerLaunchSettings {
    * or a path on the AMI. Absent: the worker's own requirements must bring it.
    */
   readonly pythonPackage?: string;
+  /**
+   * The callbacks table's index shards (`CALLBACK_INDEX_SHARDS`), handed to the worker so its
+   * claim writes the `redrive_pk` every other writer would. Absent: the worker's default (32).
+   */
+  readonly callbackIndexShards?: number;
 }
 
 /**
@@ -102,6 +107,7 @@ export function workerEnvironment(
   ];
   if (credential.kind === 'callback') {
     env.push(['CALLBACK_TOKEN', credential.callbackToken], ['CALLBACK_TABLE_NAME', credential.callbackTableName]);
+    if (settings.callbackIndexShards !== undefined) env.push(['CALLBACK_INDEX_SHARDS', String(settings.callbackIndexShards)]);
   } else {
     env.push(['TASK_TOKEN', credential.taskToken]);
   }

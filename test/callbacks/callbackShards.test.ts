@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   callbackShard,
@@ -13,17 +11,7 @@ import {
   toItem,
 } from '../../adapters/dynamodb/callbackItem.js';
 import { aMapping } from './builders.js';
-
-interface Vector {
-  token: string;
-  fnv1a32: number;
-  shard: Record<string, number>;
-}
-
-/** The same file pins the Python worker's copy (test/worker/pythonWorker.test.ts). */
-export const SHARD_VECTORS = (
-  JSON.parse(readFileSync(resolve(import.meta.dirname, 'callbackShardVectors.json'), 'utf8')) as { vectors: Vector[] }
-).vectors;
+import { SHARD_VECTORS } from './shardVectors.js';
 
 describe('callback index shards', () => {
   it.each(SHARD_VECTORS)('hashes $token with FNV-1a 32 over its UTF-8 bytes', (v) => {

@@ -31,6 +31,14 @@ describe('RenderLaunch', () => {
     expect(launch.userData).not.toContain('TASK_TOKEN');
   });
 
+  it("passes the table's index shards with the callback token, so the worker's claim writes the redrive key every reader reads", () => {
+    const launch = planLaunch(aLaunchSettings({ callbackIndexShards: 64 }), 'job-abc123', aCallbackCredential())._unsafeUnwrap();
+    const taskToken = planLaunch(aLaunchSettings({ callbackIndexShards: 64 }), 'job-abc123', { kind: 'taskToken', taskToken: 'AQCE' })._unsafeUnwrap();
+
+    expect(launch.userData).toContain("export CALLBACK_INDEX_SHARDS='64'");
+    expect(taskToken.userData).not.toContain('CALLBACK_INDEX_SHARDS');
+  });
+
   it('puts the task token in user-data only when asked to', () => {
     const launch = planLaunch(aLaunchSettings(), 'job-abc123', { kind: 'taskToken', taskToken: 'AQCEAAAAKgAAAA' })._unsafeUnwrap();
     expect(launch.userData).toContain("export TASK_TOKEN='AQCEAAAAKgAAAA'");

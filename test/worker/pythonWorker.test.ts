@@ -19,6 +19,9 @@ import { failureOutcome, successOutcome } from '../../domain/callbacks/CallbackO
 import { readWorkerEnvironment } from '../../domain/launch/userDataScript.js';
 import { createWorker } from '../../entrypoints/worker/createWorker.js';
 import { aLaunchSettings } from '../launch/builders.js';
+import { SHARD_VECTORS } from '../callbacks/shardVectors.js';
+import { redrivePartition } from '../../adapters/dynamodb/callbackItem.js';
+import type { PageCursor } from '../../application/ports/CallbackMappings.js';
 import { LOCAL_AWS } from '../support/dynamoDbLocal.js';
 import { startFakeStepFunctions, type FakeStepFunctions } from '../support/fakeStepFunctions.js';
 import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
@@ -50,7 +53,7 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
   });
 
   /** start-renderer as in production: a waiting task, a PENDING mapping, user-data; returns the instance's environment. */
-  async function launchRenderer(jobId: string) {
+  async function launchRenderer(jobId: string, callbackIndexShards?: number) {
     const taskToken = sfn.engine.startTask({ timeoutSeconds: 3600, heartbeatSeconds: 900 });
     const spot = new InMemorySpotInstances();
     const launch = new LaunchWorker(
@@ -62,7 +65,7 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
         log: new RecordingLog(),
         metrics: new InMemoryMetrics(),
       },
-      aLaunchSettings({ role: 'renderer' }),
+      aLaunchSettings({ role: 'renderer', ...(callbackIndexShards === undefined ? {} : { callbackIndexShards }) }),
     );
     (await launch.execute({ job_id: jobId, task_token: taskToken }))._unsafeUnwrap();
     const userData = Object.fromEntries(readWorkerEnvironment(spot.instances[0]!.request.userData));
@@ -132,10 +135,12 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
   });
 
   it('two processes reporting at the same instant resume Step Functions exactly once (two jobs)', async () => {
-    const jobs = await Promise.all(['job-race-1', 'job-race-2'].map(launchRenderer));
+    const jobs = await Promise.all(['job-race-1', 'job-race-2'].map((jobId) => launchRenderer(jobId)));
+    // The loser may find the winner mid-resume (ACCEPTED) and hold: it must see the final write soon, not a minute later.
+    const options = { heartbeat_seconds: 0.05 };
     const runs = jobs.flatMap(({ env }) => [
-      drivePython({ action: 'report_success', output: { status: 'completed' }, wait_for_go: true }, env),
-      drivePython({ action: 'report_failure', error: 'RenderError', cause: 'second process', wait_for_go: true }, env),
+      drivePython({ action: 'report_success', output: { status: 'completed' }, wait_for_go: true, options }, env),
+      drivePython({ action: 'report_failure', error: 'RenderError', cause: 'second process', wait_for_go: true, options }, env),
     ]);
     await Promise.all(runs.map((r) => r.ready));
 
@@ -161,7 +166,7 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
       log: new RecordingLog(),
       metrics: new InMemoryMetrics(),
     });
-    const py = drivePython({ action: 'report_success', output: { from: 'python' }, wait_for_go: true }, env);
+    const py = drivePython({ action: 'report_success', output: { from: 'python' }, wait_for_go: true, options: { heartbeat_seconds: 0.05 } }, env);
     await py.ready;
 
     py.go();
@@ -284,6 +289,50 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
     expect(await holding.result, holding.stderr()).toEqual({ answer: 'Accepted' });
     expect(sfn.engine.task(taskToken)).toMatchObject({ state: 'succeeded', resumeCalls: 1 });
     expect(sfn.requests.filter((r) => r.operation === 'SendTaskHeartbeat' && r.input['taskToken'] === taskToken).length).toBeGreaterThan(0);
+  });
+
+  it('hashes tokens to index shards exactly as the TypeScript side does (the pinned vectors)', async () => {
+    const tokens = SHARD_VECTORS.map((v) => v.token);
+
+    const py = (await runPython({ action: 'shards', tokens, counts: [1, 4, 32] }, pythonWorkerEnv({}))) as unknown as {
+      fnv1a32: number[];
+      partitions: Record<string, string[]>;
+    };
+
+    expect(py.fnv1a32).toEqual(SHARD_VECTORS.map((v) => v.fnv1a32));
+    for (const n of [1, 4, 32]) expect(py.partitions[String(n)]).toEqual(tokens.map((t) => redrivePartition(t, n)));
+  });
+
+  it('claims into the redrive shard of CALLBACK_INDEX_SHARDS from user-data, where a TypeScript reader of that many shards finds it', async () => {
+    const { env, callbackToken } = await launchRenderer('job-shards', 4);
+    sfn.setDown(true);
+
+    const answer = await runPython(
+      { action: 'report_success', output: { status: 'completed' }, options: { hold_seconds: 0, sfn_max_attempts: 1 } },
+      env,
+    );
+    sfn.setDown(false);
+
+    expect(answer).toEqual({ answer: 'Accepted' });
+    expect(env['CALLBACK_INDEX_SHARDS']).toBe('4');
+    expect((await item(callbackToken))['redrive_pk']).toEqual({ S: redrivePartition(callbackToken, 4) });
+    const reader = new DynamoDbCallbackMappings(db, table, { callbackIndexShards: 4 });
+    const due: string[] = [];
+    let after: PageCursor | undefined;
+    do {
+      const page = (await reader.acceptedBefore(new Date(Date.now() + 60_000), 2, after))._unsafeUnwrap();
+      due.push(...page.tokens);
+      after = page.next;
+    } while (after !== undefined);
+    expect(due).toContain(callbackToken);
+  });
+
+  it('refuses to start with a CALLBACK_INDEX_SHARDS it cannot use, naming it with whatever else is missing', async () => {
+    const env = pythonWorkerEnv({ CALLBACK_TOKEN: 'a'.repeat(64), CALLBACK_TABLE_NAME: table, CALLBACK_INDEX_SHARDS: '0' });
+
+    await expect(runPython({ action: 'report_success', output: {} }, env)).rejects.toThrow(
+      /missing JOB_ID.*; CALLBACK_INDEX_SHARDS must be a whole number from 1 to 256, got '0'/,
+    );
   });
 
   it('with TASK_TOKEN in user-data (opt-in) it reports straight to Step Functions; a second report is told the task is gone', async () => {

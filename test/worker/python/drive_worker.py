@@ -33,6 +33,11 @@ def main():
         print(json.dumps({"success": [_protocol.success_outcome(p) for p in command["payloads"]],
                           "failure": [_protocol.failure_outcome(e, c) for e, c in command["failures"]]}))
         return
+    if command.get("action") == "shards":
+        tokens = command["tokens"]
+        print(json.dumps({"fnv1a32": [_protocol.fnv1a32(t) for t in tokens],
+                          "partitions": {str(n): [_protocol.redrive_partition(t, n) for t in tokens] for n in command["counts"]}}))
+        return
     options = dict(command.get("options", {}))
     attempts = options.pop("sfn_max_attempts", None)
     if attempts is not None:

@@ -40,9 +40,38 @@ def is_passing(code: str, http_status: Optional[int]) -> bool:
     return (http_status is not None and http_status >= 500) or code in PASSING_CLIENT_ERRORS
 
 
-def redrive_partition(callback_token: str) -> str:
-    """The `redrive_pk` a claim writes: the sparse `redrive` index's partition key."""
-    return "ACCEPTED"
+# The sparse indexes' shards (adapters/dynamodb/callbackItem.ts): the launcher passes the deployment's
+# CALLBACK_INDEX_SHARDS; a worker started by an older launcher (no variable) uses the same default.
+DEFAULT_CALLBACK_INDEX_SHARDS = 32
+MAX_CALLBACK_INDEX_SHARDS = 256
+
+
+def fnv1a32(text: str) -> int:
+    """FNV-1a, 32 bits, over the UTF-8 bytes of `text`, as callbackItem.ts `fnv1a32` (pinned vectors in both test suites)."""
+    h = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def callback_shard(callback_token: str, shards: int) -> int:
+    """The shard (0..shards-1) of a token's index items: fnv1a32(token) mod shards."""
+    return fnv1a32(callback_token) % shards
+
+
+def redrive_partition(callback_token: str, shards: int) -> str:
+    """The `redrive_pk` a claim writes: `ACCEPTED#n`, the sparse `redrive` index's partition key."""
+    return f"ACCEPTED#{callback_shard(callback_token, shards)}"
+
+
+def callback_index_shards(value: Optional[str]) -> int:
+    """CALLBACK_INDEX_SHARDS as the launcher set it; unset or blank means the default. Anything else raises ValueError."""
+    if value is None or value.strip() == "":
+        return DEFAULT_CALLBACK_INDEX_SHARDS
+    text = value.strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_CALLBACK_INDEX_SHARDS:
+        raise ValueError(f"CALLBACK_INDEX_SHARDS must be a whole number from 1 to {MAX_CALLBACK_INDEX_SHARDS}, got {value!r}")
+    return int(text)
 
 
 def iso_seconds(at: datetime) -> str:

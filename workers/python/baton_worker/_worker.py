@@ -90,6 +90,7 @@ class Worker:
         report_attempts: int = 5,
         first_retry_delay: float = 1.0,
         stop_when_gone: bool = True,
+        index_shards: int = p.DEFAULT_CALLBACK_INDEX_SHARDS,
     ) -> None:
         if task_token is None and (callback_token is None or table_name is None):
             raise ValueError("need CALLBACK_TOKEN and CALLBACK_TABLE_NAME (or TASK_TOKEN, when the launcher opted in)")
@@ -104,6 +105,7 @@ class Worker:
         self._attempts = max(1, report_attempts)
         self._first_delay = first_retry_delay
         self.stop_when_gone = stop_when_gone
+        self._shards = p.callback_index_shards(str(index_shards))
         self._pause = threading.Event()  # never set: wait() is an interruptible sleep
 
     @classmethod
@@ -113,8 +115,13 @@ class Worker:
         missing = [name for name in ("JOB_ID",) if not env.get(name)]
         if not env.get("TASK_TOKEN") and not (env.get("CALLBACK_TOKEN") and env.get("CALLBACK_TABLE_NAME")):
             missing += [name for name in ("CALLBACK_TOKEN", "CALLBACK_TABLE_NAME") if not env.get(name)]
-        if missing:
-            raise ValueError(f"baton_worker: missing {', '.join(missing)} (or TASK_TOKEN, when the launcher opted in)")
+        problems = [f"missing {', '.join(missing)} (or TASK_TOKEN, when the launcher opted in)"] if missing else []
+        try:
+            shards = p.callback_index_shards(env.get("CALLBACK_INDEX_SHARDS"))
+        except ValueError as bad:
+            problems.append(str(bad))
+        if problems:
+            raise ValueError(f"baton_worker: {'; '.join(problems)}")
         region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
         session = boto3.session.Session(region_name=region)
         config = options.pop("config", None) or _client_config()
@@ -127,6 +134,7 @@ class Worker:
             "stepfunctions": session.client("stepfunctions", endpoint_url=_endpoint(env, "SFN"), config=config),
             "heartbeat_seconds": float(env.get("WORKER_HEARTBEAT_SECONDS") or 60),
             "stop_when_gone": (env.get("WORKER_STOP_HOST_WHEN_GONE") or "true").strip().lower() != "false",
+            "index_shards": shards,
         }
         settings.update(options)
         return cls(env["JOB_ID"], **settings)
@@ -194,7 +202,7 @@ class Worker:
                     ":channel": {"S": p.CHANNEL},
                     ":at": {"S": p.iso_seconds(p.now())},
                     ":result": p.result_attribute(outcome),
-                    ":redrive": {"S": p.redrive_partition(self._callback_token)},
+                    ":redrive": {"S": p.redrive_partition(self._callback_token, self._shards)},
                 },
                 ReturnValues="ALL_NEW",
             )
