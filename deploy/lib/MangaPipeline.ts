@@ -126,6 +126,8 @@ export class MangaPipeline extends Construct {
           [`${p}_IAM_INSTANCE_PROFILE`]: this.workerInstanceProfile.instanceProfileArn,
           ...(placement.instanceTypes ? { [`${p}_INSTANCE_TYPE`]: placement.instanceTypes.join(',') } : {}),
           CALLBACK_TABLE_NAME: callbacks.tableName,
+          // The worker's claim writes `redrive_pk`: the launcher hands it the table's shard count.
+          CALLBACK_INDEX_SHARDS: String(props.callbacks.callbackIndexShards),
         },
       });
       const stack = Stack.of(this);

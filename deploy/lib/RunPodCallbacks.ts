@@ -18,6 +18,7 @@ import { EXECUTION_INDEX, RECONCILE_INDEX } from '../../adapters/dynamodb/tables
 import { ENDED_BADLY } from '../../application/executions/StopExecutionWork.js';
 import { ROLE_TAG } from '../../domain/launch/RenderLaunch.js';
 import { callbacksTable, REDRIVE_INDEX } from '../../adapters/dynamodb/tables/index.js';
+import { DEFAULT_CALLBACK_INDEX_SHARDS, isCallbackIndexShards } from '../../adapters/dynamodb/callbackItem.js';
 import { acknowledge } from './acknowledge.js';
 import { BatonFunction, type BatonFunctionDefaults } from './BatonFunction.js';
 import { BatonTable } from './tables.js';
@@ -61,6 +62,13 @@ export interface RunPodCallbacksProps {
   readonly functionDefaults?: BatonFunctionDefaults;
   /** @default RemovalPolicy.RETAIN */
   readonly tableRemovalPolicy?: RemovalPolicy;
+  /**
+   * Shards of the callbacks table's `redrive` and `reconcile` indexes (`CALLBACK_INDEX_SHARDS`),
+   * given to every function that writes or reads them, here and in MangaPipeline's launchers (which
+   * hand it to the workers). 1..256. On a live table it may grow, never shrink (ARCHITECTURE.md,
+   * "Sharded sparse indexes"). @default 32
+   */
+  readonly callbackIndexShards?: number;
 }
 
 export interface SubmitTaskOptions {
@@ -100,10 +108,17 @@ export class RunPodCallbacks extends Construct {
   readonly oldestAcceptedAlarm: Alarm;
   /** Step Functions refused a resume for good (AccessDenied, validation): the mapping is REFUSED and waits for an operator. */
   readonly refusedCallbacksAlarm: Alarm;
+  /** `CALLBACK_INDEX_SHARDS`, the same for every function of this table (see `RunPodCallbacksProps`). */
+  readonly callbackIndexShards: number;
 
   constructor(scope: Construct, id: string, props: RunPodCallbacksProps) {
     super(scope, id);
     const defaults = props.functionDefaults ?? {};
+    this.callbackIndexShards = props.callbackIndexShards ?? DEFAULT_CALLBACK_INDEX_SHARDS;
+    if (!isCallbackIndexShards(this.callbackIndexShards)) {
+      throw new Error(`RunPodCallbacks: callbackIndexShards must be a whole number from 1 to 256, got ${this.callbackIndexShards}`);
+    }
+    const shards = String(this.callbackIndexShards);
     this.table = new BatonTable(this, 'Table', {
       definition: callbacksTable(),
       ...(props.tableRemovalPolicy ? { removalPolicy: props.tableRemovalPolicy } : {}),
@@ -114,7 +129,7 @@ export class RunPodCallbacks extends Construct {
       ...defaults,
       handler: 'runpod-webhook',
       timeout: Duration.seconds(10),
-      environment: { CALLBACK_TABLE_NAME: table.tableName },
+      environment: { CALLBACK_TABLE_NAME: table.tableName, CALLBACK_INDEX_SHARDS: shards },
     }).allow(['dynamodb:UpdateItem'], [table.tableArn]);
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: defaults.logRetention ?? RetentionDays.ONE_MONTH });
@@ -148,6 +163,7 @@ export class RunPodCallbacks extends Construct {
       timeout: Duration.seconds(30),
       environment: {
         CALLBACK_TABLE_NAME: table.tableName,
+        CALLBACK_INDEX_SHARDS: shards,
         WEBHOOK_BASE_URL: this.webhookBaseUrl,
         RUNPOD_ENDPOINT_URL: props.runPodEndpointUrl,
         RUNPOD_API_KEY_SECRET_ID: props.runPodApiKey.secretName,
@@ -175,6 +191,7 @@ export class RunPodCallbacks extends Construct {
       timeout: Duration.seconds(60),
       environment: {
         CALLBACK_TABLE_NAME: table.tableName,
+        CALLBACK_INDEX_SHARDS: shards,
         REDRIVE_AFTER_SECONDS: String(props.redriveAfterSeconds ?? 60),
       },
     })
@@ -193,6 +210,7 @@ export class RunPodCallbacks extends Construct {
       timeout: Duration.minutes(4),
       environment: {
         CALLBACK_TABLE_NAME: table.tableName,
+        CALLBACK_INDEX_SHARDS: shards,
         RUNPOD_ENDPOINT_URL: props.runPodEndpointUrl,
         RUNPOD_API_KEY_SECRET_ID: props.runPodApiKey.secretName,
         RECONCILE_AFTER_SECONDS: String(props.reconcileAfterSeconds ?? 300),
@@ -214,6 +232,7 @@ export class RunPodCallbacks extends Construct {
       timeout: Duration.minutes(2),
       environment: {
         CALLBACK_TABLE_NAME: table.tableName,
+        CALLBACK_INDEX_SHARDS: shards,
         RUNPOD_ENDPOINT_URL: props.runPodEndpointUrl,
         RUNPOD_API_KEY_SECRET_ID: props.runPodApiKey.secretName,
       },

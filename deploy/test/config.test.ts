@@ -88,3 +88,13 @@ describe('cold-start configuration of every deployed function', () => {
     await expect(coldStart(webhook.assetDir, env)).rejects.toThrow(/CALLBACK_TABLE_NAME is required/);
   });
 });
+
+describe('CALLBACK_INDEX_SHARDS', () => {
+  it('reaches every function that touches the callbacks table, one value for all (the launchers hand it to the workers)', () => {
+    const withTable = functions.filter((f) => 'CALLBACK_TABLE_NAME' in f.environment);
+    const handlers = withTable.map((f) => f.handler);
+
+    expect(handlers).toEqual(expect.arrayContaining(['runpod-webhook', 'submit-runpod-job', 'callback-redrive', 'runpod-reconcile', 'execution-ended', 'start-renderer', 'start-uploader']));
+    expect(new Set(withTable.map((f) => f.environment['CALLBACK_INDEX_SHARDS']))).toEqual(new Set(['32']));
+  });
+});

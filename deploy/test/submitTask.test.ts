@@ -12,12 +12,13 @@ import { RunPodCallbacks } from '../lib/RunPodCallbacks.js';
 const aslValidator = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText(): string };
 
 /** RunPodCallbacks in a user's own app: the ready task, resume grants across stacks, the presign Lambda option. */
-function userApp(options: { presign?: boolean } = {}) {
+function userApp(options: { presign?: boolean; callbackIndexShards?: number } = {}) {
   const app = new App({ builtinCloudFormationValidation: false });
   const callbacksStack = new Stack(app, 'Callbacks');
   const callbacks = new RunPodCallbacks(callbacksStack, 'Callbacks', {
     runPodEndpointUrl: 'https://api.runpod.ai/v2/endpoint-1/run',
     runPodApiKey: Secret.fromSecretNameV2(callbacksStack, 'Key', 'runpod-key'),
+    ...(options.callbackIndexShards === undefined ? {} : { callbackIndexShards: options.callbackIndexShards }),
     ...(options.presign
       ? { presignFunction: LambdaFunction.fromFunctionArn(callbacksStack, 'Presign', 'arn:aws:lambda:us-east-1:123456789012:function:presign') }
       : { bucket: new Bucket(callbacksStack, 'Media') }),
@@ -32,6 +33,16 @@ function userApp(options: { presign?: boolean } = {}) {
 
 describe('RunPodCallbacks in your own app', () => {
   const { workflow, callbacks } = userApp();
+
+  it('gives its callbackIndexShards to every function of the table, and refuses one outside 1..256', () => {
+    const functions = Object.values(userApp({ callbackIndexShards: 64 }).callbacks.findResources('AWS::Lambda::Function'))
+      .map((f) => (f['Properties']['Environment']?.['Variables'] ?? {}) as Record<string, unknown>)
+      .filter((env) => 'CALLBACK_TABLE_NAME' in env);
+
+    expect(functions.length).toBeGreaterThanOrEqual(5);
+    expect(functions.every((env) => env['CALLBACK_INDEX_SHARDS'] === '64')).toBe(true);
+    expect(() => userApp({ callbackIndexShards: 0 })).toThrow(/callbackIndexShards must be a whole number from 1 to 256/);
+  });
 
   it('gives a .waitForTaskToken task with timeouts and a Retry that never repeats InvalidInput or RunPodRejected', () => {
     const [machine] = Object.values(workflow.findResources('AWS::StepFunctions::StateMachine'));

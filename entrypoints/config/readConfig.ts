@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { DEFAULT_CALLBACK_INDEX_SHARDS, MAX_CALLBACK_INDEX_SHARDS } from '../../adapters/dynamodb/callbackItem.js';
 
 /** Thrown once at cold start, naming every missing or malformed variable. */
 export class ConfigurationError extends Error {
@@ -70,4 +71,20 @@ export const logLevel = v.optional(
     v.picklist(['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'], 'must be DEBUG, INFO, WARN or ERROR'),
   ),
   'INFO',
+);
+
+/**
+ * `CALLBACK_INDEX_SHARDS`: shards of the callbacks table's sparse indexes, 1..256, default 32. Every
+ * function that writes or reads `redrive_pk` / `reconcile_pk` must be given the same value (deploy/
+ * passes one construct prop to all); it may grow on a live table, never shrink.
+ */
+export const callbackIndexShards = v.optional(
+  v.pipe(
+    present,
+    v.regex(/^\d+$/, `must be a whole number from 1 to ${MAX_CALLBACK_INDEX_SHARDS}`),
+    v.transform(Number),
+    v.minValue(1, `must be a whole number from 1 to ${MAX_CALLBACK_INDEX_SHARDS}`),
+    v.maxValue(MAX_CALLBACK_INDEX_SHARDS, `must be a whole number from 1 to ${MAX_CALLBACK_INDEX_SHARDS}`),
+  ),
+  String(DEFAULT_CALLBACK_INDEX_SHARDS),
 );

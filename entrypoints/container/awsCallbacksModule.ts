@@ -5,10 +5,16 @@ import { dynamoDbClient } from '../aws/dynamoDbClient.js';
 import { sfnClient } from '../aws/sfnClient.js';
 import { Callbacks } from './callbacksModule.js';
 
-/** The callbacks table in DynamoDB and Step Functions' SendTask* API. */
-export function awsCallbacksModule(config: { readonly callbackTableName: string }): ContainerModule {
+/**
+ * The callbacks table in DynamoDB and Step Functions' SendTask* API. `callbackIndexShards` is
+ * `CALLBACK_INDEX_SHARDS`, required so no function can forget it: every writer and reader of the
+ * table must use the same value.
+ */
+export function awsCallbacksModule(config: { readonly callbackTableName: string; readonly callbackIndexShards: number }): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    bind(Callbacks.Mappings).toResolvedValue(() => new DynamoDbCallbackMappings(dynamoDbClient(), config.callbackTableName));
+    bind(Callbacks.Mappings).toResolvedValue(
+      () => new DynamoDbCallbackMappings(dynamoDbClient(), config.callbackTableName, { callbackIndexShards: config.callbackIndexShards }),
+    );
     bind(Callbacks.TaskTokens).toResolvedValue(() => new StepFunctionsTaskTokens(sfnClient()));
   });
 }

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { WorkerLaunchSettings } from '../../domain/launch/RenderLaunch.js';
 import { DEFAULT_INSTANCE_TYPE, type WorkerRole } from '../../domain/launch/WorkerRole.js';
-import { logLevel, optionalString, readConfig, requiredString } from '../config/readConfig.js';
+import { callbackIndexShards, logLevel, optionalString, readConfig, requiredString } from '../config/readConfig.js';
 
 /** A comma-separated list (`c5.2xlarge, c6i.2xlarge`), each item matching `item`, order kept. */
 function list(item: RegExp, what: string) {
@@ -28,6 +28,7 @@ function schema(role: WorkerRole) {
       [`${p}_SUBNET_ID`]: list(/^subnet-[0-9a-f]+$/, 'subnet ids (subnet-…)'),
       [`${p}_IAM_INSTANCE_PROFILE`]: requiredString,
       CALLBACK_TABLE_NAME: optionalString,
+      CALLBACK_INDEX_SHARDS: callbackIndexShards,
       WORKER_TASK_TOKEN_IN_USER_DATA: flag('false'),
       WORKER_REPOSITORY_URL: optionalString,
       WORKER_REPOSITORY_REF: optionalString,
@@ -53,6 +54,8 @@ export interface LaunchWorkerConfig {
   readonly settings: WorkerLaunchSettings;
   /** Undefined when the task token travels in user-data (opt-in). */
   readonly callbackTableName: string | undefined;
+  /** `CALLBACK_INDEX_SHARDS`: the launcher's own mappings use it, and hand it to the worker. */
+  readonly callbackIndexShards: number;
   readonly logLevel: string;
 }
 
@@ -77,6 +80,8 @@ export function readLaunchWorkerConfig(role: WorkerRole, env: Record<string, str
     iamInstanceProfile: text(`${p}_IAM_INSTANCE_PROFILE`),
     workDir: text('WORKER_WORK_DIR'),
     shutdownWhenDone: c.WORKER_SHUTDOWN_WHEN_DONE as boolean,
+    // Only a worker that reports through the table writes its index keys.
+    ...(c.WORKER_TASK_TOKEN_IN_USER_DATA === true ? {} : { callbackIndexShards: c.CALLBACK_INDEX_SHARDS as number }),
     ...(optional('AWS_REGION') === undefined ? {} : { region: text('AWS_REGION') }),
     ...(optional('WORKER_REPOSITORY_URL') === undefined ? {} : { repositoryUrl: text('WORKER_REPOSITORY_URL') }),
     ...(optional('WORKER_REPOSITORY_REF') === undefined ? {} : { repositoryRef: text('WORKER_REPOSITORY_REF') }),
@@ -86,6 +91,7 @@ export function readLaunchWorkerConfig(role: WorkerRole, env: Record<string, str
   return Object.freeze({
     settings: Object.freeze(settings),
     callbackTableName: c.WORKER_TASK_TOKEN_IN_USER_DATA === true ? undefined : optional('CALLBACK_TABLE_NAME'),
+    callbackIndexShards: c.CALLBACK_INDEX_SHARDS as number,
     logLevel: text('LOG_LEVEL'),
   });
 }

@@ -18,7 +18,7 @@ export function launchWorkerLambda(role: WorkerRole, env: Record<string, string 
   container.load(
     systemPlatformModule(platform),
     awsSpotModule(),
-    ...(config.callbackTableName === undefined ? [] : [awsCallbacksModule({ callbackTableName: config.callbackTableName })]),
+    ...(config.callbackTableName === undefined ? [] : [awsCallbacksModule({ callbackTableName: config.callbackTableName, callbackIndexShards: config.callbackIndexShards })]),
     launchWorkerModule(config.settings, config.callbackTableName),
   );
   return platform.wrap(launchWorkerHandler(container.get(Launch.LaunchWorker)));

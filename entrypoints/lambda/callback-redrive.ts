@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { readConfig, logLevel, positiveInt, requiredString } from '../config/readConfig.js';
+import { readConfig, logLevel, positiveInt, requiredString, callbackIndexShards } from '../config/readConfig.js';
 import { awsCallbacksModule } from '../container/awsCallbacksModule.js';
 import { DEFAULT_REDRIVE_SETTINGS } from '../../application/callbacks/RedriveCallbacks.js';
 import { Callbacks, callbackUseCasesModule } from '../container/callbacksModule.js';
@@ -13,6 +13,7 @@ const config = readConfig(
   process.env,
   v.object({
     CALLBACK_TABLE_NAME: requiredString,
+    CALLBACK_INDEX_SHARDS: callbackIndexShards,
     REDRIVE_AFTER_SECONDS: v.optional(positiveInt, '60'),
     LOG_LEVEL: logLevel,
   }),
@@ -21,7 +22,7 @@ const platform = lambdaPlatform('callback-redrive', config.LOG_LEVEL);
 const container = newContainer();
 container.load(
   systemPlatformModule(platform),
-  awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME }),
+  awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME, callbackIndexShards: config.CALLBACK_INDEX_SHARDS }),
   callbackUseCasesModule({
     redrive: { ...DEFAULT_REDRIVE_SETTINGS, redriveAfterSeconds: config.REDRIVE_AFTER_SECONDS },
   }),

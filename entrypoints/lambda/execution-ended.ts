@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { httpUrl, logLevel, optionalString, readConfig, requiredString } from '../config/readConfig.js';
+import { httpUrl, logLevel, optionalString, readConfig, requiredString, callbackIndexShards } from '../config/readConfig.js';
 import { awsCallbacksModule } from '../container/awsCallbacksModule.js';
 import { awsGpuJobsModule } from '../container/awsGpuJobsModule.js';
 import { awsWorkerInstancesModule, ExecutionWork, stopExecutionWorkModule } from '../container/executionsModule.js';
@@ -15,6 +15,7 @@ const config = readConfig(
   v.pipe(
     v.object({
       CALLBACK_TABLE_NAME: requiredString,
+      CALLBACK_INDEX_SHARDS: callbackIndexShards,
       // Without RunPod settings the handler still abandons mappings and terminates instances.
       RUNPOD_ENDPOINT_URL: v.optional(v.pipe(httpUrl, v.regex(/\/run$/, "must be the endpoint's /run URL (https://api.runpod.ai/v2/{id}/run)"))),
       RUNPOD_API_KEY: optionalString,
@@ -39,7 +40,7 @@ const container = newContainer();
 const withRunPod = config.RUNPOD_ENDPOINT_URL !== undefined;
 container.load(
   systemPlatformModule(platform),
-  awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME }),
+  awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME, callbackIndexShards: config.CALLBACK_INDEX_SHARDS }),
   awsWorkerInstancesModule(),
   ...(withRunPod
     ? [

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { httpUrl, logLevel, optionalString, positiveInt, readConfig, requiredString } from '../config/readConfig.js';
+import { httpUrl, logLevel, optionalString, positiveInt, readConfig, requiredString, callbackIndexShards } from '../config/readConfig.js';
 import { awsCallbacksModule } from '../container/awsCallbacksModule.js';
 import { awsGpuJobsModule } from '../container/awsGpuJobsModule.js';
 import { Callbacks, callbackUseCasesModule } from '../container/callbacksModule.js';
@@ -14,6 +14,7 @@ const config = readConfig(
   v.pipe(
     v.object({
       CALLBACK_TABLE_NAME: requiredString,
+      CALLBACK_INDEX_SHARDS: callbackIndexShards,
       // `/status/{id}` and `/cancel/{id}` are read beside it, so it must be the `/run` URL.
       RUNPOD_ENDPOINT_URL: v.pipe(httpUrl, v.regex(/\/run$/, 'must be the endpoint\'s /run URL (https://api.runpod.ai/v2/{id}/run)')),
       RUNPOD_API_KEY: optionalString,
@@ -35,7 +36,7 @@ const platform = lambdaPlatform('runpod-reconcile', config.LOG_LEVEL);
 const container = newContainer();
 container.load(
   systemPlatformModule(platform),
-  awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME }),
+  awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME, callbackIndexShards: config.CALLBACK_INDEX_SHARDS }),
   awsGpuJobsModule({
     endpointUrl: config.RUNPOD_ENDPOINT_URL,
     apiKey: config.RUNPOD_API_KEY,

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { readConfig, logLevel, requiredString } from '../config/readConfig.js';
+import { readConfig, logLevel, requiredString, callbackIndexShards } from '../config/readConfig.js';
 import { awsCallbacksModule } from '../container/awsCallbacksModule.js';
 import { Callbacks, callbackUseCasesModule } from '../container/callbacksModule.js';
 import { newContainer } from '../container/newContainer.js';
@@ -11,13 +11,13 @@ import { lambdaPlatform } from '../runtime/lambdaPlatform.js';
 const config = readConfig(
   'runpod-webhook',
   process.env,
-  v.object({ CALLBACK_TABLE_NAME: requiredString, LOG_LEVEL: logLevel }),
+  v.object({ CALLBACK_TABLE_NAME: requiredString, CALLBACK_INDEX_SHARDS: callbackIndexShards, LOG_LEVEL: logLevel }),
 );
 const platform = lambdaPlatform('runpod-webhook', config.LOG_LEVEL);
 const container = newContainer();
 container.load(
   systemPlatformModule(platform),
-  awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME }),
+  awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME, callbackIndexShards: config.CALLBACK_INDEX_SHARDS }),
   callbackUseCasesModule(),
 );
 

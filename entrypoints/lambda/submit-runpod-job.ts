@@ -6,6 +6,7 @@ import {
   positiveInt,
   readConfig,
   requiredString,
+  callbackIndexShards,
 } from '../config/readConfig.js';
 import { awsCallbacksModule } from '../container/awsCallbacksModule.js';
 import { awsRunPodModule } from '../container/awsRunPodModule.js';
@@ -21,6 +22,7 @@ const config = readConfig(
   v.pipe(
     v.object({
       CALLBACK_TABLE_NAME: requiredString,
+      CALLBACK_INDEX_SHARDS: callbackIndexShards,
       WEBHOOK_BASE_URL: httpUrl,
       RUNPOD_ENDPOINT_URL: httpUrl,
       RUNPOD_API_KEY: optionalString,
@@ -46,7 +48,7 @@ const platform = lambdaPlatform('submit-runpod-job', config.LOG_LEVEL);
 const container = newContainer();
 container.load(
   systemPlatformModule(platform),
-  awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME }),
+  awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME, callbackIndexShards: config.CALLBACK_INDEX_SHARDS }),
   awsRunPodModule({
     endpointUrl: config.RUNPOD_ENDPOINT_URL,
     apiKey: config.RUNPOD_API_KEY,

@@ -9,7 +9,7 @@ import type { Metrics } from '../../application/ports/Metrics.js';
 import { WORKER_ROLES } from '../../domain/launch/WorkerRole.js';
 import { dynamoDbClient } from '../aws/dynamoDbClient.js';
 import { sfnClient } from '../aws/sfnClient.js';
-import { logLevel, optionalString, positiveInt, readConfig, requiredString } from '../config/readConfig.js';
+import { callbackIndexShards, logLevel, optionalString, positiveInt, readConfig, requiredString } from '../config/readConfig.js';
 import { createWorker, DEFAULT_HEARTBEAT_SECONDS } from './createWorker.js';
 import type { Worker } from './Worker.js';
 
@@ -19,6 +19,8 @@ const schema = v.pipe(
     WORKER_ROLE: v.optional(v.picklist(WORKER_ROLES, 'must be renderer or uploader')),
     CALLBACK_TOKEN: optionalString,
     CALLBACK_TABLE_NAME: optionalString,
+    /** Set by the launcher: the claim writes its `redrive_pk` in the shard every reader of the table reads. */
+    CALLBACK_INDEX_SHARDS: callbackIndexShards,
     TASK_TOKEN: optionalString,
     WORKER_HEARTBEAT_SECONDS: v.optional(positiveInt, String(DEFAULT_HEARTBEAT_SECONDS)),
     /** `false` keeps the machine running when the task is gone (a worker run by hand, not on its own instance). */
@@ -56,7 +58,9 @@ export function workerFromEnvironment(env: Record<string, string | undefined> = 
       ? {
           kind: 'callback' as const,
           callbackToken: config.CALLBACK_TOKEN,
-          mappings: new DynamoDbCallbackMappings(dynamoDbClient(), config.CALLBACK_TABLE_NAME),
+          mappings: new DynamoDbCallbackMappings(dynamoDbClient(), config.CALLBACK_TABLE_NAME, {
+            callbackIndexShards: config.CALLBACK_INDEX_SHARDS,
+          }),
         }
       : { kind: 'taskToken' as const, taskToken: config.TASK_TOKEN! };
   return createWorker({

@@ -24,8 +24,19 @@ describe('start-renderer / start-uploader configuration', () => {
       region: 'eu-west-1',
       workDir: '/opt/manga-pipeline',
       shutdownWhenDone: true,
+      callbackIndexShards: 32,
     });
     expect(config.callbackTableName).toBe('baton-callbacks');
+  });
+
+  it('hands CALLBACK_INDEX_SHARDS to the worker (it writes the redrive key), and refuses one outside 1..256', () => {
+    expect(readLaunchWorkerConfig('renderer', { ...rendererEnv, CALLBACK_INDEX_SHARDS: '64' }).settings.callbackIndexShards).toBe(64);
+    expect(readLaunchWorkerConfig('renderer', { ...rendererEnv, WORKER_TASK_TOKEN_IN_USER_DATA: 'true' }).settings.callbackIndexShards).toBeUndefined();
+    for (const bad of ['0', '257', '1.5', 'many']) {
+      expect(() => readLaunchWorkerConfig('renderer', { ...rendererEnv, CALLBACK_INDEX_SHARDS: bad })).toThrow(
+        /CALLBACK_INDEX_SHARDS must be a whole number from 1 to 256/,
+      );
+    }
   });
 
   it('the uploader defaults to t3.medium and reads UPLOADER_* only', () => {

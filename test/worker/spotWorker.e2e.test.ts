@@ -61,7 +61,7 @@ describe('start-renderer bundle and the worker library', () => {
     expect(launched.userData).not.toContain(taskToken);
     expect(ec2.requests.at(-1)).toMatchObject({ 'InstanceMarketOptions.MarketType': 'spot', 'MetadataOptions.HttpTokens': 'required' });
     const env = Object.fromEntries(readWorkerEnvironment(launched.userData));
-    expect(env).toMatchObject({ JOB_ID: 'job-e2e-1', WORKER_ROLE: 'renderer', CALLBACK_TABLE_NAME: table, AWS_REGION: 'us-east-1' });
+    expect(env).toMatchObject({ JOB_ID: 'job-e2e-1', WORKER_ROLE: 'renderer', CALLBACK_TABLE_NAME: table, CALLBACK_INDEX_SHARDS: '32', AWS_REGION: 'us-east-1' });
 
     // Never let a test power off the machine it runs on.
     const worker = workerFromEnvironment({ ...env, LOG_LEVEL: 'ERROR', WORKER_STOP_HOST_WHEN_GONE: 'false' });
