@@ -1,4 +1,4 @@
-import { REDRIVE_PARTITION, toItem } from '../../adapters/dynamodb/callbackItem.js';
+import { redrivePartition, toItem } from '../../adapters/dynamodb/callbackItem.js';
 import { toDispatchItem } from '../../adapters/dynamodb/DynamoDbDispatchItem.js';
 import { IDEMPOTENCY_PREFIX, newJobItem, toJobItem } from '../../adapters/dynamodb/DynamoDbJobsItem.js';
 import { callbacksTable } from '../../adapters/dynamodb/tables/callbacksTable.js';
@@ -65,8 +65,8 @@ export class DynamoDbWrites {
 
   /** The item `DynamoDbCallbackMappings` holds for `m`: `toItem`, plus `redrive_pk` while ACCEPTED (set by the claim, removed by the final write). */
   private callbackItem(m: CallbackMapping): Item {
-    const item = toItem(m);
-    return m.status === 'ACCEPTED' ? { ...item, redrive_pk: REDRIVE_PARTITION } : item;
+    const item = toItem(m, this.callbackIndexShards);
+    return m.status === 'ACCEPTED' ? { ...item, redrive_pk: redrivePartition(m.callbackToken, this.callbackIndexShards) } : item;
   }
 
   /** `mappings`, its writes counted on the callbacks table and its `redrive`, `reconcile` and `execution` indexes. */
