@@ -211,8 +211,10 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
       after = page.next;
     } while (after !== undefined && pages.length < 50);
 
-    // Nothing was resumed: every item stays in the index, and still the pages move on.
-    expect(pages.flat()).toEqual(ours.map((m) => m.callbackToken));
+    // Nothing was resumed: every item stays in the index, and still the pages move on, each token
+    // once. (Shards advance each in time order; across shards only a page is in time order.)
+    expect(pages.flat()).toHaveLength(7);
+    expect([...pages.flat()].sort()).toEqual(ours.map((m) => m.callbackToken).sort());
     expect(pages.some((p) => p.length > 0 && p.length <= 3)).toBe(true);
   });
 
