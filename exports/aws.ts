@@ -18,7 +18,7 @@
  */
 
 // DynamoDB: adapters and the table definitions (key names fixed by the SPEC).
-export { DynamoDbCallbackMappings } from '../adapters/dynamodb/DynamoDbCallbackMappings.js';
+export { DynamoDbCallbackMappings, type DynamoDbCallbackMappingsOptions } from '../adapters/dynamodb/DynamoDbCallbackMappings.js';
 export { DynamoDbJobs } from '../adapters/dynamodb/DynamoDbJobs.js';
 export { DynamoDbDailyCounters } from '../adapters/dynamodb/DynamoDbDailyCounters.js';
 export { DynamoDbDispatches, type DynamoDbDispatchesOptions } from '../adapters/dynamodb/DynamoDbDispatches.js';
