@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_FAULTS, FAULT_LIMITS, NO_FAULTS, type FaultRates } from './FaultRates.js';
 import { SABOTAGES, type Sabotage } from './World.js';
+import { isCallbackIndexShards, MAX_CALLBACK_INDEX_SHARDS } from '../adapters/dynamodb/callbackItem.js';
 import { DEFAULT_SIMULATED_SHARDS } from './writes/DynamoDbWrites.js';
 
 export interface SimulationArgs {
@@ -95,7 +96,10 @@ export function parseSimulationArgs(argv: readonly string[]): SimulationArgs {
 }
 
 function shardsOf(raw: string | undefined): number | undefined {
-  return raw === undefined ? undefined : integer('callback-index-shards', raw, DEFAULT_SIMULATED_SHARDS, 1);
+  if (raw === undefined) return undefined;
+  const shards = integer('callback-index-shards', raw, DEFAULT_SIMULATED_SHARDS, 1);
+  if (!isCallbackIndexShards(shards)) throw new Error(`--callback-index-shards must be at most ${MAX_CALLBACK_INDEX_SHARDS}, got "${raw}"`);
+  return shards;
 }
 
 function htmlPath(raw: string | undefined): string | undefined {

@@ -1,4 +1,10 @@
-import { redrivePartition, toItem } from '../../adapters/dynamodb/callbackItem.js';
+import {
+  DEFAULT_CALLBACK_INDEX_SHARDS,
+  isCallbackIndexShards,
+  MAX_CALLBACK_INDEX_SHARDS,
+  redrivePartition,
+  toItem,
+} from '../../adapters/dynamodb/callbackItem.js';
 import { toDispatchItem } from '../../adapters/dynamodb/DynamoDbDispatchItem.js';
 import { IDEMPOTENCY_PREFIX, newJobItem, toJobItem } from '../../adapters/dynamodb/DynamoDbJobsItem.js';
 import { callbacksTable } from '../../adapters/dynamodb/tables/callbacksTable.js';
@@ -15,8 +21,8 @@ import { observePort, type Observers, type Outcome } from './observePort.js';
 import { PartitionWrites, type PartitionWritesSummary } from './PartitionWrites.js';
 import { TableWrites, type Item } from './TableWrites.js';
 
-/** How many shards the callbacks table's sparse indexes have unless the run says otherwise. */
-export const DEFAULT_SIMULATED_SHARDS = 1;
+/** How many shards the callbacks table's sparse indexes have unless the run says otherwise: the deployment default. */
+export const DEFAULT_SIMULATED_SHARDS = DEFAULT_CALLBACK_INDEX_SHARDS;
 
 export const DISPATCH_ITEMS = 'jobs (dispatches)';
 export const IDEMPOTENCY_ITEMS = 'jobs (idempotency keys)';
@@ -51,6 +57,9 @@ export class DynamoDbWrites {
     /** Shards of the callbacks table's sparse indexes (`CALLBACK_INDEX_SHARDS`). */
     readonly callbackIndexShards: number = DEFAULT_SIMULATED_SHARDS,
   ) {
+    if (!isCallbackIndexShards(callbackIndexShards)) {
+      throw new RangeError(`callbackIndexShards must be a whole number from 1 to ${MAX_CALLBACK_INDEX_SHARDS}, got ${callbackIndexShards}`);
+    }
     this.partitions = new PartitionWrites(nowMs);
     this.callbacks = new TableWrites(this.partitions, 'callbacks', callbacksTable());
     this.jobsTable = new TableWrites(this.partitions, 'jobs', jobsTable());
@@ -63,7 +72,10 @@ export class DynamoDbWrites {
     return this.partitions.summary();
   }
 
-  /** The item `DynamoDbCallbackMappings` holds for `m`: `toItem`, plus `redrive_pk` while ACCEPTED (set by the claim, removed by the final write). */
+  /**
+   * The item `DynamoDbCallbackMappings` holds for `m`: `toItem` (a PENDING RunPod mapping in its
+   * `reconcile` shard), plus `redrive_pk` while ACCEPTED (set by the claim, removed by the final write).
+   */
   private callbackItem(m: CallbackMapping): Item {
     const item = toItem(m, this.callbackIndexShards);
     return m.status === 'ACCEPTED' ? { ...item, redrive_pk: redrivePartition(m.callbackToken, this.callbackIndexShards) } : item;

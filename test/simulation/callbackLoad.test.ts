@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CALLBACK_INDEX_SHARDS } from '../../adapters/dynamodb/callbackItem.js';
 import { NO_FAULTS } from '../../simulation/FaultRates.js';
 import { runSimulation } from '../../simulation/runSimulation.js';
 import { callbackLoad } from '../../simulation/scenarios/upscaling.js';
@@ -19,5 +20,18 @@ describe('the callback load run (10,000 segments a simulated second)', () => {
     expect(report.invariants.filter((i) => !i.holds).map((i) => i.name)).toEqual([partitionInvariantName()]);
     const redrive = report.partitionWrites.rows.find((r) => r.name === 'callbacks · redrive')!;
     expect(redrive.hottest!.writes).toBeGreaterThan(1000);
+  });
+
+  it(`holds with the default layout (${DEFAULT_CALLBACK_INDEX_SHARDS} shards): the same index writes, spread over the shards`, async () => {
+    const report = await load(DEFAULT_CALLBACK_INDEX_SHARDS);
+
+    expect(report.invariants.filter((i) => !i.holds)).toEqual([]);
+    for (const [name, key] of [['callbacks · redrive', /^ACCEPTED#\d+$/], ['callbacks · reconcile', /^PENDING#\d+$/]] as const) {
+      const row = report.partitionWrites.rows.find((r) => r.name === name)!;
+      expect(row.hottest!.key).toMatch(key);
+      expect(row.hottest!.writes).toBeLessThanOrEqual(1000);
+      // The index as a whole takes more than one partition could: the shards are what keeps it in.
+      expect(row.busiestSecond.writes).toBeGreaterThan(1000);
+    }
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
 import { InMemoryDailyCounters } from '../../adapters/memory/InMemoryDailyCounters.js';
 import { InMemoryJobs } from '../../adapters/memory/InMemoryJobs.js';
+import { reconcilePartition, redrivePartition } from '../../adapters/dynamodb/callbackItem.js';
 import { callbacksTable } from '../../adapters/dynamodb/tables/callbacksTable.js';
 import { newCallbackMapping, resumed } from '../../domain/callbacks/CallbackMapping.js';
 import { newJob, transition } from '../../domain/jobs/Job.js';
@@ -189,6 +190,9 @@ describe('DynamoDbWrites: the stores’ writes as the DynamoDB adapters make the
       counters: 0,
     });
     expect(mappings.all()).toHaveLength(1);
+    // The keys are the adapter's own: its shard functions, not a copy of the scheme.
+    expect(rowOf(writes, 'callbacks · redrive').hottest?.key).toBe(redrivePartition('tok-1', 4));
+    expect(rowOf(writes, 'callbacks · reconcile').hottest?.key).toBe(reconcilePartition('tok-1', 4));
   });
 
   it('a discarded PENDING mapping leaves its indexes; a worker mapping never enters reconcile', async () => {
