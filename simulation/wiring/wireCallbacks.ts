@@ -44,7 +44,7 @@ export interface CallbackSystem {
  * and handler factories — with in-memory adapters and the world's clock, ids and log.
  */
 export function wireCallbacks(world: World, taskTokens: TaskTokens, gpuJobs: GpuJobs, workers: WorkerInstances): CallbackSystem {
-  const mappings = world.writes.callbackMappings(world.sabotage === 'unconditional-claim' ? new UnconditionalClaims() : new InMemoryCallbackMappings());
+  const mappings = world.writes.callbackMappings(world.sabotage === 'unconditional-claim' ? new UnconditionalClaims(shardsOf(world)) : new InMemoryCallbackMappings(shardsOf(world)));
   const metrics = new InMemoryMetrics();
   const container = newContainer();
   container.load(
@@ -76,4 +76,9 @@ export function wireCallbacks(world: World, taskTokens: TaskTokens, gpuJobs: Gpu
     mappings,
     metrics,
   };
+}
+
+/** The in-memory store pages its indexes in as many shards as the run measures. */
+function shardsOf(world: World): { readonly callbackIndexShards: number } {
+  return { callbackIndexShards: world.writes.callbackIndexShards };
 }

@@ -67,7 +67,7 @@ function settings(role: WorkerRole): WorkerLaunchSettings {
 }
 
 export function wirePipeline(world: World, taskTokens: TaskTokens, spot: SpotInstances): PipelineSystem {
-  const mappings = world.writes.callbackMappings(new InMemoryCallbackMappings());
+  const mappings = world.writes.callbackMappings(new InMemoryCallbackMappings({ callbackIndexShards: world.writes.callbackIndexShards }));
   const counters = world.writes.dailyCounters(new InMemoryDailyCounters());
   const ids = new SeededIds(world.prng.fork());
   const metrics = new InMemoryMetrics();
