@@ -26,12 +26,17 @@ import {
   newJobItem,
   OPTIONAL_JOB_ATTRIBUTES,
   toJobItem,
-  UNQUEUED,
+  LEGACY_UNQUEUED_PARTITION,
+  unqueuedPartitions,
   type IdempotencyItem,
   type JobItem,
 } from './DynamoDbJobsItem.js';
 import { conditionalWrite } from './conditionalWrite.js';
 import { UNQUEUED_INDEX } from './tables/jobsTable.js';
+import { allShards, mergeShardAnswers, type ShardAnswer } from '../shared/shardedPage.js';
+
+/** Every partition the job sweeper reads: the shards, and the one jobs recorded before sharding hold. */
+const UNQUEUED_READ = [...unqueuedPartitions(), LEGACY_UNQUEUED_PARTITION];
 
 /**
  * Jobs in DynamoDB (key `job_id`). Creation is a PutItem on `attribute_not_exists`, or a
@@ -182,19 +187,30 @@ export class DynamoDbJobs implements Jobs {
     ).map(() => undefined);
   }
 
+  /**
+   * The oldest `limit` overall: every shard (and the legacy partition) is asked for `limit` at
+   * once — the sweeper's runs are rare and the items keys only, so reading a few too many is
+   * cheaper than a cursor — and the answers merged by `submitted_at`.
+   */
   unqueuedBefore(submittedBy: Date, limit: number): ResultAsync<readonly string[], never> {
-    return ResultAsync.fromSafePromise(
-      this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: UNQUEUED_INDEX,
-          KeyConditionExpression: 'unqueued_pk = :u AND submitted_at <= :cutoff',
-          ExpressionAttributeValues: { ':u': UNQUEUED, ':cutoff': isoSeconds(submittedBy) },
-          ScanIndexForward: true,
-          Limit: limit,
-        }),
+    const query = (partition: string) =>
+      this.db
+        .send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: UNQUEUED_INDEX,
+            KeyConditionExpression: 'unqueued_pk = :u AND submitted_at <= :cutoff',
+            ExpressionAttributeValues: { ':u': partition, ':cutoff': isoSeconds(submittedBy) },
+            ScanIndexForward: true,
+            Limit: limit,
+          }),
+        )
+        .then((output): ShardAnswer<undefined, Record<string, unknown>> => ({ items: output.Items ?? [] }));
+    return ResultAsync.fromSafePromise(Promise.all(UNQUEUED_READ.map(query))).map((answers) =>
+      mergeShardAnswers(allShards<undefined>(answers.length), answers, limit, (item) => String(item['submitted_at']), () => undefined).items.map(
+        (item) => String(item['job_id']),
       ),
-    ).map((output) => (output.Items ?? []).map((item) => String(item['job_id'])));
+    );
   }
 
   /** Who holds a key, when DynamoDB did not return the item with the cancellation. */

@@ -193,6 +193,19 @@ describe.each(adapters)('Jobs contract, jobs recorded but never queued: %s', (_n
     expect((await jobs.unqueuedBefore(at(60), 10))._unsafeUnwrap()).toEqual([waiting.jobId]);
   });
 
+  it('lists the oldest `limit` of many jobs, whatever shard of the index each is in', async () => {
+    const jobs = await make();
+    const many = Array.from({ length: 40 }, (_, i) => aJob({ now: at(100 + ((i * 7) % 40)) }));
+    for (const job of many) await jobs.create(job);
+    const oldestFirst = [...many].sort((x, y) => x.submittedAt.localeCompare(y.submittedAt)).map((j) => j.jobId);
+
+    const seven = (await jobs.unqueuedBefore(at(200), 7))._unsafeUnwrap();
+    const all = (await jobs.unqueuedBefore(at(200), 100))._unsafeUnwrap();
+
+    expect(seven).toEqual(oldestFirst.slice(0, 7));
+    expect(all).toEqual(oldestFirst);
+  });
+
   it('never lists a job created in a final status (handle-error records), nor fails to mark an unknown job', async () => {
     const jobs = await make();
     const failed = moved(aJob(), fail);

@@ -4,6 +4,8 @@ import type { CreateTableInput } from '@aws-sdk/client-dynamodb';
  * `unqueued` is a sparse index: only jobs recorded `submitted` whose queue message was never
  * confirmed carry `unqueued_pk`, so the `job-sweeper` finds the jobs a crash left between the
  * record and the send without a scan. Every status change and the send's confirmation remove it.
+ * Its key is sharded (`UNQUEUED#0..15`, DynamoDbJobsItem.ts `unqueuedPartition`), so no index
+ * partition takes every submit; the sweeper reads every shard, and the legacy `UNQUEUED`, at once.
  */
 export const UNQUEUED_INDEX = 'unqueued';
 
