@@ -91,12 +91,12 @@ export const LIMITS = {
   },
   ddbUnqueuedPartition: {
     service: 'DynamoDB',
-    name: "partition writes on the jobs table's `unqueued` index (one key, `UNQUEUED`)",
-    value: 1_000,
+    name: "partition writes on the jobs table's `unqueued` index (1,000 WCU per partition × UNQUEUED_SHARDS = 16, `UNQUEUED#n`)",
+    value: 16 * 1_000,
     unit: 'index writes/s',
     owner: 'AWS',
     source: DDB_PARTITIONS,
-    move: 'shard `unqueued_pk` like the callback indexes',
+    move: 'raise UNQUEUED_SHARDS (a code constant in DynamoDbJobsItem.ts; it may only grow)',
   },
   ddbDayItem: {
     service: 'DynamoDB',
