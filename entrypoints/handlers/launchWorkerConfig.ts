@@ -56,7 +56,8 @@ export interface LaunchWorkerConfig {
   readonly callbackTableName: string | undefined;
   /** `CALLBACK_INDEX_SHARDS`: the launcher's own mappings use it, and hand it to the worker. */
   readonly callbackIndexShards: number;
-  readonly logLevel: string;
+  /** Named as in every handler's configuration (`defineLambda` reads it). */
+  readonly LOG_LEVEL: string;
 }
 
 /**
@@ -92,6 +93,6 @@ export function readLaunchWorkerConfig(role: WorkerRole, env: Record<string, str
     settings: Object.freeze(settings),
     callbackTableName: c.WORKER_TASK_TOKEN_IN_USER_DATA === true ? undefined : optional('CALLBACK_TABLE_NAME'),
     callbackIndexShards: c.CALLBACK_INDEX_SHARDS as number,
-    logLevel: text('LOG_LEVEL'),
+    LOG_LEVEL: text('LOG_LEVEL'),
   });
 }

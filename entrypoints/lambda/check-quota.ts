@@ -1,28 +1,21 @@
 import * as v from 'valibot';
-import { logLevel, positiveInt, readConfig, requiredString } from '../config/readConfig.js';
+import { logLevel, positiveInt, requiredString } from '../config/readConfig.js';
 import { awsQuotaModule } from '../container/awsQuotaModule.js';
-import { newContainer } from '../container/newContainer.js';
 import { Quota, quotaUseCasesModule } from '../container/quotaModule.js';
-import { systemPlatformModule } from '../container/systemPlatform.js';
 import { checkQuotaHandler } from '../handlers/checkQuota.js';
-import { lambdaPlatform } from '../runtime/lambdaPlatform.js';
+import { defineLambda } from '../runtime/defineLambda.js';
 
-const config = readConfig(
-  'check-quota',
-  process.env,
-  v.object({
+/** Step Functions task: `{}` → `{ quota_reached, daily_count, daily_quota }` for today (UTC). */
+export const handler = defineLambda({
+  name: 'check-quota',
+  config: v.object({
     DYNAMODB_COUNTER_TABLE: requiredString,
     DAILY_QUOTA: v.optional(positiveInt, '10'),
     LOG_LEVEL: logLevel,
   }),
-);
-const platform = lambdaPlatform('check-quota', config.LOG_LEVEL);
-const container = newContainer();
-container.load(
-  systemPlatformModule(platform),
-  awsQuotaModule({ counterTableName: config.DYNAMODB_COUNTER_TABLE }),
-  quotaUseCasesModule({ dailyQuota: config.DAILY_QUOTA }),
-);
-
-/** Step Functions task: `{}` → `{ quota_reached, daily_count, daily_quota }` for today (UTC). */
-export const handler = platform.wrap(checkQuotaHandler(container.get(Quota.CheckQuota)));
+  modules: (config) => [
+    awsQuotaModule({ counterTableName: config.DYNAMODB_COUNTER_TABLE }),
+    quotaUseCasesModule({ dailyQuota: config.DAILY_QUOTA }),
+  ],
+  handler: (resolve) => checkQuotaHandler(resolve(Quota.CheckQuota)),
+});

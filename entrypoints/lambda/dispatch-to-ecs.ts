@@ -1,12 +1,10 @@
 import * as v from 'valibot';
-import { logLevel, optionalString, positiveInt, readConfig, requiredString } from '../config/readConfig.js';
+import { logLevel, optionalString, positiveInt, requiredString } from '../config/readConfig.js';
 import { awsDispatchModule, Dispatch, dispatchUseCasesModule } from '../container/dispatchModule.js';
-import { newContainer } from '../container/newContainer.js';
 import { Platform } from '../container/platformModule.js';
-import { systemPlatformModule } from '../container/systemPlatform.js';
 import { dispatchToEcsHandler } from '../handlers/dispatchToEcs.js';
 import { API_GATEWAY_TIMEOUT_MS } from '../http/apiGateway.js';
-import { lambdaPlatform } from '../runtime/lambdaPlatform.js';
+import { defineLambda } from '../runtime/defineLambda.js';
 
 /** `subnet-a,subnet-b` → ['subnet-a', 'subnet-b']; blank → []. */
 const commaList = v.optional(
@@ -17,10 +15,10 @@ const commaList = v.optional(
   '',
 );
 
-const config = readConfig(
-  'dispatch-to-ecs',
-  process.env,
-  v.object({
+/** API Gateway `POST /jobs` (REST v1 / HTTP v2), SQS batches, and direct `{"url": …}` invocations (seed 004). */
+export const handler = defineLambda({
+  name: 'dispatch-to-ecs',
+  config: v.object({
     ECS_CLUSTER: requiredString,
     ECS_TASK_DEF: requiredString,
     S3_BUCKET: requiredString,
@@ -40,34 +38,28 @@ const config = readConfig(
     LAUNCH_LEASE_SECONDS: v.optional(positiveInt, '120'),
     LOG_LEVEL: logLevel,
   }),
-);
-const platform = lambdaPlatform('dispatch-to-ecs', config.LOG_LEVEL);
-const container = newContainer();
-container.load(
-  systemPlatformModule(platform),
-  awsDispatchModule({
-    tableName: config.DDB_TABLE,
-    ecs: {
-      cluster: config.ECS_CLUSTER,
-      ...(config.ECS_LAUNCH_TYPE ? { launchType: config.ECS_LAUNCH_TYPE } : {}),
-      subnets: config.ECS_SUBNETS,
-      securityGroups: config.ECS_SECURITY_GROUPS,
-      assignPublicIp: config.ECS_ASSIGN_PUBLIC_IP,
-    },
-  }),
-  dispatchUseCasesModule({
-    taskDefinition: config.ECS_TASK_DEF,
-    containerName: config.CONTAINER_NAME,
-    ...(config.TRANSMISSION_TASK_DEF ? { transmissionTaskDefinition: config.TRANSMISSION_TASK_DEF } : {}),
-    ...(config.TRANSMISSION_CONTAINER_NAME ? { transmissionContainerName: config.TRANSMISSION_CONTAINER_NAME } : {}),
-    bucket: config.S3_BUCKET,
-    ttlDays: config.TTL_DAYS,
-    leaseSeconds: config.LAUNCH_LEASE_SECONDS,
-  }),
-);
-
-/** API Gateway `POST /jobs` (REST v1 / HTTP v2), SQS batches, and direct `{"url": …}` invocations (seed 004). */
-export const handler = platform.wrap(
-  dispatchToEcsHandler(container.get(Dispatch.DispatchToEcs), container.get(Platform.Ids), platform.log, platform.metrics),
-  { budgetCapMs: API_GATEWAY_TIMEOUT_MS },
-);
+  modules: (config) => [
+    awsDispatchModule({
+      tableName: config.DDB_TABLE,
+      ecs: {
+        cluster: config.ECS_CLUSTER,
+        ...(config.ECS_LAUNCH_TYPE ? { launchType: config.ECS_LAUNCH_TYPE } : {}),
+        subnets: config.ECS_SUBNETS,
+        securityGroups: config.ECS_SECURITY_GROUPS,
+        assignPublicIp: config.ECS_ASSIGN_PUBLIC_IP,
+      },
+    }),
+    dispatchUseCasesModule({
+      taskDefinition: config.ECS_TASK_DEF,
+      containerName: config.CONTAINER_NAME,
+      ...(config.TRANSMISSION_TASK_DEF ? { transmissionTaskDefinition: config.TRANSMISSION_TASK_DEF } : {}),
+      ...(config.TRANSMISSION_CONTAINER_NAME ? { transmissionContainerName: config.TRANSMISSION_CONTAINER_NAME } : {}),
+      bucket: config.S3_BUCKET,
+      ttlDays: config.TTL_DAYS,
+      leaseSeconds: config.LAUNCH_LEASE_SECONDS,
+    }),
+  ],
+  handler: (resolve) =>
+    dispatchToEcsHandler(resolve(Dispatch.DispatchToEcs), resolve(Platform.Ids), resolve(Platform.Log), resolve(Platform.Metrics)),
+  budgetCapMs: API_GATEWAY_TIMEOUT_MS,
+});

@@ -1,18 +1,19 @@
 import * as v from 'valibot';
-import { httpUrl, logLevel, optionalString, readConfig, requiredString, callbackIndexShards } from '../config/readConfig.js';
+import { callbackIndexShards, httpUrl, logLevel, optionalString, requiredString } from '../config/readConfig.js';
 import { awsCallbacksModule } from '../container/awsCallbacksModule.js';
 import { awsGpuJobsModule } from '../container/awsGpuJobsModule.js';
 import { awsWorkerInstancesModule, ExecutionWork, stopExecutionWorkModule } from '../container/executionsModule.js';
-import { newContainer } from '../container/newContainer.js';
 import { Platform } from '../container/platformModule.js';
-import { systemPlatformModule } from '../container/systemPlatform.js';
 import { executionEndedHandler } from '../handlers/executionEnded.js';
-import { lambdaPlatform } from '../runtime/lambdaPlatform.js';
+import { defineLambda } from '../runtime/defineLambda.js';
 
-const config = readConfig(
-  'execution-ended',
-  process.env,
-  v.pipe(
+/**
+ * EventBridge rule on "Step Functions Execution Status Change" (status ABORTED, TIMED_OUT,
+ * FAILED): cancel the execution's RunPod jobs, abandon its mappings, terminate its Spot workers.
+ */
+export const handler = defineLambda({
+  name: 'execution-ended',
+  config: v.pipe(
     v.object({
       CALLBACK_TABLE_NAME: requiredString,
       CALLBACK_INDEX_SHARDS: callbackIndexShards,
@@ -34,28 +35,19 @@ const config = readConfig(
       ['RUNPOD_API_KEY'],
     ),
   ),
-);
-const platform = lambdaPlatform('execution-ended', config.LOG_LEVEL);
-const container = newContainer();
-const withRunPod = config.RUNPOD_ENDPOINT_URL !== undefined;
-container.load(
-  systemPlatformModule(platform),
-  awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME, callbackIndexShards: config.CALLBACK_INDEX_SHARDS }),
-  awsWorkerInstancesModule(),
-  ...(withRunPod
-    ? [
-        awsGpuJobsModule({
-          endpointUrl: config.RUNPOD_ENDPOINT_URL!,
-          apiKey: config.RUNPOD_API_KEY,
-          apiKeySecretId: config.RUNPOD_API_KEY_SECRET_ID,
-        }),
-      ]
-    : []),
-  stopExecutionWorkModule({ withRunPod }),
-);
-
-/**
- * EventBridge rule on "Step Functions Execution Status Change" (status ABORTED, TIMED_OUT,
- * FAILED): cancel the execution's RunPod jobs, abandon its mappings, terminate its Spot workers.
- */
-export const handler = platform.wrap(executionEndedHandler(container.get(ExecutionWork.StopExecutionWork), container.get(Platform.Log)));
+  modules: (config) => [
+    awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME, callbackIndexShards: config.CALLBACK_INDEX_SHARDS }),
+    awsWorkerInstancesModule(),
+    ...(config.RUNPOD_ENDPOINT_URL === undefined
+      ? []
+      : [
+          awsGpuJobsModule({
+            endpointUrl: config.RUNPOD_ENDPOINT_URL,
+            apiKey: config.RUNPOD_API_KEY,
+            apiKeySecretId: config.RUNPOD_API_KEY_SECRET_ID,
+          }),
+        ]),
+    stopExecutionWorkModule({ withRunPod: config.RUNPOD_ENDPOINT_URL !== undefined }),
+  ],
+  handler: (resolve) => executionEndedHandler(resolve(ExecutionWork.StopExecutionWork), resolve(Platform.Log)),
+});

@@ -1,15 +1,13 @@
 import * as v from 'valibot';
-import { logLevel, optionalString, readConfig, requiredString } from '../config/readConfig.js';
+import { logLevel, optionalString, requiredString } from '../config/readConfig.js';
 import { awsErrorNotificationsModule, awsJobsModule, JobApi, jobUseCasesModule } from '../container/jobsModule.js';
-import { newContainer } from '../container/newContainer.js';
-import { systemPlatformModule } from '../container/systemPlatform.js';
 import { handleErrorHandler } from '../handlers/handleError.js';
-import { lambdaPlatform } from '../runtime/lambdaPlatform.js';
+import { defineLambda } from '../runtime/defineLambda.js';
 
-const config = readConfig(
-  'handle-error',
-  process.env,
-  v.object({
+/** Step Functions Catch target (seed 003 §11): marks the job failed, logs, optionally alerts. */
+export const handler = defineLambda({
+  name: 'handle-error',
+  config: v.object({
     DYNAMODB_JOBS_TABLE: requiredString,
     ERROR_NOTIFICATION_TOPIC_ARN: v.pipe(
       optionalString,
@@ -17,17 +15,10 @@ const config = readConfig(
     ),
     LOG_LEVEL: logLevel,
   }),
-);
-const platform = lambdaPlatform('handle-error', config.LOG_LEVEL);
-const container = newContainer();
-container.load(
-  systemPlatformModule(platform),
-  awsJobsModule({ jobsTableName: config.DYNAMODB_JOBS_TABLE }),
-  jobUseCasesModule(),
-);
-if (config.ERROR_NOTIFICATION_TOPIC_ARN !== undefined) {
-  container.load(awsErrorNotificationsModule({ topicArn: config.ERROR_NOTIFICATION_TOPIC_ARN }));
-}
-
-/** Step Functions Catch target (seed 003 §11): marks the job failed, logs, optionally alerts. */
-export const handler = platform.wrap(handleErrorHandler(container.get(JobApi.HandlePipelineError)));
+  modules: (config) => [
+    awsJobsModule({ jobsTableName: config.DYNAMODB_JOBS_TABLE }),
+    jobUseCasesModule(),
+    ...(config.ERROR_NOTIFICATION_TOPIC_ARN === undefined ? [] : [awsErrorNotificationsModule({ topicArn: config.ERROR_NOTIFICATION_TOPIC_ARN })]),
+  ],
+  handler: (resolve) => handleErrorHandler(resolve(JobApi.HandlePipelineError)),
+});

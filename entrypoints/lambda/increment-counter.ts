@@ -1,27 +1,14 @@
 import * as v from 'valibot';
-import { logLevel, readConfig, requiredString } from '../config/readConfig.js';
+import { logLevel, requiredString } from '../config/readConfig.js';
 import { awsQuotaModule } from '../container/awsQuotaModule.js';
-import { newContainer } from '../container/newContainer.js';
 import { Quota, quotaUseCasesModule } from '../container/quotaModule.js';
-import { systemPlatformModule } from '../container/systemPlatform.js';
 import { incrementCounterHandler } from '../handlers/incrementCounter.js';
-import { lambdaPlatform } from '../runtime/lambdaPlatform.js';
-
-const config = readConfig(
-  'increment-counter',
-  process.env,
-  v.object({
-    DYNAMODB_COUNTER_TABLE: requiredString,
-    LOG_LEVEL: logLevel,
-  }),
-);
-const platform = lambdaPlatform('increment-counter', config.LOG_LEVEL);
-const container = newContainer();
-container.load(
-  systemPlatformModule(platform),
-  awsQuotaModule({ counterTableName: config.DYNAMODB_COUNTER_TABLE }),
-  quotaUseCasesModule(),
-);
+import { defineLambda } from '../runtime/defineLambda.js';
 
 /** Step Functions task: `{ job_id }` → `{ daily_count, date, job_id }`; a job counts once per UTC day. */
-export const handler = platform.wrap(incrementCounterHandler(container.get(Quota.IncrementCounter)));
+export const handler = defineLambda({
+  name: 'increment-counter',
+  config: v.object({ DYNAMODB_COUNTER_TABLE: requiredString, LOG_LEVEL: logLevel }),
+  modules: (config) => [awsQuotaModule({ counterTableName: config.DYNAMODB_COUNTER_TABLE }), quotaUseCasesModule()],
+  handler: (resolve) => incrementCounterHandler(resolve(Quota.IncrementCounter)),
+});

@@ -1,17 +1,18 @@
 import * as v from 'valibot';
-import { httpUrl, logLevel, optionalString, positiveInt, readConfig, requiredString, callbackIndexShards } from '../config/readConfig.js';
+import { callbackIndexShards, httpUrl, logLevel, optionalString, positiveInt, requiredString } from '../config/readConfig.js';
 import { awsCallbacksModule } from '../container/awsCallbacksModule.js';
 import { awsGpuJobsModule } from '../container/awsGpuJobsModule.js';
 import { Callbacks, callbackUseCasesModule } from '../container/callbacksModule.js';
-import { newContainer } from '../container/newContainer.js';
-import { systemPlatformModule } from '../container/systemPlatform.js';
 import { runPodReconcileHandler } from '../handlers/runPodReconcile.js';
-import { lambdaPlatform } from '../runtime/lambdaPlatform.js';
+import { defineLambda } from '../runtime/defineLambda.js';
 
-const config = readConfig(
-  'runpod-reconcile',
-  process.env,
-  v.pipe(
+/**
+ * EventBridge schedule (e.g. `rate(5 minutes)`): recover finished RunPod jobs whose webhook was
+ * lost, heartbeat running ones, cancel the jobs of tasks that are gone.
+ */
+export const handler = defineLambda({
+  name: 'runpod-reconcile',
+  config: v.pipe(
     v.object({
       CALLBACK_TABLE_NAME: requiredString,
       CALLBACK_INDEX_SHARDS: callbackIndexShards,
@@ -31,25 +32,17 @@ const config = readConfig(
       ['RUNPOD_API_KEY'],
     ),
   ),
-);
-const platform = lambdaPlatform('runpod-reconcile', config.LOG_LEVEL);
-const container = newContainer();
-container.load(
-  systemPlatformModule(platform),
-  awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME, callbackIndexShards: config.CALLBACK_INDEX_SHARDS }),
-  awsGpuJobsModule({
-    endpointUrl: config.RUNPOD_ENDPOINT_URL,
-    apiKey: config.RUNPOD_API_KEY,
-    apiKeySecretId: config.RUNPOD_API_KEY_SECRET_ID,
-  }),
-  callbackUseCasesModule({
-    // 50 status reads at once per page, 40 pages: 2,000 jobs per run, well inside a 5-minute schedule.
-    reconcile: { reconcileAfterSeconds: config.RECONCILE_AFTER_SECONDS, pageSize: 50, maxPages: 40 },
-  }),
-);
-
-/**
- * EventBridge schedule (e.g. `rate(5 minutes)`): recover finished RunPod jobs whose webhook was
- * lost, heartbeat running ones, cancel the jobs of tasks that are gone.
- */
-export const handler = platform.wrap(runPodReconcileHandler(container.get(Callbacks.ReconcileRunPodJobs)));
+  modules: (config) => [
+    awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME, callbackIndexShards: config.CALLBACK_INDEX_SHARDS }),
+    awsGpuJobsModule({
+      endpointUrl: config.RUNPOD_ENDPOINT_URL,
+      apiKey: config.RUNPOD_API_KEY,
+      apiKeySecretId: config.RUNPOD_API_KEY_SECRET_ID,
+    }),
+    callbackUseCasesModule({
+      // 50 status reads at once per page, 40 pages: 2,000 jobs per run, well inside a 5-minute schedule.
+      reconcile: { reconcileAfterSeconds: config.RECONCILE_AFTER_SECONDS, pageSize: 50, maxPages: 40 },
+    }),
+  ],
+  handler: (resolve) => runPodReconcileHandler(resolve(Callbacks.ReconcileRunPodJobs)),
+});

@@ -1,25 +1,15 @@
 import * as v from 'valibot';
-import {
-  httpUrl,
-  logLevel,
-  optionalString,
-  positiveInt,
-  readConfig,
-  requiredString,
-  callbackIndexShards,
-} from '../config/readConfig.js';
+import { callbackIndexShards, httpUrl, logLevel, optionalString, positiveInt, requiredString } from '../config/readConfig.js';
 import { awsCallbacksModule } from '../container/awsCallbacksModule.js';
 import { awsRunPodModule } from '../container/awsRunPodModule.js';
 import { Callbacks, callbackUseCasesModule } from '../container/callbacksModule.js';
-import { newContainer } from '../container/newContainer.js';
-import { systemPlatformModule } from '../container/systemPlatform.js';
 import { submitRunPodJobHandler } from '../handlers/submitRunPodJob.js';
-import { lambdaPlatform } from '../runtime/lambdaPlatform.js';
+import { defineLambda } from '../runtime/defineLambda.js';
 
-const config = readConfig(
-  'submit-runpod-job',
-  process.env,
-  v.pipe(
+/** Step Functions task (`.waitForTaskToken`), seed 000. */
+export const handler = defineLambda({
+  name: 'submit-runpod-job',
+  config: v.pipe(
     v.object({
       CALLBACK_TABLE_NAME: requiredString,
       CALLBACK_INDEX_SHARDS: callbackIndexShards,
@@ -43,27 +33,22 @@ const config = readConfig(
       ['RUNPOD_API_KEY'],
     ),
   ),
-);
-const platform = lambdaPlatform('submit-runpod-job', config.LOG_LEVEL);
-const container = newContainer();
-container.load(
-  systemPlatformModule(platform),
-  awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME, callbackIndexShards: config.CALLBACK_INDEX_SHARDS }),
-  awsRunPodModule({
-    endpointUrl: config.RUNPOD_ENDPOINT_URL,
-    apiKey: config.RUNPOD_API_KEY,
-    apiKeySecretId: config.RUNPOD_API_KEY_SECRET_ID,
-    presignLambdaArn: config.PRESIGN_LAMBDA_ARN,
-  }),
-  callbackUseCasesModule({
-    submit: {
-      webhookBaseUrl: config.WEBHOOK_BASE_URL,
-      defaultBucket: config.BUCKET_NAME,
-      defaultPresignExpiresSecs: config.PRESIGN_EXPIRES_SECS,
-      defaultPolicy: { executionTimeout: config.RUNPOD_EXECUTION_TIMEOUT_MS, ttl: config.RUNPOD_TTL_MS },
-    },
-  }),
-);
-
-/** Step Functions task (`.waitForTaskToken`), seed 000. */
-export const handler = platform.wrap(submitRunPodJobHandler(container.get(Callbacks.SubmitRunPodJob)));
+  modules: (config) => [
+    awsCallbacksModule({ callbackTableName: config.CALLBACK_TABLE_NAME, callbackIndexShards: config.CALLBACK_INDEX_SHARDS }),
+    awsRunPodModule({
+      endpointUrl: config.RUNPOD_ENDPOINT_URL,
+      apiKey: config.RUNPOD_API_KEY,
+      apiKeySecretId: config.RUNPOD_API_KEY_SECRET_ID,
+      presignLambdaArn: config.PRESIGN_LAMBDA_ARN,
+    }),
+    callbackUseCasesModule({
+      submit: {
+        webhookBaseUrl: config.WEBHOOK_BASE_URL,
+        defaultBucket: config.BUCKET_NAME,
+        defaultPresignExpiresSecs: config.PRESIGN_EXPIRES_SECS,
+        defaultPolicy: { executionTimeout: config.RUNPOD_EXECUTION_TIMEOUT_MS, ttl: config.RUNPOD_TTL_MS },
+      },
+    }),
+  ],
+  handler: (resolve) => submitRunPodJobHandler(resolve(Callbacks.SubmitRunPodJob)),
+});

@@ -1,25 +1,14 @@
 import * as v from 'valibot';
-import { logLevel, readConfig, requiredString } from '../config/readConfig.js';
+import { logLevel, requiredString } from '../config/readConfig.js';
 import { awsJobsModule, JobApi, jobUseCasesModule } from '../container/jobsModule.js';
-import { newContainer } from '../container/newContainer.js';
-import { systemPlatformModule } from '../container/systemPlatform.js';
+import { Platform } from '../container/platformModule.js';
 import { updateJobStatusHandler } from '../handlers/updateJobStatus.js';
-import { lambdaPlatform } from '../runtime/lambdaPlatform.js';
-
-const config = readConfig(
-  'update-job-status',
-  process.env,
-  v.object({ DYNAMODB_JOBS_TABLE: requiredString, LOG_LEVEL: logLevel }),
-);
-const platform = lambdaPlatform('update-job-status', config.LOG_LEVEL);
-const container = newContainer();
-container.load(
-  systemPlatformModule(platform),
-  awsJobsModule({ jobsTableName: config.DYNAMODB_JOBS_TABLE }),
-  jobUseCasesModule(),
-);
+import { defineLambda } from '../runtime/defineLambda.js';
 
 /** SQS status reports from processors (seed 002's Job Status Manager), with partial batch failures. */
-export const handler = platform.wrap(
-  updateJobStatusHandler(container.get(JobApi.UpdateJobStatus), platform.log, platform.metrics),
-);
+export const handler = defineLambda({
+  name: 'update-job-status',
+  config: v.object({ DYNAMODB_JOBS_TABLE: requiredString, LOG_LEVEL: logLevel }),
+  modules: (config) => [awsJobsModule({ jobsTableName: config.DYNAMODB_JOBS_TABLE }), jobUseCasesModule()],
+  handler: (resolve) => updateJobStatusHandler(resolve(JobApi.UpdateJobStatus), resolve(Platform.Log), resolve(Platform.Metrics)),
+});
