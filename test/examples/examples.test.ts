@@ -37,6 +37,12 @@ describe('examples (README snippets are these files, compiled and run)', () => {
     expect(readme).toContain(`\`\`\`ts\n${source.trim()}\n\`\`\``);
   });
 
+  it('ARCHITECTURE shows entrypoints/lambda/runpod-webhook.ts (bundled and run by the e2e tests) exactly', () => {
+    const architecture = readFileSync(resolve(ROOT, 'ARCHITECTURE.md'), 'utf8');
+    const source = readFileSync(resolve(ROOT, 'entrypoints/lambda/runpod-webhook.ts'), 'utf8');
+    expect(architecture).toContain(`\`\`\`ts\n${source.trim()}\n\`\`\``);
+  });
+
   it.each(['runpodInMemory', 'jobApiInMemory'])('README shows examples/%s.ts exactly as it is compiled', (name) => {
     const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
     const source = readFileSync(resolve(ROOT, `examples/${name}.ts`), 'utf8').replaceAll("'../index.js'", "'baton'").replaceAll("'../exports/testing.js'", "'baton/testing'");
