@@ -27,20 +27,22 @@ export async function main() {
   const { jobId } = queue.take()!; // what a processor receives
 
   const started = await updateJobStatus.execute({ jobId, change: { status: 'processing' } });
-  const attempt = started._unsafeUnwrap().attempts; // name it in later reports
+  if (started.isErr()) throw new Error(`report refused: ${started.error.type}`);
+  const attempt = started.value.attempts; // name it in later reports
   const done = await updateJobStatus.execute({
     jobId,
     change: { status: 'completed', attempt, output: { s3Uri: `s3://video-outputs/${jobId}.mp4`, duration: 42, size: 1_000_000 } },
   });
   const late = await updateJobStatus.execute({ jobId, change: { status: 'processing' } });
-  const view = (await getJobStatus.execute({ jobId }))._unsafeUnwrap();
+  const view = await getJobStatus.execute({ jobId });
+  if (view.isErr()) throw new Error(`no status: ${view.error.type}`);
 
   return {
     jobId,
-    submitted: submitted._unsafeUnwrap().job.status, // 'submitted'
-    done: done._unsafeUnwrap().status, // 'completed'
+    submitted: submitted.match((s) => s.job.status, (e) => e.type), // 'submitted'
+    done: done.match((j) => j.status, (e) => e.type), // 'completed'
     late: late.isErr() ? late.error.type : 'applied', // 'JobStatusRefused': never backwards
-    status: view.status, // 'completed'
-    url: view.output.url, // a presigned GET of s3://video-outputs/<jobId>.mp4
+    status: view.value.status, // 'completed'
+    url: view.value.output.url, // a presigned GET of s3://video-outputs/<jobId>.mp4
   };
 }

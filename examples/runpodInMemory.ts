@@ -35,7 +35,8 @@ export async function main() {
     params: { model: '7b', resolution: 1080 },
     bucket: 'my-bucket',
   });
-  const { callback_token } = submitted._unsafeUnwrap();
+  if (submitted.isErr()) throw new Error(`submit refused: ${submitted.error.type}`);
+  const { callback_token } = submitted.value;
 
   // RunPod reports, then reports again (it redelivers when an answer is slow).
   const body = { id: gpuJobs.jobs[0]!.id, status: 'COMPLETED', output: { message: 'Video upscaled successfully' } };
@@ -43,8 +44,8 @@ export async function main() {
   const again = await webhook.execute({ callbackToken: callback_token, body });
 
   return {
-    first: first._unsafeUnwrap().type, // 'Resumed'
-    again: again._unsafeUnwrap().type, // 'AlreadyFinished'
+    first: first.match((r) => r.type, (e) => e.type), // 'Resumed'
+    again: again.match((r) => r.type, (e) => e.type), // 'AlreadyFinished'
     task: stepFunctions.task(taskToken)!.state, // 'succeeded'
     resumeCalls: stepFunctions.task(taskToken)!.resumeCalls, // 1
   };

@@ -115,13 +115,18 @@ async function bundlesAndColdStarts(): Promise<void> {
 }
 
 async function callsPerPath(): Promise<void> {
-  const deliver = async (h: ReturnType<typeof callbackHarness>, token: string) =>
-    h.webhook.execute({ callbackToken: token, body: { id: 'job-1', status: 'COMPLETED', output: {} } });
-  const setUp = (timeoutSeconds?: number) => {
+  // Each path is counted whatever it answers: an expired token or an outage answers Err by design.
+  const deliver = (h: ReturnType<typeof callbackHarness>, token: string): Promise<void> =>
+    h.webhook.execute({ callbackToken: token, body: { id: 'job-1', status: 'COMPLETED', output: {} } }).match(
+      () => undefined,
+      () => undefined,
+    );
+  const setUp = async (timeoutSeconds?: number) => {
     const h = callbackHarness();
     const token = h.ids.secretToken();
     const taskToken = h.sfn.startTask(timeoutSeconds === undefined ? {} : { timeoutSeconds });
-    void h.mappings.create(newCallbackMapping({ callbackToken: token, taskToken, channel: 'runpod', now: h.clock.now() }));
+    const created = await h.mappings.create(newCallbackMapping({ callbackToken: token, taskToken, channel: 'runpod', now: h.clock.now() }));
+    if (created.isErr()) throw new Error(`bench set-up: ${created.error.type}`);
     h.mappings.calls.create = 0;
     return { h, token };
   };
@@ -132,28 +137,31 @@ async function callsPerPath(): Promise<void> {
   };
   const rows: [string, { db: number; sfn: number }, string][] = [];
 
-  let { h, token } = setUp();
+  let { h, token } = await setUp();
   await deliver(h, token);
   rows.push(['first delivery', count(h), '1 GetItem + 1 SendTask + 1 UpdateItem = 3']);
 
-  ({ h, token } = setUp());
+  ({ h, token } = await setUp());
   await deliver(h, token);
   const before = count(h);
   await deliver(h, token);
   const after = count(h);
   rows.push(['duplicate of a finished callback', { db: after.db - before.db, sfn: after.sfn - before.sfn }, '1 GetItem = 1 (but N concurrent duplicates can all pass it and resume N times)']);
 
-  ({ h, token } = setUp(1));
+  ({ h, token } = await setUp(1));
   h.clock.advanceSeconds(5);
   await deliver(h, token);
   rows.push(['task token expired', count(h), '1 GetItem + 1 SendTask (+ UpdateItem) = 2–3']);
 
-  ({ h, token } = setUp());
+  ({ h, token } = await setUp());
   h.sfn.setAvailable(false);
   await deliver(h, token);
   h.sfn.setAvailable(true);
   h.clock.advanceSeconds(61);
-  await h.redrive.execute();
+  await h.redrive.execute().match(
+    () => undefined,
+    () => undefined,
+  );
   rows.push(['Step Functions outage, then redrive', count(h), '1 GetItem + 1 failed SendTask: the completion is lost']);
 
   console.log('## AWS calls per webhook path\n');
@@ -179,9 +187,10 @@ async function throughput(): Promise<void> {
     const webhook = new HandleRunPodWebhook({ completeCallback: new CompleteCallback({ mappings, resumeCallback, clock, log, metrics }), log });
     const tokens = Array.from({ length: N }, (_, i) => i.toString(16).padStart(64, '0'));
     for (let i = 0; i < N; i += 100) {
-      await Promise.all(
+      const created = await Promise.all(
         tokens.slice(i, i + 100).map((t) => mappings.create(newCallbackMapping({ callbackToken: t, taskToken: sfn.startTask(), channel: 'runpod', now: clock.now() }))),
       );
+      if (created.some((r) => r.isErr())) throw new Error('bench set-up: a mapping was not created');
     }
     const run = async (work: (i: number) => Promise<unknown>) => {
       let next = 0;

@@ -40,7 +40,6 @@ export function parseJobSource(input: string, field = 'url'): Result<JobSource, 
   const bad = (message: string) => err(invalidField(field, message));
   if (url === '') return bad('must not be empty');
   if (url.length > MAX_URL_LENGTH) return bad(`must be at most ${MAX_URL_LENGTH} characters`);
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\s]/.test(url)) return bad('must not contain whitespace or control characters');
   if (!isWellFormedText(url)) return bad('must be valid Unicode text (it holds a lone surrogate)');
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();

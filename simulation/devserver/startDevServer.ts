@@ -154,7 +154,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     changed: () => stream.poke(),
   };
   try {
-    groups = await Promise.all(options.groups.map((g) => g(ctx)));
+    groups = await Promise.all(options.groups.map(async (g) => g(ctx)));
   } catch (error) {
     server.close();
     throw error;
@@ -181,7 +181,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     close: async () => {
       if (ticker) clearInterval(ticker);
       stream.close();
-      await Promise.all(groups.map((g) => g.close?.()));
+      await Promise.all(groups.map(async (g) => g.close?.()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

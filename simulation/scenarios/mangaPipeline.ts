@@ -134,7 +134,8 @@ export class MangaPipelineScenario implements Scenario {
     if (!answer.reserved) return this.finish(e, 'skipped');
     e.reserved = true;
     // The user's fetch step records the run's job (handle-error reports failures against it).
-    await this.sys.jobs.create(newJob({ jobId: e.jobId, spec: { pipeline: 'manga', day: e.day }, now: this.world.clock.now() }));
+    const created = await this.sys.jobs.create(newJob({ jobId: e.jobId, spec: { pipeline: 'manga', day: e.day }, now: this.world.clock.now() }));
+    if (created.isErr()) throw new Error(`simulation: job ${e.jobId} not recorded: ${created.error.type}`);
     let set = this.reservedByDay.get(e.day);
     if (!set) this.reservedByDay.set(e.day, (set = new Set()));
     set.add(e.jobId);
@@ -418,7 +419,7 @@ export class MangaPipelineScenario implements Scenario {
 
     const failedRecords: string[] = [];
     for (const e of all.filter((x) => x.end === 'failed')) {
-      const job = (await this.sys.jobs.get(e.jobId))._unsafeUnwrap();
+      const job = (await this.sys.jobs.get(e.jobId)).unwrapOr(undefined);
       if (job?.status !== 'failed') failedRecords.push(`${e.jobId}: job record ${job?.status ?? 'missing'}`);
     }
     return [

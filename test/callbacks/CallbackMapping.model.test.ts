@@ -100,7 +100,7 @@ describe('CallbackMapping under any sequence of deliveries, outages, redrives an
         const h = callbackHarness();
         const taskToken = h.sfn.startTask({ timeoutSeconds: TASK_TIMEOUT_SECONDS });
         const callbackToken = h.ids.secretToken();
-        await h.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now: h.clock.now() }));
+        (await h.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now: h.clock.now() })))._unsafeUnwrap();
         const model: Model = { status: 'PENDING', stepFunctionsDown: false, tokenExpired: false, outcome: undefined, resumeCalls: 0 };
 
         await fc.asyncModelRun(() => ({ model, real: { h, callbackToken, taskToken } }), cmds);
@@ -130,7 +130,7 @@ describe('concurrent deliveries (fc.scheduler)', () => {
         const h = callbackHarness();
         const taskToken = h.sfn.startTask();
         const callbackToken = h.ids.secretToken();
-        await h.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now: h.clock.now() }));
+        (await h.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now: h.clock.now() })))._unsafeUnwrap();
         const deliver = s.scheduleFunction(async (i: number) =>
           h.webhook.execute({ callbackToken, body: { id: `job-${i}`, status: 'COMPLETED', output: { i } } }),
         );

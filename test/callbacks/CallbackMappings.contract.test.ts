@@ -32,14 +32,14 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
   it('stores a new mapping and finds it as it was', async () => {
     const mapping = aMapping();
 
-    await mappings.create(mapping);
+    (await mappings.create(mapping))._unsafeUnwrap();
 
     expect((await mappings.find(mapping.callbackToken))._unsafeUnwrap()).toEqual(mapping);
   });
 
   it('never overwrites an existing token', async () => {
     const mapping = aMapping();
-    await mappings.create(mapping);
+    (await mappings.create(mapping))._unsafeUnwrap();
 
     const again = await mappings.create({ ...mapping, taskToken: 'other' });
 
@@ -53,7 +53,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
   it('accepts a PENDING mapping once, storing the outcome and returning the task token', async () => {
     const mapping = aMapping();
-    await mappings.create(mapping);
+    (await mappings.create(mapping))._unsafeUnwrap();
 
     const accepted = (await mappings.accept(mapping.callbackToken, aSuccess(), at(30), 'runpod'))._unsafeUnwrap();
 
@@ -63,7 +63,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
   it('refuses a second claim, returning the mapping as it now is', async () => {
     const mapping = aMapping();
-    await mappings.create(mapping);
+    (await mappings.create(mapping))._unsafeUnwrap();
     const first = (await mappings.accept(mapping.callbackToken, aSuccess(), at(30), 'runpod'))._unsafeUnwrap();
 
     const second = await mappings.accept(mapping.callbackToken, aFailure(), at(31), 'runpod');
@@ -78,7 +78,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
   it("answers not found to a claim through another channel (a worker's token on the public webhook)", async () => {
     const workerMapping = aMapping({ channel: 'worker' });
-    await mappings.create(workerMapping);
+    (await mappings.create(workerMapping))._unsafeUnwrap();
 
     const viaWebhook = await mappings.accept(workerMapping.callbackToken, aSuccess(), at(5), 'runpod');
     const viaWorker = await mappings.accept(workerMapping.callbackToken, aSuccess(), at(6), 'worker');
@@ -89,14 +89,14 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
   it('lets any channel claim a mapping written without one (seed 001 test records)', async () => {
     const { channel: _none, ...legacy } = aMapping();
-    await mappings.create(legacy);
+    (await mappings.create(legacy))._unsafeUnwrap();
 
     expect((await mappings.accept(legacy.callbackToken, aSuccess(), at(5), 'runpod')).isOk()).toBe(true);
   });
 
   it('lets exactly one of 50 concurrent claims win', async () => {
     const mapping = aMapping();
-    await mappings.create(mapping);
+    (await mappings.create(mapping))._unsafeUnwrap();
 
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => mappings.accept(mapping.callbackToken, aSuccess({ i }), at(i), 'runpod')),
@@ -111,7 +111,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
   it('finishes an ACCEPTED mapping once, and takes it out of the redrive set', async () => {
     const mapping = aMapping();
-    await mappings.create(mapping);
+    (await mappings.create(mapping))._unsafeUnwrap();
     const accepted = (await mappings.accept(mapping.callbackToken, aSuccess(), at(10), 'runpod'))._unsafeUnwrap();
     const completed = resumed(accepted, at(11))._unsafeUnwrap();
 
@@ -123,11 +123,11 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
   it('records why a token is gone', async () => {
     const mapping = aMapping();
-    await mappings.create(mapping);
+    (await mappings.create(mapping))._unsafeUnwrap();
     const accepted = (await mappings.accept(mapping.callbackToken, aFailure(), at(10), 'runpod'))._unsafeUnwrap();
     const expired = tokenGone(accepted, 'TaskTimedOut', at(12))._unsafeUnwrap();
 
-    await mappings.finish(expired);
+    (await mappings.finish(expired))._unsafeUnwrap();
 
     expect((await mappings.find(mapping.callbackToken))._unsafeUnwrap()).toEqual(expired);
   });
@@ -135,10 +135,10 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
   it('lists accepted, unfinished mappings accepted by a cutoff, oldest first, up to a limit', async () => {
     const base = 100_000;
     const [a, b, c, d] = [aMapping(), aMapping(), aMapping(), aMapping()];
-    for (const m of [a, b, c, d]) await mappings.create(m!);
-    await mappings.accept(b!.callbackToken, aSuccess(), at(base + 2), 'runpod');
-    await mappings.accept(a!.callbackToken, aSuccess(), at(base + 1), 'runpod');
-    await mappings.accept(c!.callbackToken, aSuccess(), at(base + 50), 'runpod');
+    for (const m of [a, b, c, d]) (await mappings.create(m!))._unsafeUnwrap();
+    (await mappings.accept(b!.callbackToken, aSuccess(), at(base + 2), 'runpod'))._unsafeUnwrap();
+    (await mappings.accept(a!.callbackToken, aSuccess(), at(base + 1), 'runpod'))._unsafeUnwrap();
+    (await mappings.accept(c!.callbackToken, aSuccess(), at(base + 50), 'runpod'))._unsafeUnwrap();
 
     const due = (await mappings.acceptedBefore(at(base + 10), 100))._unsafeUnwrap().tokens;
     const firstOnly = (await mappings.acceptedBefore(at(base + 10), 1))._unsafeUnwrap().tokens;
@@ -150,8 +150,8 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
   it('grants one lease at a time, and again once it has run out', async () => {
     const mapping = aMapping();
-    await mappings.create(mapping);
-    await mappings.accept(mapping.callbackToken, aSuccess(), at(10), 'runpod');
+    (await mappings.create(mapping))._unsafeUnwrap();
+    (await mappings.accept(mapping.callbackToken, aSuccess(), at(10), 'runpod'))._unsafeUnwrap();
 
     const first = await mappings.lease(mapping.callbackToken, at(100), at(160));
     const whileHeld = await mappings.lease(mapping.callbackToken, at(120), at(180));
@@ -164,7 +164,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
   it('grants no lease on a mapping that is not ACCEPTED', async () => {
     const mapping = aMapping();
-    await mappings.create(mapping);
+    (await mappings.create(mapping))._unsafeUnwrap();
 
     expect(await mappings.lease(mapping.callbackToken, at(1), at(60))).toEqual(
       err({ type: 'CallbackNotInStatus', current: mapping }),
@@ -173,9 +173,9 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
   it('discards a PENDING mapping but nothing already accepted', async () => {
     const [pending, accepted] = [aMapping(), aMapping()];
-    await mappings.create(pending);
-    await mappings.create(accepted);
-    await mappings.accept(accepted.callbackToken, aSuccess(), at(1), 'runpod');
+    (await mappings.create(pending))._unsafeUnwrap();
+    (await mappings.create(accepted))._unsafeUnwrap();
+    (await mappings.accept(accepted.callbackToken, aSuccess(), at(1), 'runpod'))._unsafeUnwrap();
 
     await mappings.discardPending(pending.callbackToken);
     await mappings.discardPending(accepted.callbackToken);
@@ -187,10 +187,10 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
   it('records the provider job id whatever the status', async () => {
     const mapping = aMapping();
-    await mappings.create(mapping);
-    await mappings.accept(mapping.callbackToken, aSuccess(), at(1), 'runpod');
+    (await mappings.create(mapping))._unsafeUnwrap();
+    (await mappings.accept(mapping.callbackToken, aSuccess(), at(1), 'runpod'))._unsafeUnwrap();
 
-    await mappings.recordJobId(mapping.callbackToken, 'runpod-job-abc123');
+    (await mappings.recordJobId(mapping.callbackToken, 'runpod-job-abc123'))._unsafeUnwrap();
 
     expect((await mappings.find(mapping.callbackToken))._unsafeUnwrap()?.jobId).toBe('runpod-job-abc123');
     const unknown = aCallbackToken();
@@ -200,8 +200,8 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
   it('pages through an index from where the last page stopped, each token once, whatever stays behind', async () => {
     const base = 200_000;
     const ours = Array.from({ length: 7 }, () => aMapping());
-    for (const m of ours) await mappings.create(m);
-    for (const [i, m] of ours.entries()) await mappings.accept(m.callbackToken, aSuccess(), at(base + i), 'runpod');
+    for (const m of ours) (await mappings.create(m))._unsafeUnwrap();
+    for (const [i, m] of ours.entries()) (await mappings.accept(m.callbackToken, aSuccess(), at(base + i), 'runpod'))._unsafeUnwrap();
 
     const pages: string[][] = [];
     let after: PageCursor | undefined;
@@ -223,7 +223,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     const runpod = aMapping({ now: created });
     const worker = aMapping({ now: created, channel: 'worker', jobId: 'pipeline-job-1' });
     const { channel: _none, ...legacy } = aMapping({ now: created });
-    for (const m of [runpod, worker, legacy]) await mappings.create(m);
+    for (const m of [runpod, worker, legacy]) (await mappings.create(m))._unsafeUnwrap();
 
     const before = await allTokens((after) => mappings.pendingRunPodBefore(at(-299_000), 100, after));
     const tooEarly = await allTokens((after) => mappings.pendingRunPodBefore(at(-300_001), 100, after));
@@ -237,10 +237,10 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
   it('takes a mapping out of the reconcile index when it is claimed, abandoned or discarded', async () => {
     const created = at(-400_000);
     const [claimed, abandoned, discarded, pending] = [aMapping({ now: created }), aMapping({ now: created }), aMapping({ now: created }), aMapping({ now: created })];
-    for (const m of [claimed, abandoned, discarded, pending]) await mappings.create(m!);
+    for (const m of [claimed, abandoned, discarded, pending]) (await mappings.create(m!))._unsafeUnwrap();
 
-    await mappings.accept(claimed!.callbackToken, aSuccess(), at(1), 'runpod');
-    await mappings.abandon(abandon(abandoned!, 'TaskTimedOut', at(2))._unsafeUnwrap());
+    (await mappings.accept(claimed!.callbackToken, aSuccess(), at(1), 'runpod'))._unsafeUnwrap();
+    (await mappings.abandon(abandon(abandoned!, 'TaskTimedOut', at(2))._unsafeUnwrap()))._unsafeUnwrap();
     await mappings.discardPending(discarded!.callbackToken);
     const due = await allTokens((after) => mappings.pendingRunPodBefore(at(-399_000), 100, after));
 
@@ -252,8 +252,8 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
   it('abandons a PENDING mapping once; a claim after it loses, and it loses to a claim before it', async () => {
     const [first, second] = [aMapping(), aMapping()];
-    for (const m of [first, second]) await mappings.create(m!);
-    await mappings.recordJobId(first!.callbackToken, 'runpod-job-9');
+    for (const m of [first, second]) (await mappings.create(m!))._unsafeUnwrap();
+    (await mappings.recordJobId(first!.callbackToken, 'runpod-job-9'))._unsafeUnwrap();
     const abandoned = abandon(first!, 'TaskTimedOut', at(20))._unsafeUnwrap();
 
     expect((await mappings.abandon(abandoned)).isOk()).toBe(true);
@@ -272,11 +272,11 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
   it('records a permanent refusal, out of the redrive index', async () => {
     const mapping = aMapping();
-    await mappings.create(mapping);
+    (await mappings.create(mapping))._unsafeUnwrap();
     const accepted = (await mappings.accept(mapping.callbackToken, aSuccess(), at(500_000), 'runpod'))._unsafeUnwrap();
     const refused = resumeRefused(accepted, 'AccessDeniedException: not authorized to perform states:SendTaskSuccess', at(500_001))._unsafeUnwrap();
 
-    await mappings.finish(refused);
+    (await mappings.finish(refused))._unsafeUnwrap();
 
     expect((await mappings.find(mapping.callbackToken))._unsafeUnwrap()).toEqual(refused);
     expect(await allTokens((after) => mappings.acceptedBefore(at(600_000), 100, after))).not.toContain(mapping.callbackToken);
@@ -284,10 +284,10 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
   it('holds a lease up to and including its last instant', async () => {
     const mapping = aMapping();
-    await mappings.create(mapping);
-    await mappings.accept(mapping.callbackToken, aSuccess(), at(10), 'runpod');
+    (await mappings.create(mapping))._unsafeUnwrap();
+    (await mappings.accept(mapping.callbackToken, aSuccess(), at(10), 'runpod'))._unsafeUnwrap();
 
-    await mappings.lease(mapping.callbackToken, at(100), at(130));
+    (await mappings.lease(mapping.callbackToken, at(100), at(130)))._unsafeUnwrap();
     const atTheEnd = await mappings.lease(mapping.callbackToken, at(130), at(160));
     const after = await mappings.lease(mapping.callbackToken, new Date(at(130).getTime() + 1), at(160));
 
@@ -298,8 +298,8 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
   it('finds every mapping of an execution, whatever its status, and none of another', async () => {
     const arn = `arn:aws:states:us-east-1:123456789012:execution:upscale:${aCallbackToken().slice(0, 12)}`;
     const [runpod, worker, other] = [aMapping({ executionArn: arn }), aMapping({ executionArn: arn, channel: 'worker' }), aMapping()];
-    for (const m of [runpod, worker, other]) await mappings.create(m!);
-    await mappings.accept(runpod!.callbackToken, aSuccess(), at(1), 'runpod');
+    for (const m of [runpod, worker, other]) (await mappings.create(m!))._unsafeUnwrap();
+    (await mappings.accept(runpod!.callbackToken, aSuccess(), at(1), 'runpod'))._unsafeUnwrap();
 
     const found = await allTokens((after) => mappings.forExecution(arn, 1, after));
 

@@ -31,7 +31,7 @@ describe('ReconcileRunPodJobs', () => {
 
     const report = (await h.reconcile.execute())._unsafeUnwrap();
     const again = (await h.reconcile.execute())._unsafeUnwrap();
-    await twin.webhook.execute({ callbackToken: delivered.callbackToken, body: { id: delivered.jobId, ...COMPLETED } });
+    (await twin.webhook.execute({ callbackToken: delivered.callbackToken, body: { id: delivered.jobId, ...COMPLETED } }))._unsafeUnwrap();
 
     expect(report).toMatchObject({ found: 1, recovered: 1, faulted: 0 });
     expect(again.found).toBe(0);
@@ -116,7 +116,7 @@ describe('ReconcileRunPodJobs', () => {
     const h = callbackHarness();
     const taskToken = h.sfn.startTask({ timeoutSeconds: 7200 });
     const callbackToken = h.ids.secretToken();
-    await h.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now: h.clock.now() }));
+    (await h.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now: h.clock.now() })))._unsafeUnwrap();
     h.clock.advanceSeconds(301);
 
     const report = (await h.reconcile.execute())._unsafeUnwrap();
@@ -131,9 +131,9 @@ describe('ReconcileRunPodJobs', () => {
   it("never touches a Spot worker's mapping, whose job id is the pipeline's", async () => {
     const h = callbackHarness();
     const taskToken = h.sfn.startTask({ timeoutSeconds: 7200 });
-    await h.mappings.create(
+    (await h.mappings.create(
       newCallbackMapping({ callbackToken: h.ids.secretToken(), taskToken, channel: 'worker', jobId: 'job-abc123', now: h.clock.now() }),
-    );
+    ))._unsafeUnwrap();
     h.clock.advanceSeconds(3600);
 
     const report = (await h.reconcile.execute())._unsafeUnwrap();

@@ -13,8 +13,8 @@ async function acceptedWhileStepFunctionsIsDown(h: ReturnType<typeof callbackHar
   for (let i = 0; i < count; i += 1) {
     const taskToken = h.sfn.startTask();
     const callbackToken = h.ids.secretToken();
-    await h.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now: h.clock.now() }));
-    await h.complete.execute({ callbackToken, outcome: successOutcome({ i }), channel: 'runpod' });
+    (await h.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now: h.clock.now() })))._unsafeUnwrap();
+    (await h.complete.execute({ callbackToken, outcome: successOutcome({ i }), channel: 'runpod' }))._unsafeUnwrap();
     tasks.push(taskToken);
   }
   h.sfn.setAvailable(true);
@@ -94,7 +94,7 @@ describe('RedriveCallbacks', () => {
     const tasks = await acceptedWhileStepFunctionsIsDown(h, 7);
     h.clock.advanceSeconds(61);
     // Another run holds the first five (oldest first), as if it hung on them.
-    for (const m of h.mappings.all().slice(0, 5)) await h.mappings.lease(m.callbackToken, h.clock.now(), new Date(h.clock.now().getTime() + 600_000));
+    for (const m of h.mappings.all().slice(0, 5)) (await h.mappings.lease(m.callbackToken, h.clock.now(), new Date(h.clock.now().getTime() + 600_000)))._unsafeUnwrap();
     const paged = redriveOf(h, h.sfn, { pageSize: 2, leaseSeconds: 30 });
 
     const report = (await paged.execute())._unsafeUnwrap();
@@ -131,7 +131,7 @@ describe('RedriveCallbacks', () => {
     const h = callbackHarness();
     const taskToken = h.sfn.startTask();
     const callbackToken = h.ids.secretToken();
-    await h.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now: h.clock.now() }));
+    (await h.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now: h.clock.now() })))._unsafeUnwrap();
     h.sfn.refuseWith('ValidationException: 1 validation error detected');
 
     const first = await h.complete.execute({ callbackToken, outcome: successOutcome({}), channel: 'runpod' });

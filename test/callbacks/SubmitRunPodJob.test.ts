@@ -38,7 +38,7 @@ describe('SubmitRunPodJob', () => {
       seenAtSubmit = h.mappings.all().map((m) => m.status);
     };
 
-    await h.submit.execute(event());
+    (await h.submit.execute(event()))._unsafeUnwrap();
 
     expect(seenAtSubmit).toEqual(['PENDING']);
   });
@@ -64,7 +64,7 @@ describe('SubmitRunPodJob', () => {
   it('uses BUCKET_NAME and the default expiry when the event has none', async () => {
     const h = callbackHarness({ defaultBucket: 'default-bucket', defaultPresignExpiresSecs: 900 });
 
-    await h.submit.execute(event({ bucket: undefined, presign_expires_secs: undefined }));
+    (await h.submit.execute(event({ bucket: undefined, presign_expires_secs: undefined })))._unsafeUnwrap();
 
     expect(h.urls.requests[0]).toMatchObject({ bucket: 'default-bucket', expiresSecs: 900 });
   });
@@ -72,8 +72,8 @@ describe('SubmitRunPodJob', () => {
   it('passes RunPod a policy from the event, else from configuration', async () => {
     const h = callbackHarness({ defaultPolicy: { executionTimeout: 600_000, ttl: 3_600_000 } });
 
-    await h.submit.execute(event());
-    await h.submit.execute(event({ task_token: 'another-task', policy: { executionTimeout: 120_000 } }));
+    (await h.submit.execute(event()))._unsafeUnwrap();
+    (await h.submit.execute(event({ task_token: 'another-task', policy: { executionTimeout: 120_000 } })))._unsafeUnwrap();
 
     expect(h.gpuJobs.jobs.map((j) => j.request.policy)).toEqual([
       { executionTimeout: 600_000, ttl: 3_600_000 },
@@ -166,7 +166,8 @@ describe('SubmitRunPodJob', () => {
   it('submits afresh after a definite refusal removed the mapping', async () => {
     const h = callbackHarness();
     h.gpuJobs.unreachableNext();
-    await h.submit.execute(event());
+    const refused = await h.submit.execute(event());
+    expect(refused.isErr() && refused.error.type).toBe('GpuJobNotSubmitted');
 
     const retried = (await h.submit.execute(event()))._unsafeUnwrap();
 

@@ -62,7 +62,7 @@ describe.each(harnesses)('TaskTokens contract: %s', (_name, make) => {
     const token = h.start();
 
     expect(await h.tokens.heartbeat(token)).toEqual(ok(undefined));
-    await h.tokens.fail(token, 'RenderError', 'boom');
+    (await h.tokens.fail(token, 'RenderError', 'boom'))._unsafeUnwrap();
     const late = await h.tokens.heartbeat(token);
 
     expect(late.isErr() && late.error.type).toBe('TaskTokenGone');

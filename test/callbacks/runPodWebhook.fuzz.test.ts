@@ -35,7 +35,7 @@ describe('runpod-webhook handler under arbitrary input', () => {
   const said = (response: { body: string }) => (JSON.parse(response.body) as { status?: unknown }).status;
 
   it('always answers with a 2xx/4xx response', async () => {
-    await h.mappings.create(newCallbackMapping({ callbackToken: known, taskToken, channel: 'runpod', now: h.clock.now() }));
+    (await h.mappings.create(newCallbackMapping({ callbackToken: known, taskToken, channel: 'runpod', now: h.clock.now() })))._unsafeUnwrap();
     let resumedAnswers = 0;
     await fc.assert(
       fc.asyncProperty(event, async (e) => {

@@ -202,7 +202,7 @@ describe('RunPod flow on the bundles', () => {
   it("answers 404 to a Spot worker's callback token: user-data is not a credential for the public webhook", async () => {
     const taskToken = sfn.engine.startTask();
     const workerToken = 'ab'.repeat(32);
-    await mappings.create(newCallbackMapping({ callbackToken: workerToken, taskToken, channel: 'worker', now: new Date() }));
+    (await mappings.create(newCallbackMapping({ callbackToken: workerToken, taskToken, channel: 'worker', now: new Date() })))._unsafeUnwrap();
 
     const response = await deliver(workerToken, completed);
 

@@ -55,7 +55,7 @@ async function pendingSince10Minutes(status: Record<string, unknown> | 'unknown'
   const jobId = `rp-job-${jobs}-${randomBytes(3).toString('hex')}`;
   const taskToken = sfn.engine.startTask({ timeoutSeconds: 7200 });
   const callbackToken = randomBytes(32).toString('hex');
-  await mappings.create(
+  (await mappings.create(
     newCallbackMapping({
       callbackToken,
       taskToken,
@@ -64,7 +64,7 @@ async function pendingSince10Minutes(status: Record<string, unknown> | 'unknown'
       execId: 'execution-123',
       now: new Date(Date.now() - 600_000),
     }),
-  );
+  ))._unsafeUnwrap();
   if (status !== 'unknown') runpod.setStatus(jobId, status);
   return { jobId, taskToken, callbackToken };
 }

@@ -67,14 +67,14 @@ describe('DispatchToEcs', () => {
   });
 
   it('prefers the job_id of the body to the default', async () => {
-    await dispatch.execute({ request: { url: STREAM_URL, job_id: 'from-body' }, defaultJobId: 'from-message-id' });
+    (await dispatch.execute({ request: { url: STREAM_URL, job_id: 'from-body' }, defaultJobId: 'from-message-id' }))._unsafeUnwrap();
 
     expect(dispatches.all().map((d) => d.job.jobId)).toEqual(['from-body']);
   });
 
   it('sends torrents and magnet links to the Transmission task definition', async () => {
-    await dispatch.execute({ request: { url: MAGNET_URL }, defaultJobId: 'magnet-1' });
-    await dispatch.execute({ request: { url: 'https://example.com/a.torrent' }, defaultJobId: 'file-1' });
+    (await dispatch.execute({ request: { url: MAGNET_URL }, defaultJobId: 'magnet-1' }))._unsafeUnwrap();
+    (await dispatch.execute({ request: { url: 'https://example.com/a.torrent' }, defaultJobId: 'file-1' }))._unsafeUnwrap();
 
     expect(tasks.calls.map((c) => [c.taskDefinition, c.containerName, c.environment['SOURCE_KIND']])).toEqual([
       ['transmission:1', 'transmission', 'torrent'],
@@ -124,9 +124,9 @@ describe('DispatchToEcs', () => {
   });
 
   it('costs three store and ECS calls for a new job, and one conditional write for a duplicate', async () => {
-    await dispatch.execute({ request: { url: STREAM_URL }, defaultJobId: 'cost' });
+    (await dispatch.execute({ request: { url: STREAM_URL }, defaultJobId: 'cost' }))._unsafeUnwrap();
     const afterFirst = { ...dispatches.calls, ecs: tasks.calls.length };
-    await dispatch.execute({ request: { url: STREAM_URL }, defaultJobId: 'cost' });
+    (await dispatch.execute({ request: { url: STREAM_URL }, defaultJobId: 'cost' }))._unsafeUnwrap();
 
     expect(afterFirst).toEqual({ create: 1, replace: 1, find: 0, ecs: 1 });
     expect({ ...dispatches.calls, ecs: tasks.calls.length }).toEqual({ create: 2, replace: 1, find: 0, ecs: 1 });
@@ -145,7 +145,7 @@ describe('DispatchToEcs', () => {
   });
 
   it('refuses a job id reused for another source', async () => {
-    await dispatch.execute({ request: { url: STREAM_URL }, defaultJobId: 'k' });
+    (await dispatch.execute({ request: { url: STREAM_URL }, defaultJobId: 'k' }))._unsafeUnwrap();
 
     const r = await dispatch.execute({ request: { url: 'https://example.com/other' }, defaultJobId: 'k' });
 
@@ -194,7 +194,7 @@ describe('DispatchToEcs', () => {
 
   it('takes over a launch whose holder died once its lease has run out, with the same ECS key', async () => {
     const orphan = aDispatch({ jobId: aJobId(), now: T0 });
-    await dispatches.create(orphan);
+    (await dispatches.create(orphan))._unsafeUnwrap();
 
     const early = await dispatch.execute({ request: { url: STREAM_URL }, defaultJobId: orphan.job.jobId });
     clock.advanceSeconds(121);

@@ -33,14 +33,14 @@ describe.each(adapters)('Dispatches contract: %s', (_name, make) => {
   it('stores a new dispatch and finds it exactly as it was', async () => {
     const d = aDispatch({ source: parseJobSource(MAGNET_URL)._unsafeUnwrap() });
 
-    await dispatches.create(d);
+    (await dispatches.create(d))._unsafeUnwrap();
 
     expect((await dispatches.find(d.job.jobId))._unsafeUnwrap()).toEqual(d);
   });
 
   it('never overwrites: a second create returns the dispatch as it is', async () => {
     const first = aDispatch();
-    await dispatches.create(first);
+    (await dispatches.create(first))._unsafeUnwrap();
 
     const again = await dispatches.create({ ...aDispatch({ jobId: first.job.jobId, now: at(50) }) });
 
@@ -60,7 +60,7 @@ describe.each(adapters)('Dispatches contract: %s', (_name, make) => {
 
   it('replaces on the version read, and refuses a stale writer with the current dispatch', async () => {
     const d = aDispatch();
-    await dispatches.create(d);
+    (await dispatches.create(d))._unsafeUnwrap();
     const up = launched(d, ARN, at(3))._unsafeUnwrap();
 
     expect((await dispatches.replace(d, up)).isOk()).toBe(true);
@@ -72,7 +72,7 @@ describe.each(adapters)('Dispatches contract: %s', (_name, make) => {
 
   it('lets exactly one of 20 concurrent claims of an expired lease win', async () => {
     const d = released(aDispatch(), at(1));
-    await dispatches.create(d);
+    (await dispatches.create(d))._unsafeUnwrap();
 
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => dispatches.replace(d, claim(d, at(10 + i), 120)._unsafeUnwrap())),
@@ -84,14 +84,14 @@ describe.each(adapters)('Dispatches contract: %s', (_name, make) => {
 
   it('round-trips every stage: deferred, claimed again, rejected', async () => {
     const d = aDispatch();
-    await dispatches.create(d);
+    (await dispatches.create(d))._unsafeUnwrap();
     const waiting = deferred(d, ['RESOURCE:MEMORY', 'AGENT'], at(2));
-    await dispatches.replace(d, waiting);
+    (await dispatches.replace(d, waiting))._unsafeUnwrap();
     const again = claim(waiting, at(3), 120)._unsafeUnwrap();
-    await dispatches.replace(waiting, again);
+    (await dispatches.replace(waiting, again))._unsafeUnwrap();
     const failed = rejected(again, ['MISSING'], at(4))._unsafeUnwrap();
 
-    await dispatches.replace(again, failed);
+    (await dispatches.replace(again, failed))._unsafeUnwrap();
 
     expect((await dispatches.find(d.job.jobId))._unsafeUnwrap()).toEqual(failed);
   });

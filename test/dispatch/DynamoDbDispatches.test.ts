@@ -61,7 +61,7 @@ describe('DynamoDbDispatches under throttling', () => {
     ddb.on(PutCommand).resolves({});
     const d = aDispatch();
 
-    await dispatches.create(d);
+    (await dispatches.create(d))._unsafeUnwrap();
 
     expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toMatchObject({
       TableName: 'jobs',

@@ -84,7 +84,7 @@ describe('EcsContainerTasks', () => {
       securityGroups: ['sg-1'],
     });
 
-    await fargate.launch(aLaunch());
+    (await fargate.launch(aLaunch()))._unsafeUnwrap();
 
     expect(ecs.commandCalls(RunTaskCommand)[0]!.args[0].input).toMatchObject({
       launchType: 'FARGATE',

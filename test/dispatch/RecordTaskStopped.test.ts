@@ -20,9 +20,9 @@ function world() {
   const useCase = new RecordTaskStopped({ dispatches, updateJobStatus: update, log, metrics });
   const running = async (): Promise<Dispatch> => {
     const d = aDispatch();
-    await dispatches.create(d);
+    (await dispatches.create(d))._unsafeUnwrap();
     const up = launched(d, TASK, at(1))._unsafeUnwrap();
-    await dispatches.replace(d, up);
+    (await dispatches.replace(d, up))._unsafeUnwrap();
     return up;
   };
   return { dispatches, useCase, log, metrics, running, handler: ecsTaskStateHandler(useCase, log) };
@@ -103,7 +103,7 @@ describe('ecs-task-state: a stopped task settles its dispatch job', () => {
   it('settles a job whose launch record never got the task ARN (still submitted)', async () => {
     const w = world();
     const d = aDispatch();
-    await w.dispatches.create(d);
+    (await w.dispatches.create(d))._unsafeUnwrap();
 
     await w.handler(stoppedEvent(d.job.jobId));
 

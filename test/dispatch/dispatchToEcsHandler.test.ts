@@ -63,7 +63,7 @@ describe('dispatch-to-ecs handler', () => {
   });
 
   it('answers 409 with Retry-After while another request is launching the same job', async () => {
-    await dispatches.create(aDispatch({ jobId: 'busy', now: T0 }));
+    (await dispatches.create(aDispatch({ jobId: 'busy', now: T0 })))._unsafeUnwrap();
 
     const res = (await handle(
       httpApiEvent({ method: 'POST', path: '/jobs', body: JSON.stringify({ url: STREAM_URL }), headers: { 'idempotency-key': 'busy' } }),

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { listenOnLoopback } from '../support/listenOnLoopback.js';
+import { asyncListener } from '../support/asyncListener.js';
 
 /** How the fake answers the next RunTask calls, in order; then it starts tasks. */
 export type EcsScript = 'capacity' | 'missing' | 'throttle' | 'server';
@@ -45,7 +46,7 @@ export async function startFakeEcs(): Promise<FakeEcs> {
   const scripted: EcsScript[] = [];
   let hold: { arrive: () => void; released: Promise<void> } | undefined;
   const stopped = new Map<string, string>();
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer(asyncListener(async (req, res) => {
     let text = '';
     for await (const chunk of req) text += chunk;
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -91,7 +92,7 @@ export async function startFakeEcs(): Promise<FakeEcs> {
       tasks: [{ taskArn, clusterArn: `arn:aws:ecs:us-east-1:123456789012:cluster/${input.cluster}`, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' }],
       failures: [],
     });
-  });
+  }));
   const local = await listenOnLoopback(server);
   return {
     endpoint: local.endpoint,

@@ -50,9 +50,9 @@ const statusChange = (status: string) => ({
 describe('execution-ended on its bundle', () => {
   it("cancels the aborted execution's RunPod job, abandons its mapping and terminates its tagged worker", async () => {
     const callbackToken = randomBytes(32).toString('hex');
-    await mappings.create(
+    (await mappings.create(
       newCallbackMapping({ callbackToken, taskToken: 'AQCE-task', channel: 'runpod', jobId: 'rp-job-9', executionArn: ARN, now: new Date() }),
-    );
+    ))._unsafeUnwrap();
     runpod.setStatus('rp-job-9', { status: 'IN_PROGRESS' });
     ec2.instances.push(
       { id: 'i-ours', tags: { 'baton:role': 'renderer', 'baton:execution-arn': ARN }, running: true },

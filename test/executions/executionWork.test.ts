@@ -101,7 +101,7 @@ describe('StopExecutionWork (an execution ended ABORTED, TIMED_OUT or FAILED)', 
     const w = world();
     const s = await w.segment(ARN);
     await w.renderer(ARN);
-    await w.stop.execute({ executionArn: ARN, status: 'TIMED_OUT' });
+    (await w.stop.execute({ executionArn: ARN, status: 'TIMED_OUT' }))._unsafeUnwrap();
     const env = readWorkerEnvironment(w.spot.instances[0]!.request.userData);
     const host = new RecordingWorkerHost();
     const worker = createWorker({
@@ -125,7 +125,7 @@ describe('StopExecutionWork (an execution ended ABORTED, TIMED_OUT or FAILED)', 
   it('leaves finished work alone and is safe to repeat (EventBridge delivers at least once)', async () => {
     const w = world();
     const done = await w.segment(ARN);
-    await w.h.webhook.execute({ callbackToken: done.callbackToken, body: { id: done.jobId, status: 'COMPLETED', output: {} } });
+    (await w.h.webhook.execute({ callbackToken: done.callbackToken, body: { id: done.jobId, status: 'COMPLETED', output: {} } }))._unsafeUnwrap();
     await w.segment(ARN);
 
     const first = (await w.stop.execute({ executionArn: ARN, status: 'FAILED' }))._unsafeUnwrap();

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { WorkerInstance } from '../../application/ports/WorkerInstances.js';
 import { listenOnLoopback } from '../support/listenOnLoopback.js';
+import { asyncListener } from '../support/asyncListener.js';
 
 export interface FakeEc2Workers {
   /** Set `AWS_ENDPOINT_URL_EC2` to this. */
@@ -21,7 +22,7 @@ const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').rep
 export async function startFakeEc2Workers(): Promise<FakeEc2Workers> {
   const instances: FakeEc2Workers['instances'] = [];
   const requests: Record<string, string>[] = [];
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer(asyncListener(async (req, res) => {
     let text = '';
     for await (const chunk of req) text += chunk;
     const form = new URLSearchParams(text);
@@ -60,7 +61,7 @@ export async function startFakeEc2Workers(): Promise<FakeEc2Workers> {
     return xml(
       `<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><reservationSet><item><reservationId>r-1</reservationId><instancesSet>${items}</instancesSet></item></reservationSet></DescribeInstancesResponse>`,
     );
-  });
+  }));
   const local = await listenOnLoopback(server);
   return {
     endpoint: local.endpoint,

@@ -54,9 +54,9 @@ beforeAll(async () => {
     createLocalTable(client, callbacksTable),
     createLocalTable(client, countersTable),
   ]);
-  await new DynamoDbCallbackMappings(client, callbacks).create(
+  (await new DynamoDbCallbackMappings(client, callbacks).create(
     newCallbackMapping({ callbackToken: PLANTED.callbackToken, taskToken: sfn.engine.startTask(), channel: 'runpod', now: new Date() }),
-  );
+  ))._unsafeUnwrap();
   useLocalAws(
     { SQS: sqs.endpoint, SFN: sfn.endpoint, ECS: ecs.endpoint },
     {

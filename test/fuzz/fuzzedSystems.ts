@@ -165,7 +165,7 @@ export function fuzzedSystems() {
   /** A PENDING RunPod mapping under the planted callback token, its task waiting in Step Functions. */
   async function plantWaitingCallback(): Promise<string> {
     const taskToken = sfn.startTask();
-    await mappings.create(newCallbackMapping({ callbackToken: PLANTED.callbackToken, taskToken, channel: 'runpod', now: clock.now() }));
+    (await mappings.create(newCallbackMapping({ callbackToken: PLANTED.callbackToken, taskToken, channel: 'runpod', now: clock.now() })))._unsafeUnwrap();
     return taskToken;
   }
 

@@ -20,12 +20,12 @@ describe('GetJobStatus', () => {
     const w = jobsWorld();
     const { job } = (await w.submit.execute({ spec: aSpec() }))._unsafeUnwrap();
     w.clock.advanceSeconds(5);
-    await w.update.execute({ jobId: job.jobId, change: { status: 'processing' } });
+    (await w.update.execute({ jobId: job.jobId, change: { status: 'processing' } }))._unsafeUnwrap();
     w.clock.advanceSeconds(40);
-    await w.update.execute({
+    (await w.update.execute({
       jobId: job.jobId,
       change: { status: 'completed', output: { s3Uri: 's3://outputs/videos/video.mp4', duration: 12.5, size: 2048 } },
-    });
+    }))._unsafeUnwrap();
 
     const view = (await w.status.execute({ jobId: job.jobId }))._unsafeUnwrap();
 
@@ -46,8 +46,8 @@ describe('GetJobStatus', () => {
   it('gives no link to an object outside the output bucket', async () => {
     const w = jobsWorld();
     const { job } = (await w.submit.execute({ spec: aSpec() }))._unsafeUnwrap();
-    await w.update.execute({ jobId: job.jobId, change: { status: 'processing' } });
-    await w.update.execute({ jobId: job.jobId, change: { status: 'completed', output: { s3Uri: 's3://elsewhere/secret' } } });
+    (await w.update.execute({ jobId: job.jobId, change: { status: 'processing' } }))._unsafeUnwrap();
+    (await w.update.execute({ jobId: job.jobId, change: { status: 'completed', output: { s3Uri: 's3://elsewhere/secret' } } }))._unsafeUnwrap();
 
     const view = (await w.status.execute({ jobId: job.jobId }))._unsafeUnwrap();
 

@@ -155,7 +155,7 @@ describe('Job model (fc.commands)', () => {
         const jobs = new InMemoryJobs();
         const clock = new ManualClock();
         const job = aJob({ maxAttempts, now: clock.now() });
-        await jobs.create(job);
+        (await jobs.create(job))._unsafeUnwrap();
         const real: Real = {
           jobs,
           clock,

@@ -43,8 +43,8 @@ describe('JobQueue contract', () => {
       const { queue, sent } = make();
       const [a, b] = [aJob(), aJob()];
 
-      await queue.enqueue(a);
-      await queue.enqueue(b);
+      (await queue.enqueue(a))._unsafeUnwrap();
+      (await queue.enqueue(b))._unsafeUnwrap();
 
       expect(sent()).toEqual([a, b].map((j) => ({ jobId: j.jobId, spec: j.spec, submittedAt: j.submittedAt })));
     });

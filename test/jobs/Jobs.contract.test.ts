@@ -29,14 +29,14 @@ describe.each(adapters)('Jobs contract: %s', (_name, make) => {
   it('stores a new job and gets it back as it was', async () => {
     const job = aJob();
 
-    await jobs.create(job);
+    (await jobs.create(job))._unsafeUnwrap();
 
     expect(await jobs.get(job.jobId)).toEqual(ok(job));
   });
 
   it('never overwrites an existing job', async () => {
     const job = aJob();
-    await jobs.create(job);
+    (await jobs.create(job))._unsafeUnwrap();
 
     const again = await jobs.create({ ...job, spec: { other: true } });
 
@@ -51,7 +51,7 @@ describe.each(adapters)('Jobs contract: %s', (_name, make) => {
   it('answers a reused idempotency key with the job it made, and makes no second job', async () => {
     const first = aJob();
     const second = aJob();
-    await jobs.create(first, { idempotencyKey: `k-${first.jobId}` });
+    (await jobs.create(first, { idempotencyKey: `k-${first.jobId}` }))._unsafeUnwrap();
 
     const again = await jobs.create(second, { idempotencyKey: `k-${first.jobId}` });
 
@@ -61,7 +61,7 @@ describe.each(adapters)('Jobs contract: %s', (_name, make) => {
 
   it('does not treat the idempotency record as a job', async () => {
     const job = aJob();
-    await jobs.create(job, { idempotencyKey: `k-${job.jobId}` });
+    (await jobs.create(job, { idempotencyKey: `k-${job.jobId}` }))._unsafeUnwrap();
 
     expect(await jobs.get(`idempotency#k-${job.jobId}`)).toEqual(ok(undefined));
   });
@@ -69,7 +69,7 @@ describe.each(adapters)('Jobs contract: %s', (_name, make) => {
   it('lets a released key make a new job, but only the owner can release it', async () => {
     const first = aJob();
     const key = `k-${first.jobId}`;
-    await jobs.create(first, { idempotencyKey: key });
+    (await jobs.create(first, { idempotencyKey: key }))._unsafeUnwrap();
 
     await jobs.releaseIdempotencyKey(key, 'someone-else');
     expect(await jobs.create(aJob(), { idempotencyKey: key })).toEqual(
@@ -83,9 +83,9 @@ describe.each(adapters)('Jobs contract: %s', (_name, make) => {
 
   it('writes a change made on the current status and version, with every field', async () => {
     const job = aJob();
-    await jobs.create(job);
+    (await jobs.create(job))._unsafeUnwrap();
     const running = moved(job, start);
-    await jobs.update(job, running);
+    (await jobs.update(job, running))._unsafeUnwrap();
     const done = moved(running, complete);
 
     const r = await jobs.update(running, done);
@@ -96,21 +96,21 @@ describe.each(adapters)('Jobs contract: %s', (_name, make) => {
 
   it('removes fields the new job no longer has, and keeps errors and failure details', async () => {
     const job = aJob();
-    await jobs.create(job);
+    (await jobs.create(job))._unsafeUnwrap();
     const retrying = moved(job, start, retry);
-    await jobs.update(job, retrying);
+    (await jobs.update(job, retrying))._unsafeUnwrap();
     const failed = moved(retrying, start, { status: 'failed', error: { message: 'x', type: 'T', state: 'Render' } });
 
-    await jobs.update(retrying, failed);
+    (await jobs.update(retrying, failed))._unsafeUnwrap();
 
     expect(await jobs.get(job.jobId)).toEqual(ok(failed));
   });
 
   it('refuses a stale write and returns the job as it is now', async () => {
     const job = aJob();
-    await jobs.create(job);
+    (await jobs.create(job))._unsafeUnwrap();
     const done = moved(job, start, complete);
-    await jobs.update(job, done);
+    (await jobs.update(job, done))._unsafeUnwrap();
 
     const stale = await jobs.update(job, moved(job, start));
 
@@ -120,11 +120,11 @@ describe.each(adapters)('Jobs contract: %s', (_name, make) => {
 
   it('refuses a write on the right status but an older version', async () => {
     const job = aJob();
-    await jobs.create(job);
+    (await jobs.create(job))._unsafeUnwrap();
     const once = moved(job, start);
-    await jobs.update(job, once);
+    (await jobs.update(job, once))._unsafeUnwrap();
     const twice = moved(once, start);
-    await jobs.update(once, twice);
+    (await jobs.update(once, twice))._unsafeUnwrap();
 
     const r = await jobs.update(once, moved(once, fail));
 
@@ -142,7 +142,7 @@ describe.each(adapters)('Jobs contract: %s', (_name, make) => {
 
   it('lets exactly one of many concurrent writers of the same version win', async () => {
     const job = aJob();
-    await jobs.create(job);
+    (await jobs.create(job))._unsafeUnwrap();
 
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) => jobs.update(job, moved(job, i % 2 ? start : fail))),
@@ -173,7 +173,7 @@ describe.each(adapters)('Jobs contract, jobs recorded but never queued: %s', (_n
   it('lists a job created submitted until its send is confirmed, oldest first, up to the limit', async () => {
     const jobs = await make();
     const [a, b, c] = [aJob({ now: at(30) }), aJob({ now: at(10) }), aJob({ now: at(20) })];
-    for (const job of [a, b, c]) await jobs.create(job);
+    for (const job of [a, b, c]) (await jobs.create(job))._unsafeUnwrap();
 
     const due = await jobs.unqueuedBefore(at(25), 10);
     const first = await jobs.unqueuedBefore(at(60), 1);
@@ -185,10 +185,10 @@ describe.each(adapters)('Jobs contract, jobs recorded but never queued: %s', (_n
   it('takes a job out once it is marked queued, or once any change moves it on', async () => {
     const jobs = await make();
     const [queued, started, waiting] = [aJob(), aJob(), aJob()];
-    for (const job of [queued, started, waiting]) await jobs.create(job, { idempotencyKey: `key-${job.jobId}` });
+    for (const job of [queued, started, waiting]) (await jobs.create(job, { idempotencyKey: `key-${job.jobId}` }))._unsafeUnwrap();
 
     await jobs.markQueued(queued.jobId);
-    await jobs.update(started, moved(started, start));
+    (await jobs.update(started, moved(started, start)))._unsafeUnwrap();
 
     expect((await jobs.unqueuedBefore(at(60), 10))._unsafeUnwrap()).toEqual([waiting.jobId]);
   });
@@ -209,7 +209,7 @@ describe.each(adapters)('Jobs contract, jobs recorded but never queued: %s', (_n
   it('never lists a job created in a final status (handle-error records), nor fails to mark an unknown job', async () => {
     const jobs = await make();
     const failed = moved(aJob(), fail);
-    await jobs.create(failed);
+    (await jobs.create(failed))._unsafeUnwrap();
 
     await jobs.markQueued('no-such-job');
 

@@ -28,7 +28,7 @@ describe('SqsJobQueue (exact requests)', () => {
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
     const job = aJob();
 
-    await new SqsJobQueue(new SQSClient({}), 'https://sqs.us-east-1.amazonaws.com/1/jobs.fifo').enqueue(job);
+    (await new SqsJobQueue(new SQSClient({}), 'https://sqs.us-east-1.amazonaws.com/1/jobs.fifo').enqueue(job))._unsafeUnwrap();
 
     expect(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input).toMatchObject({
       MessageGroupId: job.jobId,

@@ -139,10 +139,10 @@ describe('SubmitJob after a crash between the record and the send', () => {
     const w = jobsWorld();
     const { job } = (await w.submit.execute({ spec: aSpec(), idempotencyKey: 'order-10' }))._unsafeUnwrap();
     w.queue.take();
-    await w.update.execute({ jobId: job.jobId, change: { status: 'processing' } });
+    (await w.update.execute({ jobId: job.jobId, change: { status: 'processing' } }))._unsafeUnwrap();
     w.clock.advanceSeconds(60);
 
-    await w.submit.execute({ spec: aSpec(), idempotencyKey: 'order-10' });
+    (await w.submit.execute({ spec: aSpec(), idempotencyKey: 'order-10' }))._unsafeUnwrap();
 
     expect(w.queue.messages).toEqual([]);
   });

@@ -13,7 +13,7 @@ function sweeper(w: ReturnType<typeof jobsWorld>) {
 /** A job recorded by submit-job whose function died before the send. */
 async function crashedSubmit(w: ReturnType<typeof jobsWorld>) {
   const job = aJob({ now: w.clock.now() });
-  await w.jobs.create(job, { idempotencyKey: `key-${job.jobId}` });
+  (await w.jobs.create(job, { idempotencyKey: `key-${job.jobId}` }))._unsafeUnwrap();
   return job;
 }
 
@@ -35,7 +35,7 @@ describe('SweepUnqueuedJobs (the job-sweeper)', () => {
 
   it('never sends again a job submit-job queued', async () => {
     const w = jobsWorld();
-    await w.submit.execute({ spec: aSpec() });
+    (await w.submit.execute({ spec: aSpec() }))._unsafeUnwrap();
     w.clock.advanceSeconds(3_600);
 
     const swept = (await sweeper(w).execute())._unsafeUnwrap();
@@ -64,7 +64,7 @@ describe('SweepUnqueuedJobs (the job-sweeper)', () => {
   it('only tidies a job that moved on meanwhile (a processor or a replayed submit got there)', async () => {
     const w = jobsWorld();
     const job = await crashedSubmit(w);
-    await w.jobs.update(job, { ...job, status: 'processing', version: job.version + 1 });
+    (await w.jobs.update(job, { ...job, status: 'processing', version: job.version + 1 }))._unsafeUnwrap();
     // The update already took it out; a lagging index would still list it: read, then act.
     w.clock.advanceSeconds(121);
 

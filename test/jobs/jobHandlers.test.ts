@@ -143,7 +143,7 @@ describe('update-job-status handler (SQS)', () => {
   it('returns a retrying of an attempt not yet started here, so it cannot mark the attempt before it', async () => {
     const w = jobsWorld();
     const { job } = (await w.submit.execute({ spec: aSpec() }))._unsafeUnwrap();
-    await w.update.execute({ jobId: job.jobId, change: { status: 'processing' } });
+    (await w.update.execute({ jobId: job.jobId, change: { status: 'processing' } }))._unsafeUnwrap();
     const handler = updateJobStatusHandler(w.update, w.log, w.metrics);
 
     const ahead = await handler({

@@ -33,8 +33,8 @@ afterAll(async () => {
 
 it('sends each job left unqueued exactly once, and leaves queued ones alone', async () => {
   const [lost, queued] = [aJob(), aJob()];
-  await jobs.create(lost, { idempotencyKey: 'sweep-e2e-lost' });
-  await jobs.create(queued);
+  (await jobs.create(lost, { idempotencyKey: 'sweep-e2e-lost' }))._unsafeUnwrap();
+  (await jobs.create(queued))._unsafeUnwrap();
   await jobs.markQueued(queued.jobId);
 
   const first = await sweeper({ 'detail-type': 'Scheduled Event' }, lambdaContext);

@@ -72,7 +72,7 @@ describe('Ec2SpotInstances', () => {
 
   it('names an instance profile by name when it is not an ARN', async () => {
     ec2.on(RunInstancesCommand).resolves({ Instances: [instance] });
-    await new Ec2SpotInstances(new EC2Client({ region: 'us-east-1' })).launch(aRequest({ iamInstanceProfile: 'manga-worker' }));
+    (await new Ec2SpotInstances(new EC2Client({ region: 'us-east-1' })).launch(aRequest({ iamInstanceProfile: 'manga-worker' })))._unsafeUnwrap();
     expect(ec2.commandCalls(RunInstancesCommand)[0]!.args[0].input.IamInstanceProfile).toEqual({ Name: 'manga-worker' });
   });
 

@@ -58,7 +58,7 @@ describe('LaunchWorker', () => {
   it('puts the task token in user-data, and stores nothing, only when opted in', async () => {
     const { useCase, spot, mappings } = setup({}, true);
 
-    await useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN });
+    (await useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN }))._unsafeUnwrap();
 
     expect(mappings.all()).toEqual([]);
     expect(readWorkerEnvironment(spot.instances[0]!.request.userData).get('TASK_TOKEN')).toBe(TASK_TOKEN);
@@ -167,8 +167,8 @@ describe('LaunchWorker', () => {
     const { useCase, spot } = setup();
     spot.refuse({ subnetId: 'subnet-a' });
 
-    await useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN });
-    await useCase.execute({ job_id: 'job-other', task_token: TASK_TOKEN.replace('z', 'y') });
+    (await useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN }))._unsafeUnwrap();
+    (await useCase.execute({ job_id: 'job-other', task_token: TASK_TOKEN.replace('z', 'y') }))._unsafeUnwrap();
 
     const tokens = spot.instances.map((i) => i.request.clientToken);
     expect(tokens).toHaveLength(2);
@@ -196,7 +196,7 @@ describe('LaunchWorker', () => {
 
   it('never logs the task token or the callback token whole', async () => {
     const { useCase, log, mappings } = setup();
-    await useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN });
+    (await useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN }))._unsafeUnwrap();
     const text = JSON.stringify(log.records);
     expect(text).not.toContain(TASK_TOKEN);
     expect(text).not.toContain(mappings.all()[0]!.callbackToken);

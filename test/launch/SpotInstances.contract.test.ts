@@ -88,7 +88,7 @@ describe.each(harnesses)('SpotInstances contract: %s', (_name, make) => {
     h = await make();
     const request = aRequest();
 
-    await h.spot.launch(request);
+    (await h.spot.launch(request))._unsafeUnwrap();
 
     expect(h.engine.instances.map((i) => i.request)).toEqual([request]);
   });
@@ -96,7 +96,7 @@ describe.each(harnesses)('SpotInstances contract: %s', (_name, make) => {
   it('names an instance profile given by name', async () => {
     h = await make();
 
-    await h.spot.launch(aRequest({ iamInstanceProfile: 'manga-worker' }));
+    (await h.spot.launch(aRequest({ iamInstanceProfile: 'manga-worker' })))._unsafeUnwrap();
 
     expect(h.engine.instances[0]!.request.iamInstanceProfile).toBe('manga-worker');
   });

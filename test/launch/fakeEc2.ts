@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { InMemorySpotInstances } from '../../adapters/memory/InMemorySpotInstances.js';
 import { listenOnLoopback } from '../support/listenOnLoopback.js';
+import { asyncListener } from '../support/asyncListener.js';
 
 export interface FakeEc2 {
   /** Set `AWS_ENDPOINT_URL_EC2` to this. */
@@ -25,7 +26,7 @@ function indexed(form: URLSearchParams, prefix: string): string[] {
 export async function startFakeEc2(): Promise<FakeEc2> {
   const spot = new InMemorySpotInstances();
   const requests: Record<string, string>[] = [];
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer(asyncListener(async (req, res) => {
     let text = '';
     for await (const chunk of req) text += chunk;
     const form = new URLSearchParams(text);
@@ -67,7 +68,7 @@ export async function startFakeEc2(): Promise<FakeEc2> {
       200,
       `<RunInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><reservationId>r-1</reservationId><ownerId>123456789012</ownerId><instancesSet><item><instanceId>${i.instanceId}</instanceId><instanceType>${i.instanceType}</instanceType><spotInstanceRequestId>${i.spotRequestId}</spotInstanceRequestId><instanceLifecycle>spot</instanceLifecycle></item></instancesSet></RunInstancesResponse>`,
     );
-  });
+  }));
   const local = await listenOnLoopback(server);
   return {
     endpoint: local.endpoint,

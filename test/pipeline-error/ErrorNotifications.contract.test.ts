@@ -84,7 +84,7 @@ describe.each(harnesses)('ErrorNotifications contract: %s', (_name, make) => {
     const h = make();
     const { executionId: _dropped, ...rest } = anAlert({ jobId: 'job-no-exec' });
 
-    await h.notifications.notify(rest);
+    (await h.notifications.notify(rest))._unsafeUnwrap();
 
     expect(h.received()).toEqual([rest]);
     expect(h.received()[0]).not.toHaveProperty('executionId');
@@ -128,8 +128,8 @@ describe('SnsErrorNotifications over the wire', () => {
     const topic = 'arn:aws:sns:us-east-1:123456789012:pipeline-errors-subject';
     const adapter = new SnsErrorNotifications(snsClient(sns.endpoint), topic);
 
-    await adapter.notify(anAlert({ jobId: 'job-s', state: 'Génère' }));
-    await adapter.notify(anAlert({ jobId: 'job-long', state: 'É\n'.repeat(80) }));
+    (await adapter.notify(anAlert({ jobId: 'job-s', state: 'Génère' })))._unsafeUnwrap();
+    (await adapter.notify(anAlert({ jobId: 'job-long', state: 'É\n'.repeat(80) })))._unsafeUnwrap();
 
     const subjects = sns.published.filter((p) => p.TopicArn === topic).map((p) => p.Subject);
     expect(subjects[0]).toBe('Pipeline job job-s failed in G?n?re: RenderError');

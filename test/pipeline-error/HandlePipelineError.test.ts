@@ -6,8 +6,8 @@ import { anErrorEvent, pipelineErrorWorld } from './world.js';
 describe('HandlePipelineError', () => {
   it('marks a running job failed with the parsed error, the state and the time, and answers as seed 003', async () => {
     const w = pipelineErrorWorld();
-    await w.jobs.create(aJob({ jobId: 'job-abc123' }));
-    await w.update.execute({ jobId: 'job-abc123', change: { status: 'processing' } });
+    (await w.jobs.create(aJob({ jobId: 'job-abc123' })))._unsafeUnwrap();
+    (await w.update.execute({ jobId: 'job-abc123', change: { status: 'processing' } }))._unsafeUnwrap();
     w.clock.advanceSeconds(90);
 
     const r = await w.handle.execute(anErrorEvent());
@@ -24,9 +24,9 @@ describe('HandlePipelineError', () => {
 
   it('writes exactly one structured error record, with correlation ids and no raw cause', async () => {
     const w = pipelineErrorWorld();
-    await w.jobs.create(aJob({ jobId: 'job-abc123' }));
+    (await w.jobs.create(aJob({ jobId: 'job-abc123' })))._unsafeUnwrap();
 
-    await w.handle.execute(anErrorEvent());
+    (await w.handle.execute(anErrorEvent()))._unsafeUnwrap();
 
     const errors = w.log.records.filter((r) => r.level === 'error');
     expect(errors).toEqual([
@@ -51,10 +51,10 @@ describe('HandlePipelineError', () => {
 
   it('publishes one alert when it fails the job', async () => {
     const w = pipelineErrorWorld();
-    await w.jobs.create(aJob({ jobId: 'job-abc123' }));
+    (await w.jobs.create(aJob({ jobId: 'job-abc123' })))._unsafeUnwrap();
 
-    await w.handle.execute(anErrorEvent());
-    await w.handle.execute(anErrorEvent());
+    (await w.handle.execute(anErrorEvent()))._unsafeUnwrap();
+    (await w.handle.execute(anErrorEvent()))._unsafeUnwrap();
 
     expect(w.alerts.sent).toEqual([
       {
@@ -70,8 +70,8 @@ describe('HandlePipelineError', () => {
 
   it('does not mark a completed job failed when a late error arrives', async () => {
     const w = pipelineErrorWorld();
-    await w.jobs.create(aJob({ jobId: 'job-abc123' }));
-    await w.update.execute({ jobId: 'job-abc123', change: { status: 'processing' } });
+    (await w.jobs.create(aJob({ jobId: 'job-abc123' })))._unsafeUnwrap();
+    (await w.update.execute({ jobId: 'job-abc123', change: { status: 'processing' } }))._unsafeUnwrap();
     const done = (await w.update.execute({ jobId: 'job-abc123', change: { status: 'completed' } }))._unsafeUnwrap();
 
     const r = await w.handle.execute(anErrorEvent());
@@ -83,8 +83,8 @@ describe('HandlePipelineError', () => {
 
   it('keeps the first failure when the same error is handled twice (a retried Lambda)', async () => {
     const w = pipelineErrorWorld();
-    await w.jobs.create(aJob({ jobId: 'job-abc123' }));
-    await w.handle.execute(anErrorEvent());
+    (await w.jobs.create(aJob({ jobId: 'job-abc123' })))._unsafeUnwrap();
+    (await w.handle.execute(anErrorEvent()))._unsafeUnwrap();
     const first = (await w.jobs.get('job-abc123'))._unsafeUnwrap();
     w.clock.advanceSeconds(10);
 
@@ -128,8 +128,8 @@ describe('HandlePipelineError', () => {
   it('takes a plain-text cause and a missing error object', async () => {
     const w = pipelineErrorWorld();
 
-    await w.handle.execute(anErrorEvent({ error: { Error: 'States.Timeout', Cause: 'Task timed out' } }));
-    await w.handle.execute(anErrorEvent({ job_id: 'job-2', error: undefined }));
+    (await w.handle.execute(anErrorEvent({ error: { Error: 'States.Timeout', Cause: 'Task timed out' } })))._unsafeUnwrap();
+    (await w.handle.execute(anErrorEvent({ job_id: 'job-2', error: undefined })))._unsafeUnwrap();
 
     expect((await w.jobs.get('job-abc123'))._unsafeUnwrap()?.error).toEqual({ type: 'States.Timeout', message: 'Task timed out', state: 'GenerateScript' });
     expect((await w.jobs.get('job-2'))._unsafeUnwrap()?.error).toEqual({ type: 'UnknownError', message: 'UnknownError', state: 'GenerateScript' });

@@ -39,7 +39,7 @@ describe('SnsErrorNotifications', () => {
   it('keeps the subject within SNS limits (100 printable ASCII characters)', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm' });
 
-    await new SnsErrorNotifications(new SNSClient({}), 'arn:t').notify({ ...alert, state: 'É\n'.repeat(80) });
+    (await new SnsErrorNotifications(new SNSClient({}), 'arn:t').notify({ ...alert, state: 'É\n'.repeat(80) }))._unsafeUnwrap();
 
     const subject = sns.commandCalls(PublishCommand)[0]!.args[0].input.Subject!;
     expect(subject.length).toBeLessThanOrEqual(100);

@@ -34,7 +34,7 @@ afterAll(async () => {
 describe('handle-error e2e (bundle, DynamoDB Local, SNS)', () => {
   it('marks the job failed, logs one structured error, alerts the topic, and answers as seed 003', async () => {
     const job = moved(aJob({ jobId: 'job-e2e-1', now: new Date() }), start);
-    await jobs.create(job);
+    (await jobs.create(job))._unsafeUnwrap();
 
     const out = await handleError(anErrorEvent({ job_id: 'job-e2e-1' }), lambdaContext);
 
@@ -59,7 +59,7 @@ describe('handle-error e2e (bundle, DynamoDB Local, SNS)', () => {
 
   it('leaves a completed job completed when a late error arrives', async () => {
     const job = moved(aJob({ jobId: 'job-e2e-2', now: new Date() }), start, complete);
-    await jobs.create(job);
+    (await jobs.create(job))._unsafeUnwrap();
 
     const out = await handleError(anErrorEvent({ job_id: 'job-e2e-2' }), lambdaContext);
 

@@ -75,8 +75,8 @@ describe.each(adapters)('DailyCounters contract: %s', (_name, make) => {
 
   it('refuses a new job once the limit is reached, saying how full the day is', async () => {
     const day = aDay();
-    await counters.reserve(day, 'job-a', 2, AT);
-    await counters.reserve(day, 'job-b', 2, AT);
+    (await counters.reserve(day, 'job-a', 2, AT))._unsafeUnwrap();
+    (await counters.reserve(day, 'job-b', 2, AT))._unsafeUnwrap();
 
     const refused = await counters.reserve(day, 'job-c', 2, AT);
 
@@ -86,7 +86,7 @@ describe.each(adapters)('DailyCounters contract: %s', (_name, make) => {
 
   it('lets a job that holds a slot reserve again (a retry), even when the day is full', async () => {
     const day = aDay();
-    await counters.reserve(day, 'job-a', 1, AT);
+    (await counters.reserve(day, 'job-a', 1, AT))._unsafeUnwrap();
 
     const retry = await counters.reserve(day, 'job-a', 1, AT);
 
@@ -95,7 +95,7 @@ describe.each(adapters)('DailyCounters contract: %s', (_name, make) => {
 
   it('shares one job set between reserving and counting: a reserved job is not counted again', async () => {
     const day = aDay();
-    await counters.reserve(day, 'job-a', 5, AT);
+    (await counters.reserve(day, 'job-a', 5, AT))._unsafeUnwrap();
 
     const counted = await counters.countJob(day, 'job-a', AT);
 
@@ -128,8 +128,8 @@ describe.each(adapters)('DailyCounters contract: %s', (_name, make) => {
 
   it('releases a slot once: the job leaves the count, and a retried release changes nothing', async () => {
     const day = aDay();
-    await counters.reserve(day, 'job-a', 2, AT);
-    await counters.reserve(day, 'job-b', 2, AT);
+    (await counters.reserve(day, 'job-a', 2, AT))._unsafeUnwrap();
+    (await counters.reserve(day, 'job-b', 2, AT))._unsafeUnwrap();
 
     const released = await counters.release(day, 'job-a', AT);
     const again = await counters.release(day, 'job-a', AT);
@@ -149,7 +149,7 @@ describe.each(adapters)('DailyCounters contract: %s', (_name, make) => {
 
   it('lets a released job reserve again', async () => {
     const day = aDay();
-    await counters.reserve(day, 'job-a', 1, AT);
+    (await counters.reserve(day, 'job-a', 1, AT))._unsafeUnwrap();
     await counters.release(day, 'job-a', AT);
 
     expect(await counters.reserve(day, 'job-a', 1, AT)).toEqual(ok({ count: 1, fresh: true }));
@@ -157,7 +157,7 @@ describe.each(adapters)('DailyCounters contract: %s', (_name, make) => {
 
   it('releases the last job of a day down to zero', async () => {
     const day = aDay();
-    await counters.reserve(day, 'job-a', 1, AT);
+    (await counters.reserve(day, 'job-a', 1, AT))._unsafeUnwrap();
 
     expect(await counters.release(day, 'job-a', AT)).toEqual(ok({ count: 0, released: true }));
     expect(await counters.count(day)).toEqual(ok(0));

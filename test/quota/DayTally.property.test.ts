@@ -64,7 +64,7 @@ describe('DayTally rules', () => {
   it('does not change the tally it was given', () => {
     const before = emptyTally('2026-02-07');
     countJob(before, 'a');
-    reserveSlot(before, 'a', 3);
+    expect(reserveSlot(before, 'a', 3).isOk()).toBe(true);
     expect(before).toEqual(emptyTally('2026-02-07'));
   });
 

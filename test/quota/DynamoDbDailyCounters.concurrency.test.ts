@@ -55,7 +55,7 @@ describe('DynamoDbDailyCounters under concurrency (DynamoDB Local)', () => {
   it('raises the count by exactly 1 for 200 concurrent increments of the same job_id', async () => {
     const clock = new ManualClock('2026-03-02T09:00:00Z');
     const increment = new IncrementCounter({ counters, clock, log: new RecordingLog(), metrics: new InMemoryMetrics() });
-    for (const job of ['job-earlier-1', 'job-earlier-2', 'job-earlier-3']) await increment.execute({ job_id: job });
+    for (const job of ['job-earlier-1', 'job-earlier-2', 'job-earlier-3']) (await increment.execute({ job_id: job }))._unsafeUnwrap();
 
     const results = await Promise.all(Array.from({ length: 200 }, () => increment.execute({ job_id: 'job-abc123' })));
 
@@ -67,7 +67,7 @@ describe('DynamoDbDailyCounters under concurrency (DynamoDB Local)', () => {
 
   it('lowers the count by exactly 1 for 100 concurrent releases of the same job_id', async () => {
     const day = '2026-03-04';
-    for (const job of ['job-a', 'job-b', 'job-c']) await counters.reserve(day, job, 10, new Date());
+    for (const job of ['job-a', 'job-b', 'job-c']) (await counters.reserve(day, job, 10, new Date()))._unsafeUnwrap();
 
     const results = await Promise.all(Array.from({ length: 100 }, () => counters.release(day, 'job-b', new Date())));
 

@@ -97,7 +97,7 @@ describe('DailyQuota over every interleaving (fc.scheduler)', () => {
         const w = world(s, limit);
         const pipeline = async (job_id: string) => {
           const quota = (await w.check.execute())._unsafeUnwrap();
-          if (!isReached(quota)) await w.increment.execute({ job_id });
+          if (!isReached(quota)) (await w.increment.execute({ job_id }))._unsafeUnwrap();
         };
 
         const pending = Promise.all(Array.from({ length: jobs }, (_, i) => pipeline(`job-${i}`)));

@@ -40,8 +40,8 @@ function aQuotaWorld(dailyQuota = 2, at = '2026-02-07T23:59:59Z') {
 describe('CheckQuota', () => {
   it('reports the quota reached once the count is at the limit, and counts that', async () => {
     const w = aQuotaWorld(2);
-    await w.increment.execute({ job_id: 'a' });
-    await w.increment.execute({ job_id: 'b' });
+    (await w.increment.execute({ job_id: 'a' }))._unsafeUnwrap();
+    (await w.increment.execute({ job_id: 'b' }))._unsafeUnwrap();
 
     const quota = await w.check.execute();
 
@@ -55,7 +55,7 @@ describe('CheckQuota', () => {
 
   it('starts a new UTC day at midnight', async () => {
     const w = aQuotaWorld(2);
-    await w.increment.execute({ job_id: 'a' });
+    (await w.increment.execute({ job_id: 'a' }))._unsafeUnwrap();
     w.clock.advanceSeconds(1);
 
     expect(await w.check.execute()).toEqual(ok({ day: '2026-02-08', count: 0, limit: 2 }));
@@ -93,7 +93,7 @@ describe('IncrementCounter', () => {
 describe('ReserveQuota', () => {
   it('refuses a job once the day is full, as a value the handler turns into reserved: false', async () => {
     const w = aQuotaWorld(1);
-    await w.reserve.execute({ job_id: 'a' });
+    (await w.reserve.execute({ job_id: 'a' }))._unsafeUnwrap();
 
     const refused = await w.reserve.execute({ job_id: 'b' });
 
@@ -112,7 +112,7 @@ describe('ReserveQuota', () => {
 describe('ReleaseQuota', () => {
   it('gives back the slot of the day it was reserved on, even after midnight', async () => {
     const w = aQuotaWorld(1, '2026-02-07T23:59:00Z');
-    await w.reserve.execute({ job_id: 'a' });
+    (await w.reserve.execute({ job_id: 'a' }))._unsafeUnwrap();
     w.clock.advanceSeconds(600);
 
     const released = await w.release.execute({ job_id: 'a', date: '2026-02-07' });

@@ -126,7 +126,7 @@ describe('RunPodClient', () => {
   it('authenticates with the API key as a bearer token', async () => {
     const start = runpod.received.length;
 
-    await client().submit(request);
+    (await client().submit(request))._unsafeUnwrap();
 
     expect(runpod.received[start]!.authorization).toBe('Bearer rp-secret-key');
   });
@@ -163,10 +163,10 @@ describe('RunPodClient', () => {
     const waits: number[] = [];
     runpod.queue({ status: 429 }, { status: 429 });
 
-    await client({
+    (await client({
       clock: { sleep: async (ms) => void waits.push(ms), random: () => 0.5 },
       retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 },
-    }).submit(request);
+    }).submit(request))._unsafeUnwrap();
 
     expect(waits).toEqual([50, 100]);
   });
@@ -221,8 +221,8 @@ describe('RunPodClient', () => {
     const start = runpod.requests.length;
     const { id } = (await client().submit(request))._unsafeUnwrap();
 
-    await client().status(id);
-    await client().cancel(id);
+    (await client().status(id))._unsafeUnwrap();
+    (await client().cancel(id))._unsafeUnwrap();
 
     expect(runpod.requests.slice(start)).toEqual([
       'POST /v2/endpoint-1/run',

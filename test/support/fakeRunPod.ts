@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { listenOnLoopback } from './listenOnLoopback.js';
+import { asyncListener } from './asyncListener.js';
 
 type Answer = { status: number; body?: string } | 'hang';
 
@@ -41,7 +42,7 @@ export async function startFakeRunPod(): Promise<FakeRunPod> {
   const answers: Answer[] = [];
   const states = new Map<string, Record<string, unknown>>();
   let jobs = 0;
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer(asyncListener(async (req, res) => {
     const text = await read(req);
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     requests.push(`${req.method} ${path}`);
@@ -67,7 +68,7 @@ export async function startFakeRunPod(): Promise<FakeRunPod> {
       return reply(200, { id, status: 'CANCELLED' });
     }
     return reply(200, state);
-  });
+  }));
   const local = await listenOnLoopback(server);
   const fake: FakeRunPod = {
     beforeAnswer: undefined,

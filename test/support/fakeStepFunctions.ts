@@ -3,6 +3,7 @@ import { InMemoryStepFunctions } from '../../adapters/memory/InMemoryStepFunctio
 import type { Clock } from '../../application/ports/Clock.js';
 import { SystemClock } from '../../adapters/system/SystemClock.js';
 import { listenOnLoopback } from './listenOnLoopback.js';
+import { asyncListener } from './asyncListener.js';
 
 export interface FakeStepFunctions {
   /** Set `AWS_ENDPOINT_URL_SFN` to this. */
@@ -32,7 +33,7 @@ export async function startFakeStepFunctions(
   const requests: FakeStepFunctions['requests'] = [];
   let down = false;
   const executions = new Map<string, string>();
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer(asyncListener(async (req, res) => {
     let text = '';
     for await (const chunk of req) text += chunk;
     const operation = String(req.headers['x-amz-target'] ?? '').split('.').at(-1) ?? '';
@@ -65,7 +66,7 @@ export async function startFakeStepFunctions(
     }
     const message = e.reason === 'TaskTimedOut' ? 'Task Timed Out: Provided task does not exist anymore' : e.reason;
     return reply(400, { __type: `com.amazonaws.swf.service.model.v20120125#${e.reason}`, message });
-  });
+  }));
   const local = await listenOnLoopback(server);
   return {
     endpoint: local.endpoint,

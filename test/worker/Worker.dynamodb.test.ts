@@ -48,7 +48,7 @@ describe('worker library on DynamoDB Local', () => {
     const worker = flow.workerOn();
 
     expect((await worker.sendHeartbeat())._unsafeUnwrap()).toBe('Sent');
-    await worker.reportFailure('RenderError', 'out of disk');
+    (await worker.reportFailure('RenderError', 'out of disk'))._unsafeUnwrap();
     expect((await worker.sendHeartbeat())._unsafeUnwrap()).toBe('AlreadyReported');
     expect(flow.sfn.calls.heartbeat).toBe(1);
   });

@@ -58,7 +58,7 @@ describe('worker library (in memory)', () => {
     const flow = spotFlow();
     const taskToken = await flow.startJob();
     const worker = flow.workerOn();
-    await worker.reportSuccess({ job_id: 'job-abc123', status: 'completed' });
+    (await worker.reportSuccess({ job_id: 'job-abc123', status: 'completed' }))._unsafeUnwrap();
 
     const again = await worker.reportFailure('UploadError', 'restarted');
 
@@ -119,7 +119,7 @@ describe('worker library (in memory)', () => {
       expect((await worker.sendHeartbeat())._unsafeUnwrap()).toBe('Sent');
     }
     expect(flow.sfn.task(taskToken)!.state).toBe('waiting');
-    await worker.reportSuccess({ job_id: 'job-abc123' });
+    (await worker.reportSuccess({ job_id: 'job-abc123' }))._unsafeUnwrap();
 
     expect((await worker.sendHeartbeat())._unsafeUnwrap()).toBe('AlreadyReported');
     expect(flow.sfn.calls.heartbeat).toBe(10);
@@ -176,7 +176,7 @@ describe('worker library (in memory)', () => {
     const abandoned = spotFlow();
     await abandoned.startJob();
     const mapping = abandoned.mappings.all()[0]!;
-    await abandoned.mappings.abandon(abandon(mapping, 'ExecutionAborted', abandoned.clock.now())._unsafeUnwrap());
+    (await abandoned.mappings.abandon(abandon(mapping, 'ExecutionAborted', abandoned.clock.now())._unsafeUnwrap()))._unsafeUnwrap();
     const [hostA, hostB] = [new RecordingWorkerHost(), new RecordingWorkerHost()];
 
     await Promise.all([
@@ -205,7 +205,7 @@ describe('worker library (in memory)', () => {
     const flow = spotFlow();
     const taskToken = flow.sfn.startTask({ timeoutSeconds: 3600, heartbeatSeconds: 300 });
     const callbackToken = 'f'.repeat(64);
-    await flow.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now: flow.clock.now() }));
+    (await flow.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now: flow.clock.now() })))._unsafeUnwrap();
     const impostor = createWorker({
       jobId: 'runpod-job-1',
       access: { kind: 'callback', callbackToken, mappings: flow.mappings },

@@ -191,7 +191,7 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
 
   it('when Step Functions no longer waits, heartbeat and report say WorkflowGone and the mapping ends EXPIRED', async () => {
     const { taskToken, env, callbackToken } = await launchRenderer('job-gone');
-    await sfn.engine.fail(taskToken, 'States.Timeout', 'the execution stopped waiting');
+    (await sfn.engine.fail(taskToken, 'States.Timeout', 'the execution stopped waiting'))._unsafeUnwrap();
 
     const answers = await runSteps(
       [{ action: 'heartbeat' }, { action: 'report_success', output: {} }, { action: 'report_success', output: {} }],
@@ -208,7 +208,7 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
     const working = runSteps([{ action: 'work_until_gone', interval: 0.05 }], env);
     await vi.waitFor(() => expect(beats()).toBeGreaterThanOrEqual(1), { timeout: 10_000 });
 
-    await sfn.engine.fail(taskToken, 'States.Timeout', 'the execution stopped waiting');
+    (await sfn.engine.fail(taskToken, 'States.Timeout', 'the execution stopped waiting'))._unsafeUnwrap();
 
     expect(await working).toEqual([{ answer: 'interrupted' }]);
   });

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { listenOnLoopback } from '../../support/listenOnLoopback.js';
+import { asyncListener } from '../../support/asyncListener.js';
 
 export interface FakeSqs {
   /** Set `AWS_ENDPOINT_URL_SQS` to this. */
@@ -21,7 +22,7 @@ export interface FakeSqs {
 export async function startFakeSqs(): Promise<FakeSqs> {
   const queues = new Map<string, string[]>();
   let endpoint = '';
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer(asyncListener(async (req, res) => {
     let text = '';
     for await (const chunk of req) text += chunk;
     const operation = String(req.headers['x-amz-target'] ?? '').split('.').at(-1) ?? '';
@@ -36,7 +37,7 @@ export async function startFakeSqs(): Promise<FakeSqs> {
     const body = input['MessageBody'] ?? '';
     queue.push(body);
     return reply(200, { MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(body).digest('hex') });
-  });
+  }));
   const local = await listenOnLoopback(server);
   endpoint = local.endpoint;
   return {

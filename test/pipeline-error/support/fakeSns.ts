@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { listenOnLoopback } from '../../support/listenOnLoopback.js';
+import { asyncListener } from '../../support/asyncListener.js';
 
 export interface FakeSns {
   /** Set `AWS_ENDPOINT_URL_SNS` to this. */
@@ -16,7 +17,7 @@ export interface FakeSns {
 export async function startFakeSns(): Promise<FakeSns> {
   const published: FakeSns['published'] = [];
   let failures = 0;
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer(asyncListener(async (req, res) => {
     let text = '';
     for await (const chunk of req) text += chunk;
     const form = new URLSearchParams(text);
@@ -39,7 +40,7 @@ export async function startFakeSns(): Promise<FakeSns> {
       .end(
         `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
       );
-  });
+  }));
   const local = await listenOnLoopback(server);
   return {
     endpoint: local.endpoint,
