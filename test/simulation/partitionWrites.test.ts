@@ -170,12 +170,12 @@ describe('DynamoDbWrites: the stores’ writes as the DynamoDB adapters make the
     const mappings = writes.callbackMappings(new InMemoryCallbackMappings());
     const mapping = newCallbackMapping({ callbackToken: 'tok-1', taskToken: 'task', channel: 'runpod', executionArn: 'arn:exec', now });
 
-    await mappings.create(mapping);
-    await mappings.recordJobId('tok-1', 'job-1');
+    (await mappings.create(mapping))._unsafeUnwrap();
+    (await mappings.recordJobId('tok-1', 'job-1'))._unsafeUnwrap();
     const accepted = (await mappings.accept('tok-1', outcome, now, 'runpod'))._unsafeUnwrap();
     expect((await mappings.accept('tok-1', outcome, now, 'runpod')).isErr()).toBe(true);
-    await mappings.lease('tok-1', now, now);
-    await mappings.finish(resumed(accepted, now)._unsafeUnwrap());
+    (await mappings.lease('tok-1', now, now))._unsafeUnwrap();
+    (await mappings.finish(resumed(accepted, now)._unsafeUnwrap()))._unsafeUnwrap();
 
     expect(counts(writes)).toEqual({
       callbacks: 6,
@@ -199,10 +199,10 @@ describe('DynamoDbWrites: the stores’ writes as the DynamoDB adapters make the
     const writes = new DynamoDbWrites(() => 0);
     const mappings = writes.callbackMappings(new InMemoryCallbackMappings());
 
-    await mappings.create(newCallbackMapping({ callbackToken: 'runpod', taskToken: 't', channel: 'runpod', now }));
+    (await mappings.create(newCallbackMapping({ callbackToken: 'runpod', taskToken: 't', channel: 'runpod', now })))._unsafeUnwrap();
     await mappings.discardPending('runpod');
     await mappings.discardPending('runpod');
-    await mappings.create(newCallbackMapping({ callbackToken: 'worker', taskToken: 't', channel: 'worker', now }));
+    (await mappings.create(newCallbackMapping({ callbackToken: 'worker', taskToken: 't', channel: 'worker', now })))._unsafeUnwrap();
 
     expect(counts(writes)).toMatchObject({ callbacks: 4, 'callbacks · reconcile': 2, 'callbacks · redrive': 0 });
   });
@@ -212,10 +212,10 @@ describe('DynamoDbWrites: the stores’ writes as the DynamoDB adapters make the
     const jobs = writes.jobs(new InMemoryJobs());
     const job = newJob({ jobId: 'j1', spec: {}, now });
 
-    await jobs.create(job, { idempotencyKey: 'k' });
+    (await jobs.create(job, { idempotencyKey: 'k' }))._unsafeUnwrap();
     expect((await jobs.create(newJob({ jobId: 'j2', spec: {}, now }), { idempotencyKey: 'k' })).isErr()).toBe(true);
     await jobs.markQueued('j1');
-    await jobs.update(job, transition(job, { status: 'processing' }, now)._unsafeUnwrap());
+    (await jobs.update(job, transition(job, { status: 'processing' }, now)._unsafeUnwrap()))._unsafeUnwrap();
 
     expect(counts(writes)).toMatchObject({ jobs: 4, 'jobs · unqueued': 2, [IDEMPOTENCY_ITEMS]: 2 });
   });
@@ -224,8 +224,8 @@ describe('DynamoDbWrites: the stores’ writes as the DynamoDB adapters make the
     const writes = new DynamoDbWrites(() => 0);
     const counters = writes.dailyCounters(new InMemoryDailyCounters());
 
-    await counters.reserve('2026-01-06', 'a', 1, now);
-    await counters.reserve('2026-01-06', 'b', 1, now);
+    (await counters.reserve('2026-01-06', 'a', 1, now))._unsafeUnwrap();
+    expect((await counters.reserve('2026-01-06', 'b', 1, now)).isErr()).toBe(true); // the day is full: refused, still a write
     await counters.count('2026-01-06');
     await counters.release('2026-01-06', 'a', now);
 
