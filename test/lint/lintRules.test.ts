@@ -1,5 +1,5 @@
 import { ESLint } from 'eslint';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 // Every rule `npm run lint` relies on, shown to fire on a planted violation and to stay quiet on the
 // code it must allow. The snippets are linted as if they lived at `filePath`, with the project's
@@ -21,6 +21,12 @@ async function ruleIds(filePath: string, code: string): Promise<string[]> {
   if (fatal) throw new Error(`planted snippet did not parse: ${fatal.message}`);
   return messages.map((m) => m.ruleId ?? '(none)');
 }
+
+// The first lint builds the TypeScript program for the whole tsconfig (~25 s of CPU, far more on a
+// loaded machine): pay it once here, not inside whichever test happens to run first.
+beforeAll(async () => {
+  await eslint.lintText('export const warm = 1;\n', { filePath: 'application/__planted__/Warm.ts' });
+}, 300_000);
 
 const PROLOGUE = `
 import { ok, err, okAsync, errAsync, safeTry, type Result, type ResultAsync } from 'neverthrow';
