@@ -336,8 +336,8 @@ describe.each(shardedAdapters)('CallbackMappings contract, sharded indexes: %s, 
 
   it.each([2, 7, 50])('pages through 60 accepted mappings %i at a time: each token once, no page over its limit, each page in time order', async (limit) => {
     const ours = many(`redrive-${limit}`, 60, 700_000 + limit * 1000);
-    await inBatches(ours, ({ mapping }) => mappings.create(mapping));
-    await inBatches(ours, ({ mapping, second }) => mappings.accept(mapping.callbackToken, aSuccess(), at(second), 'runpod'));
+    for (const r of await inBatches(ours, ({ mapping }) => mappings.create(mapping))) r._unsafeUnwrap();
+    for (const r of await inBatches(ours, ({ mapping, second }) => mappings.accept(mapping.callbackToken, aSuccess(), at(second), 'runpod'))) r._unsafeUnwrap();
     const secondOf = new Map(ours.map((o) => [o.mapping.callbackToken, o.second]));
 
     const pages = await allPages((after) => mappings.acceptedBefore(at(800_000), limit, after));
@@ -355,7 +355,7 @@ describe.each(shardedAdapters)('CallbackMappings contract, sharded indexes: %s, 
   it.each([2, 7, 50])('pages through 60 PENDING RunPod mappings %i at a time: each token once, none created after the cutoff', async (limit) => {
     const base = -900_000 - limit * 1000;
     const ours = many(`reconcile-${limit}`, 60, base);
-    await inBatches(ours, ({ mapping }) => mappings.create(mapping));
+    for (const r of await inBatches(ours, ({ mapping }) => mappings.create(mapping))) r._unsafeUnwrap();
 
     const found = (await allPages((after) => mappings.pendingRunPodBefore(at(base + 6), limit, after)))
       .flat()
@@ -368,7 +368,7 @@ describe.each(shardedAdapters)('CallbackMappings contract, sharded indexes: %s, 
   it('misses nothing and repeats nothing while items leave the index between pages', async () => {
     const base = 1_000_000;
     const ours = many('leaving', 60, base);
-    await inBatches(ours, ({ mapping }) => mappings.create(mapping));
+    for (const r of await inBatches(ours, ({ mapping }) => mappings.create(mapping))) r._unsafeUnwrap();
     const accepted = await inBatches(ours, ({ mapping, second }) => mappings.accept(mapping.callbackToken, aSuccess(), at(second), 'runpod'));
     const byToken = new Map(accepted.map((r) => [r._unsafeUnwrap().callbackToken, r._unsafeUnwrap()]));
     const cutoff = at(base + 100);
@@ -377,7 +377,7 @@ describe.each(shardedAdapters)('CallbackMappings contract, sharded indexes: %s, 
     // Resumed meanwhile by webhooks and another redrive: some already read, some not yet.
     const unread = ours.map((o) => o.mapping.callbackToken).filter((t) => !first.tokens.includes(t));
     const leaving = [...first.tokens.slice(0, 3), ...unread.filter((_, i) => i % 8 === 0)].filter((t) => byToken.has(t));
-    for (const token of leaving) await mappings.finish(resumed(byToken.get(token)!, at(base + 200))._unsafeUnwrap());
+    for (const token of leaving) (await mappings.finish(resumed(byToken.get(token)!, at(base + 200))._unsafeUnwrap()))._unsafeUnwrap();
     const rest = await allPages((after) => mappings.acceptedBefore(cutoff, 5, after), first.next);
 
     const found = [...first.tokens, ...rest.flat()].filter((t) => byToken.has(t));

@@ -51,7 +51,7 @@ describe('DynamoDbCallbackMappings: sharded indexes on a live table', () => {
 
     // The claim moves a legacy PENDING item into its redrive shard; finishing takes the legacy ACCEPTED one out.
     const claimed = (await mappings.accept(pending.callbackToken, aSuccess(), at(-1_999_000), 'runpod'))._unsafeUnwrap();
-    await mappings.finish(resumed((await mappings.find(accepted.callbackToken))._unsafeUnwrap()!, at(-1_998_000))._unsafeUnwrap());
+    (await mappings.finish(resumed((await mappings.find(accepted.callbackToken))._unsafeUnwrap()!, at(-1_998_000))._unsafeUnwrap()))._unsafeUnwrap();
 
     expect(await everyToken((after) => mappings.pendingRunPodBefore(at(-1_000_000), 2, after))).not.toContain(pending.callbackToken);
     const redriveAfter = await everyToken((after) => mappings.acceptedBefore(at(-1_000_000), 2, after));
@@ -64,10 +64,10 @@ describe('DynamoDbCallbackMappings: sharded indexes on a live table', () => {
     const after = new DynamoDbCallbackMappings(client, table, { callbackIndexShards: 32 });
     const old = Array.from({ length: 12 }, () => aMapping({ now: at(-3_000_000) }));
     const fresh = Array.from({ length: 12 }, () => aMapping({ now: at(-3_000_000) }));
-    for (const m of old) await before.create(m);
-    for (const m of fresh) await after.create(m);
-    for (const m of old.slice(0, 6)) await before.accept(m.callbackToken, aSuccess(), at(-2_999_000), 'runpod');
-    for (const m of fresh.slice(0, 6)) await after.accept(m.callbackToken, aSuccess(), at(-2_999_000), 'runpod');
+    for (const m of old) (await before.create(m))._unsafeUnwrap();
+    for (const m of fresh) (await after.create(m))._unsafeUnwrap();
+    for (const m of old.slice(0, 6)) (await before.accept(m.callbackToken, aSuccess(), at(-2_999_000), 'runpod'))._unsafeUnwrap();
+    for (const m of fresh.slice(0, 6)) (await after.accept(m.callbackToken, aSuccess(), at(-2_999_000), 'runpod'))._unsafeUnwrap();
 
     const pending = await everyToken((c) => after.pendingRunPodBefore(at(-2_500_000), 3, c));
     const accepted = await everyToken((c) => after.acceptedBefore(at(-2_500_000), 3, c));
@@ -81,7 +81,7 @@ describe('DynamoDbCallbackMappings: sharded indexes on a live table', () => {
     const wide = new DynamoDbCallbackMappings(client, table, { callbackIndexShards: 32 });
     const narrow = new DynamoDbCallbackMappings(client, table, { callbackIndexShards: 4 });
     const stranded = aMapping({ callbackToken: tokenIn('stranded', 32, (n) => n >= 4), now: at(-4_000_000) });
-    await wide.create(stranded);
+    (await wide.create(stranded))._unsafeUnwrap();
 
     expect(await everyToken((c) => wide.pendingRunPodBefore(at(-3_500_000), 10, c))).toContain(stranded.callbackToken);
     expect(await everyToken((c) => narrow.pendingRunPodBefore(at(-3_500_000), 10, c))).not.toContain(stranded.callbackToken);
