@@ -12,7 +12,7 @@ describe('DynamoDbJobs: the sharded `unqueued` index', () => {
     const table = await createLocalTable(client, jobsTable);
     const jobs = new DynamoDbJobs(client, table);
     const [sharded, legacy] = [aJob({ now: at(20) }), aJob({ now: at(10) })];
-    await jobs.create(sharded);
+    (await jobs.create(sharded))._unsafeUnwrap();
     // Exactly what the code before sharding wrote.
     await DynamoDBDocumentClient.from(client).send(
       new PutCommand({ TableName: table, Item: { ...toJobItem(legacy), unqueued_pk: LEGACY_UNQUEUED_PARTITION }, ConditionExpression: 'attribute_not_exists(job_id)' }),

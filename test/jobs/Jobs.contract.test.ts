@@ -196,7 +196,7 @@ describe.each(adapters)('Jobs contract, jobs recorded but never queued: %s', (_n
   it('lists the oldest `limit` of many jobs, whatever shard of the index each is in', async () => {
     const jobs = await make();
     const many = Array.from({ length: 40 }, (_, i) => aJob({ now: at(100 + ((i * 7) % 40)) }));
-    for (const job of many) await jobs.create(job);
+    for (const job of many) (await jobs.create(job))._unsafeUnwrap();
     const oldestFirst = [...many].sort((x, y) => x.submittedAt.localeCompare(y.submittedAt)).map((j) => j.jobId);
 
     const seven = (await jobs.unqueuedBefore(at(200), 7))._unsafeUnwrap();
