@@ -1,9 +1,10 @@
 /**
  * Baton's `runpod-webhook` beside seed 001's design written plainly (bench/seed001Webhook.ts),
  * on the same DynamoDB Local and the same fake Step Functions (the real wire protocol), both
- * bundled from the same node_modules with the same esbuild options. Each design runs in its
- * own worker process (bench/webhookWorker.ts), so the CPU counted is its handler's alone;
- * rounds alternate which design goes first, and the ratios are medians of per-round ratios.
+ * bundled from the same node_modules with the same esbuild options. As on Lambda, a process
+ * handles one invocation at a time: each design has one worker process (bench/webhookWorker.ts)
+ * per delivery in flight, so the CPU counted is its handlers' alone; rounds alternate which
+ * design goes first, and the ratios are medians of per-round ratios.
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,15 +24,18 @@ import type { Delivery, RoundFigures, WorkerRequest } from './webhookWorker.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NODE = join(ROOT, 'node_modules/.bin/node');
-const OUT = join(ROOT, 'dist/bench');
+/** Its own directory under vitest, so the suite's tiny run never overwrites a benchmark running beside it. */
+const OUT = join(ROOT, process.env['VITEST'] ? 'dist/bench-test' : 'dist/bench');
 
 export interface SideBySideOptions {
   /** Measured rounds per design (after one warm-up round each). */
   readonly rounds: number;
   /** Deliveries per round: that many first deliveries, then a duplicate of each. */
   readonly deliveries: number;
-  /** Deliveries in flight at once. */
+  /** Deliveries in flight at once: worker processes per design, each handling one at a time. */
   readonly concurrency: number;
+  /** First deliveries (and as many duplicates) per process before the measured rounds. */
+  readonly warmup: number;
   /** The unsafety check: this many callbacks, each reported this many times at once. */
   readonly racedCallbacks: number;
   readonly racers: number;
@@ -52,7 +56,8 @@ export interface SideBySideOptions {
 export const DEFAULT_OPTIONS: Omit<SideBySideOptions, 'print'> = {
   rounds: 7,
   deliveries: 400,
-  concurrency: 16,
+  concurrency: 8,
+  warmup: 150,
   racedCallbacks: 10,
   racers: 40,
   coldRuns: 11,
@@ -139,6 +144,48 @@ class Worker {
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.send({ type: 'exit' } satisfies WorkerRequest);
     await exited;
+  }
+}
+
+/** `size` worker processes of one design; a round's deliveries are dealt out among them. */
+class Pool {
+  readonly workers: Worker[];
+
+  constructor(size: number, env: Record<string, string>) {
+    this.workers = Array.from({ length: size }, () => new Worker(env));
+  }
+
+  async load(file: string): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.ask({ type: 'load', file })));
+  }
+
+  /**
+   * Deals `deliveries` round-robin to the workers, each handling `perWorker` at a time (1: as
+   * Lambda does), and sums what they used. The round lasts as long as its slowest worker.
+   */
+  async round(deliveries: readonly Delivery[], perWorker = 1): Promise<RoundFigures> {
+    const n = this.workers.length;
+    const slices = this.workers.map((_, w) => deliveries.filter((_d, i) => i % n === w));
+    const figures = await Promise.all(
+      this.workers.map((w, i) =>
+        slices[i]!.length === 0
+          ? undefined
+          : w.ask<RoundFigures>({ type: 'round', deliveries: slices[i]!, concurrency: perWorker }),
+      ),
+    );
+    const done = figures.filter((f): f is RoundFigures => f !== undefined);
+    const statuses: Record<string, number> = {};
+    for (const f of done) for (const [code, k] of Object.entries(f.statuses)) statuses[code] = (statuses[code] ?? 0) + k;
+    return {
+      type: 'round',
+      wallMs: Math.max(...done.map((f) => f.wallMs)),
+      cpuUs: done.reduce((sum, f) => sum + f.cpuUs, 0),
+      statuses,
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
   }
 }
 
@@ -253,11 +300,11 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
     LOG_LEVEL: o.logLevel,
     ...(d === 'baton' && o.batonNodeOptions ? { NODE_OPTIONS: o.batonNodeOptions } : {}),
   });
-  const workers: Partial<Record<Design, Worker>> = {};
+  const pools: Partial<Record<Design, Pool>> = {};
   try {
     for (const d of DESIGNS) {
-      workers[d] = new Worker(envOf(d));
-      await workers[d].ask({ type: 'load', file: `file://${bundleFile(d, true)}` });
+      pools[d] = new Pool(o.concurrency, envOf(d));
+      await pools[d].load(`file://${bundleFile(d, true)}`);
     }
     const statuses: Record<Design, Record<string, number>> = { baton: {}, seed: {} };
     const tally = (d: Design, r: RoundFigures) => {
@@ -266,13 +313,15 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
     const samples = { first: { baton: [] as RoundFigures[], seed: [] as RoundFigures[] }, dup: { baton: [] as RoundFigures[], seed: [] as RoundFigures[] } };
     const deliveriesOf = (tokens: readonly string[], offset: number): Delivery[] => tokens.map((token, i) => ({ token, body: reportBody(offset + i) }));
 
-    // Round 0 warms both up (JIT in Node and in DynamoDB Local's JVM) and is not counted.
+    // Round 0 warms both up and is not counted: `warmup` deliveries (and as many duplicates) per
+    // process, so every process runs optimised code, and DynamoDB Local's JVM is warm too.
     for (let round = 0; round <= o.rounds; round += 1) {
       const order: Design[] = round % 2 === 0 ? ['baton', 'seed'] : ['seed', 'baton'];
-      const tokens = { baton: await seedCallbacks(b, 'baton', o.deliveries), seed: await seedCallbacks(b, 'seed', o.deliveries) };
+      const count = round === 0 ? o.warmup * o.concurrency : o.deliveries;
+      const tokens = { baton: await seedCallbacks(b, 'baton', count), seed: await seedCallbacks(b, 'seed', count) };
       for (const pass of ['first', 'dup'] as const) {
         for (const d of order) {
-          const r = await workers[d]!.ask<RoundFigures>({ type: 'round', deliveries: deliveriesOf(tokens[d], round * o.deliveries), concurrency: o.concurrency });
+          const r = await pools[d]!.round(deliveriesOf(tokens[d], round * o.deliveries));
           if (round > 0) {
             samples[pass][d].push(r);
             tally(d, r);
@@ -281,7 +330,7 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
       }
       for (const d of DESIGNS) {
         const wrong = tokens[d].filter((t) => resumeCalls(b, t) !== 1).length;
-        if (wrong > 0) throw new Error(`${LABEL[d]}: ${wrong} callbacks not resumed exactly once in a sequential round`);
+        if (wrong > 0) throw new Error(`${LABEL[d]}: ${wrong} callbacks not resumed exactly once in a round`);
       }
     }
 
@@ -298,11 +347,11 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
     for (const d of DESIGNS) {
       const tokens = await seedCallbacks(b, d, o.racedCallbacks);
       const body = reportBody(0);
-      const r = await workers[d]!.ask<RoundFigures>({
-        type: 'round',
-        deliveries: tokens.flatMap((token) => Array.from({ length: o.racers }, () => ({ token, body }))),
-        concurrency: o.racers,
-      });
+      // Each callback's reports are dealt to every worker, a few at once in each: all in flight together.
+      const r = await pools[d]!.round(
+        tokens.flatMap((token) => Array.from({ length: o.racers }, () => ({ token, body }))),
+        Math.ceil(o.racers / o.concurrency),
+      );
       racedStatuses[d] = r.statuses;
       resumesPerRacedCallback[d] = tokens.map((t) => resumeCalls(b, t));
     }
@@ -330,8 +379,9 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
     };
 
     p(`## Webhook side by side: Baton vs seed 001's design (DynamoDB Local + fake Step Functions, Node ${process.version})\n`);
-    p(`${o.rounds} interleaved rounds of ${o.deliveries} first deliveries then ${o.deliveries} duplicates, ${o.concurrency} in flight, LOG_LEVEL=${o.logLevel}${o.batonNodeOptions ? `, Baton with NODE_OPTIONS=${o.batonNodeOptions}` : ''};`);
-    p(`medians of the rounds, ratios the median of per-round ratios. CPU is the handler process's own (process.cpuUsage).\n`);
+    p(`${o.rounds} interleaved rounds of ${o.deliveries} first deliveries then ${o.deliveries} duplicates, ${o.concurrency} in flight (${o.concurrency}`);
+    p(`processes per design, one invocation at a time each, as on Lambda), LOG_LEVEL=${o.logLevel}${o.batonNodeOptions ? `, Baton with NODE_OPTIONS=${o.batonNodeOptions}` : ''};`);
+    p(`medians of the rounds, ratios the median of per-round ratios. CPU is the handler processes' own (process.cpuUsage).\n`);
     p('| figure | Baton | seed 001 design | Baton ÷ seed | target |');
     p('| --- | ---: | ---: | ---: | --- |');
     p(`| first deliveries per second | ${first.thr.baton.toFixed(0)} | ${first.thr.seed.toFixed(0)} | ${x(ratios.firstThroughput)} | ≥ 0.90× |`);
@@ -367,14 +417,14 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
       statuses,
     };
   } finally {
-    await Promise.all(Object.values(workers).map((w) => w.close()));
+    await Promise.all(Object.values(pools).map((pool) => pool.close()));
     client.destroy();
     await sfn.close();
     await local?.stop();
   }
 }
 
-/** V8 CPU profiles of one first-delivery and one duplicate round per design, on the unminified bundles. */
+/** V8 CPU profiles of one first-delivery and one duplicate round per design, on the unminified bundles (one process, one delivery at a time). */
 async function profiles(b: Bench, o: SideBySideOptions, envOf: (d: Design) => Record<string, string>): Promise<void> {
   const p = o.print;
   const times: Record<'first' | 'dup', Record<Design, SelfTime[]>> = { first: { baton: [], seed: [] }, dup: { baton: [], seed: [] } };
@@ -385,13 +435,13 @@ async function profiles(b: Bench, o: SideBySideOptions, envOf: (d: Design) => Re
       await worker.ask({ type: 'load', file: `file://${file}` });
       const warm = await seedCallbacks(b, d, o.profileDeliveries);
       const warmDeliveries = warm.map((token, i) => ({ token, body: reportBody(i) }));
-      await worker.ask({ type: 'round', deliveries: warmDeliveries, concurrency: o.concurrency });
-      await worker.ask({ type: 'round', deliveries: warmDeliveries, concurrency: o.concurrency });
+      await worker.ask({ type: 'round', deliveries: warmDeliveries, concurrency: 1 });
+      await worker.ask({ type: 'round', deliveries: warmDeliveries, concurrency: 1 });
       const tokens = await seedCallbacks(b, d, o.profileDeliveries);
       const deliveries = tokens.map((token, i) => ({ token, body: reportBody(i) }));
       for (const pass of ['first', 'dup'] as const) {
         const profileTo = join(OUT, `${d}-${pass}.cpuprofile`);
-        const r = await worker.ask<RoundFigures>({ type: 'round', deliveries, concurrency: o.concurrency, profileTo });
+        const r = await worker.ask<RoundFigures>({ type: 'round', deliveries, concurrency: 1, profileTo });
         const sampled = selfTimes(JSON.parse(readFileSync(profileTo, 'utf8')), file);
         // Samples are taken on a wall-clock interval, so on a loaded machine they also count time
         // the process was not running: scale them to the CPU the round really used.

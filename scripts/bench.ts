@@ -7,7 +7,7 @@
  *  4. synthesis of the CDK example app (deploy/): plain, with cdk-nag, with the CloudFormation validator;
  *  5. `webhook`: runpod-webhook side by side with seed 001's design written plainly (bench/sideBySide.ts):
  *     throughput, Node CPU per delivery, cold import CPU, bundle size, the seed's unsafety, CPU profiles.
- *     BENCH_ROUNDS, BENCH_DELIVERIES, BENCH_CONCURRENCY, BENCH_PROFILE_DELIVERIES, BENCH_LOG_LEVEL,
+ *     BENCH_ROUNDS, BENCH_DELIVERIES, BENCH_CONCURRENCY, BENCH_WARMUP, BENCH_PROFILE_DELIVERIES, BENCH_LOG_LEVEL,
  *     BENCH_BATON_NODE_OPTIONS tune it.
  * A script, not a test: it measures, it does not judge.
  */
@@ -262,6 +262,7 @@ if (!only || only === 'webhook') {
     rounds: env('BENCH_ROUNDS', DEFAULT_OPTIONS.rounds),
     deliveries: env('BENCH_DELIVERIES', DEFAULT_OPTIONS.deliveries),
     concurrency: env('BENCH_CONCURRENCY', DEFAULT_OPTIONS.concurrency),
+    warmup: env('BENCH_WARMUP', DEFAULT_OPTIONS.warmup),
     coldRuns: RUNS,
     profileDeliveries: env('BENCH_PROFILE_DELIVERIES', DEFAULT_OPTIONS.profileDeliveries),
     logLevel: process.env['BENCH_LOG_LEVEL'] ?? DEFAULT_OPTIONS.logLevel,

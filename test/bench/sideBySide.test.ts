@@ -16,6 +16,7 @@ describe('webhook side-by-side benchmark (npm run bench -- webhook)', () => {
       rounds: 1,
       deliveries: 6,
       concurrency: 3,
+      warmup: 1,
       racedCallbacks: 2,
       racers: 4,
       coldRuns: 1,
