@@ -16,22 +16,62 @@ export class DeadlineExceeded extends Error {
   override readonly name = 'DeadlineExceeded';
 }
 
-const current = new AsyncLocalStorage<Deadline>();
+/** Where the deadline of the invocation running now is kept. */
+interface DeadlineStore {
+  run<T>(deadline: Deadline, fn: () => PromiseLike<T>): Promise<T>;
+  get(): Deadline | undefined;
+}
+
+/** Any number of invocations at once, each with its own deadline: AsyncLocalStorage. */
+function perAsyncContext(): DeadlineStore {
+  const als = new AsyncLocalStorage<Deadline>();
+  return { run: (deadline, fn) => als.run(deadline, async () => fn()), get: () => als.getStore() };
+}
+
+/** One invocation at a time: a variable, set for the invocation and cleared after it. */
+function oneAtATime(): DeadlineStore {
+  let current: Deadline | undefined;
+  return {
+    run: async (deadline, fn) => {
+      current = deadline;
+      try {
+        return await fn();
+      } finally {
+        if (current === deadline) current = undefined;
+      }
+    },
+    get: () => current,
+  };
+}
+
+let store: DeadlineStore = perAsyncContext();
+
+/**
+ * Declares that this process runs one invocation at a time, as a Lambda function does unless it
+ * runs several per environment (Lambda Managed Instances, which set `AWS_LAMBDA_MAX_CONCURRENCY`;
+ * AWS's own per-invocation store, `@aws/lambda-invoke-store`, makes the same choice). The
+ * deadline is then a plain variable instead of AsyncLocalStorage, which on Node 22 hooks every
+ * promise the process creates once it is in use: about a tenth of a webhook's CPU (BENCHMARKS.md).
+ * Called by the Lambda platform at cold start; anything else keeps AsyncLocalStorage.
+ */
+export function oneInvocationAtATime(): void {
+  store = oneAtATime();
+}
 
 /**
  * Runs `fn` with `deadline` applying to every outbound call made inside it (AWS SDK requests
- * through `awsRequestHandler`, RunPod fetches). Carried by AsyncLocalStorage, so ports and
- * use-cases need no extra parameter and no call can forget it.
+ * through `awsRequestHandler`, RunPod fetches). Carried by the invocation's context (see
+ * {@link oneInvocationAtATime}), so ports and use-cases need no extra parameter and no call can forget it.
  *
  * @example
  * await withDeadline(deadlineFor(context.getRemainingTimeInMillis()), () => handler(event));
  */
 export function withDeadline<T>(deadline: Deadline, fn: () => PromiseLike<T>): Promise<T> {
-  return current.run(deadline, async () => fn());
+  return store.run(deadline, fn);
 }
 
 export function currentDeadline(): Deadline | undefined {
-  return current.getStore();
+  return store.get();
 }
 
 /** Time reserved after the soft deadline for clean-up and for answering. */

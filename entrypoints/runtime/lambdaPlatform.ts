@@ -5,7 +5,7 @@ import type { Log } from '../../application/ports/Log.js';
 import type { Metrics } from '../../application/ports/Metrics.js';
 import { PowertoolsLog } from '../../adapters/logging/PowertoolsLog.js';
 import { PowertoolsMetrics } from '../../adapters/logging/PowertoolsMetrics.js';
-import { deadlineFor, withDeadline } from '../../adapters/shared/deadline.js';
+import { deadlineFor, oneInvocationAtATime, withDeadline } from '../../adapters/shared/deadline.js';
 
 export type LambdaHandler<E, R> = (event: E, context: Context) => Promise<R>;
 
@@ -29,6 +29,8 @@ export interface WrapOptions {
 }
 
 export function lambdaPlatform(service: string, logLevel: string): LambdaPlatform {
+  // A Lambda process runs one invocation at a time unless Lambda says it runs several.
+  if (process.env['AWS_LAMBDA_MAX_CONCURRENCY'] === undefined) oneInvocationAtATime();
   const logger = new Logger({ serviceName: `baton-${service}`, logLevel: logLevel as 'INFO' });
   const metrics = new PowertoolsMetricsClient({ namespace: 'Baton', serviceName: `baton-${service}` });
   return {
