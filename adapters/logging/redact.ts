@@ -15,12 +15,22 @@ const SECRET_FIELDS = new Set([
 /** A callback token (64 hex) anywhere in a string, e.g. inside a webhook URL. */
 const HEX_TOKEN = /\b[0-9a-f]{64}\b/gi;
 
+/** The last few secrets fingerprinted: a webhook logs its token in several records; it is hashed once. */
+const recent = new Map<string, string>();
+const RECENT_SECRETS = 32;
+
 /**
  * A short, stable, non-reversible name for a secret: the first 12 hex digits of its SHA-256.
  * Operators can compute it for a token they hold and grep for it.
  */
 export function fingerprint(secret: string): string {
-  return `fp:${createHash('sha256').update(secret).digest('hex').slice(0, 12)}`;
+  let name = recent.get(secret);
+  if (name === undefined) {
+    name = `fp:${createHash('sha256').update(secret).digest('hex').slice(0, 12)}`;
+    if (recent.size >= RECENT_SECRETS) recent.clear();
+    recent.set(secret, name);
+  }
+  return name;
 }
 
 /**
