@@ -1,4 +1,5 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -16,7 +17,7 @@ import type {
   PageCursor,
   TokenPage,
 } from '../../application/ports/CallbackMappings.js';
-import { reportableThrough, type CallbackChannel, type CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
+import { accept, reportableThrough, type CallbackChannel, type CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 import { isoSeconds } from '../../domain/shared/time.js';
 import { EXECUTION_INDEX, RECONCILE_INDEX, REDRIVE_INDEX } from './tables/callbacksTable.js';
@@ -62,6 +63,11 @@ export interface DynamoDbCallbackMappingsOptions {
  * Callback mappings in DynamoDB. Each status change is a single UpdateItem conditioned on the
  * previous status with `ReturnValuesOnConditionCheckFailure: ALL_OLD`, so a lost race returns
  * the current item in the same round trip (a duplicate webhook costs exactly one call).
+ *
+ * The webhook's two writes (`accept`, `finish`) go through the plain client with their few
+ * values marshalled by hand, not through the document client's marshalling middleware; the
+ * claim asks for the item as it was (`ALL_OLD`, without the outcome just written, which can be
+ * 256 KiB) and applies the domain's `accept` to it, instead of reading the whole new item back.
  */
 export class DynamoDbCallbackMappings implements CallbackMappings {
   private readonly db: DynamoDBDocumentClient;
@@ -71,7 +77,7 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
   private readonly reconcileRead: readonly string[];
 
   constructor(
-    client: DynamoDBClient,
+    private readonly client: DynamoDBClient,
     private readonly tableName: string,
     options: DynamoDbCallbackMappingsOptions = {},
   ) {
@@ -131,23 +137,23 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
 
   accept(callbackToken: string, outcome: CallbackOutcome, at: Date, channel: CallbackChannel): ResultAsync<CallbackMapping, Lost> {
     return this.conditional(
-      this.db.send(
-        new UpdateCommand({
+      this.client.send(
+        new UpdateItemCommand({
           TableName: this.tableName,
-          Key: { callback_token: callbackToken },
+          Key: { callback_token: { S: callbackToken } },
           UpdateExpression:
             'SET #status = :accepted, accepted_at = :at, #result = :result, redrive_pk = :redrive REMOVE reconcile_pk',
           ConditionExpression: '#status = :pending AND (attribute_not_exists(#channel) OR #channel = :channel)',
           ExpressionAttributeNames: { '#status': 'status', '#result': 'result', '#channel': 'channel' },
           ExpressionAttributeValues: {
-            ':accepted': 'ACCEPTED',
-            ':pending': 'PENDING',
-            ':channel': channel,
-            ':at': isoSeconds(at),
-            ':result': toResult(outcome),
-            ':redrive': redrivePartition(callbackToken, this.shards),
+            ':accepted': { S: 'ACCEPTED' },
+            ':pending': { S: 'PENDING' },
+            ':channel': { S: channel },
+            ':at': { S: isoSeconds(at) },
+            ':result': resultAttribute(outcome),
+            ':redrive': { S: redrivePartition(callbackToken, this.shards) },
           },
-          ReturnValues: 'ALL_NEW',
+          ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       ),
@@ -155,7 +161,12 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
         current && !reportableThrough(fromItem(current), channel)
           ? ({ type: 'CallbackNotFound', callbackToken } as const)
           : this.lost(callbackToken, current),
-    ).map((output) => fromItem(output.Attributes as CallbackItem));
+    ).map((output) => {
+      // The condition held, so the item was PENDING: the claim is the domain's own transition.
+      const claimed = accept(fromItem(unmarshall(output.Attributes!) as CallbackItem), outcome, at);
+      if (claimed.isErr()) throw new Error(`illegal callback transition ${claimed.error.event} from ${claimed.error.from}`);
+      return claimed.value;
+    });
   }
 
   finish(mapping: CallbackMapping): ResultAsync<void, Lost> {
@@ -170,21 +181,22 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
   private leave(mapping: CallbackMapping, from: 'PENDING' | 'ACCEPTED', remove: string): ResultAsync<void, Lost> {
     const goneReason = mapping.goneReason === undefined ? '' : ', gone_reason = :reason';
     const refusal = mapping.refusal === undefined ? '' : ', refusal = :refusal';
+    const values: Record<string, AttributeValue> = {
+      ':final': { S: mapping.status },
+      ':from': { S: from },
+      ':at': { S: completedAt(mapping) },
+    };
+    if (mapping.goneReason !== undefined) values[':reason'] = { S: mapping.goneReason };
+    if (mapping.refusal !== undefined) values[':refusal'] = { S: mapping.refusal };
     return this.conditional(
-      this.db.send(
-        new UpdateCommand({
+      this.client.send(
+        new UpdateItemCommand({
           TableName: this.tableName,
-          Key: { callback_token: mapping.callbackToken },
+          Key: { callback_token: { S: mapping.callbackToken } },
           UpdateExpression: `SET #status = :final, completed_at = :at${goneReason}${refusal} REMOVE ${remove}`,
           ConditionExpression: '#status = :from',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':final': mapping.status,
-            ':from': from,
-            ':at': mapping.completedAt,
-            ...(mapping.goneReason === undefined ? {} : { ':reason': mapping.goneReason }),
-            ...(mapping.refusal === undefined ? {} : { ':refusal': mapping.refusal }),
-          },
+          ExpressionAttributeValues: values,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       ),
@@ -285,4 +297,17 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
   private conditional<T, E>(write: Promise<T>, onLost: (current: CallbackItem | undefined) => E): ResultAsync<T, E> {
     return conditionalWrite<T, CallbackItem>(write).andThen((r) => (r.won ? okAsync(r.value) : errAsync(onLost(r.current))));
   }
+}
+
+/** The outcome as the `result` map (`toResult`), marshalled by hand: every field is a string. */
+function resultAttribute(outcome: CallbackOutcome): AttributeValue {
+  const fields: Record<string, AttributeValue> = {};
+  for (const [name, value] of Object.entries(toResult(outcome))) fields[name] = { S: value };
+  return { M: fields };
+}
+
+function completedAt(mapping: CallbackMapping): string {
+  // Every move out of PENDING or ACCEPTED stamps it (domain/callbacks/CallbackMapping.ts).
+  if (mapping.completedAt === undefined) throw new Error(`a ${mapping.status} mapping without completedAt`);
+  return mapping.completedAt;
 }
