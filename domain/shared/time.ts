@@ -4,7 +4,9 @@ export const SECONDS_PER_DAY = 86_400;
 
 /** ISO-8601 UTC without milliseconds, as the seeds write it: `2026-01-06T12:00:00Z`. */
 export function isoSeconds(at: Date): string {
-  return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const iso = at.toISOString();
+  // `YYYY-MM-DDTHH:mm:ss.sssZ`, 24 characters, for every year from 0 to 9999 (on the webhook's path: no regex).
+  return iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, 'Z');
 }
 
 export function epochSeconds(at: Date): number {
