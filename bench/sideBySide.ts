@@ -87,6 +87,18 @@ export interface SideBySideReport {
   readonly statuses: Record<Design, Record<string, number>>;
 }
 
+/** CPU time (user + system) a process has used, in microseconds, from /proc; undefined where there is none. */
+function processCpuUs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks (100 Hz).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
+}
+
 const median = (xs: readonly number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -311,6 +323,8 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
       for (const [code, n] of Object.entries(r.statuses)) statuses[d][code] = (statuses[d][code] ?? 0) + n;
     };
     const samples = { first: { baton: [] as RoundFigures[], seed: [] as RoundFigures[] }, dup: { baton: [] as RoundFigures[], seed: [] as RoundFigures[] } };
+    /** DynamoDB Local's CPU per delivery in each round (when this run started it, so its process is known). */
+    const engineCpu = { first: { baton: [] as number[], seed: [] as number[] }, dup: { baton: [] as number[], seed: [] as number[] } };
     const deliveriesOf = (tokens: readonly string[], offset: number): Delivery[] => tokens.map((token, i) => ({ token, body: reportBody(offset + i) }));
 
     // Round 0 warms both up and is not counted: `warmup` deliveries (and as many duplicates) per
@@ -321,8 +335,11 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
       const tokens = { baton: await seedCallbacks(b, 'baton', count), seed: await seedCallbacks(b, 'seed', count) };
       for (const pass of ['first', 'dup'] as const) {
         for (const d of order) {
+          const engine = processCpuUs(local?.pid);
           const r = await pools[d]!.round(deliveriesOf(tokens[d], round * o.deliveries));
+          const engineAfter = processCpuUs(local?.pid);
           if (round > 0) {
+            if (engine !== undefined && engineAfter !== undefined) engineCpu[pass][d].push((engineAfter - engine) / o.deliveries);
             samples[pass][d].push(r);
             tally(d, r);
           }
@@ -388,6 +405,13 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
     p(`| duplicates per second | ${dup.thr.baton.toFixed(0)} | ${dup.thr.seed.toFixed(0)} | ${x(ratios.duplicateThroughput)} | ≥ 1.00× |`);
     p(`| Node CPU per first delivery | ${ms(first.cpu.baton)} | ${ms(first.cpu.seed)} | ${x(ratios.firstCpu)} | ≤ 1.05× |`);
     p(`| Node CPU per duplicate | ${ms(dup.cpu.baton)} | ${ms(dup.cpu.seed)} | ${x(ratios.duplicateCpu)} | ≤ 1.00× |`);
+    if (engineCpu.first.baton.length > 0) {
+      const e = (pass: 'first' | 'dup', d: Design) => median(engineCpu[pass][d]);
+      const row = (label: string, pass: 'first' | 'dup') =>
+        p(`| ${label} | ${ms(e(pass, 'baton'))} | ${ms(e(pass, 'seed'))} | ${x(median(engineCpu[pass].baton.map((v, i) => v / engineCpu[pass].seed[i]!)))} | |`);
+      row('DynamoDB Local (JVM) CPU per first delivery', 'first');
+      row('DynamoDB Local (JVM) CPU per duplicate', 'dup');
+    }
     p(`| cold import CPU (median of ${o.coldRuns} fresh processes) | ${coldCpu.baton.toFixed(1)} ms | ${coldCpu.seed.toFixed(1)} ms | ${x(ratios.coldImportCpu)} | ≤ 1.10× |`);
     p(`| cold import wall time | ${coldWall.baton.toFixed(1)} ms | ${coldWall.seed.toFixed(1)} ms | ${x(coldWall.baton / coldWall.seed)} | |`);
     p(`| bundle (minified; gzip -9) | ${kib(bytes.baton)} (${kib(gzipped.baton)}) | ${kib(bytes.seed)} (${kib(gzipped.seed)}) | ${x(ratios.bundle)} | |`);

@@ -23,6 +23,8 @@ export async function freePort(): Promise<number> {
 
 export interface RunningDynamoDbLocal {
   readonly endpoint: string;
+  /** The JVM's process id (the webhook benchmark reads its CPU time). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export async function startDynamoDbLocal(): Promise<RunningDynamoDbLocal> {
   client.destroy();
   return {
     endpoint,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
