@@ -325,6 +325,7 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
     const samples = { first: { baton: [] as RoundFigures[], seed: [] as RoundFigures[] }, dup: { baton: [] as RoundFigures[], seed: [] as RoundFigures[] } };
     /** DynamoDB Local's CPU per delivery in each round (when this run started it, so its process is known). */
     const engineCpu = { first: { baton: [] as number[], seed: [] as number[] }, dup: { baton: [] as number[], seed: [] as number[] } };
+    const answered = { first: { baton: {}, seed: {} }, dup: { baton: {}, seed: {} } } as Record<'first' | 'dup', Record<Design, Record<string, number>>>;
     const deliveriesOf = (tokens: readonly string[], offset: number): Delivery[] => tokens.map((token, i) => ({ token, body: reportBody(offset + i) }));
 
     // Round 0 warms both up and is not counted: `warmup` deliveries (and as many duplicates) per
@@ -338,6 +339,7 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
           const engine = processCpuUs(local?.pid);
           const r = await pools[d]!.round(deliveriesOf(tokens[d], round * o.deliveries));
           const engineAfter = processCpuUs(local?.pid);
+          answered[pass][d] = r.statuses;
           if (round > 0) {
             if (engine !== undefined && engineAfter !== undefined) engineCpu[pass][d].push((engineAfter - engine) / o.deliveries);
             samples[pass][d].push(r);
@@ -346,8 +348,16 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
         }
       }
       for (const d of DESIGNS) {
-        const wrong = tokens[d].filter((t) => resumeCalls(b, t) !== 1).length;
-        if (wrong > 0) throw new Error(`${LABEL[d]}: ${wrong} callbacks not resumed exactly once in a round`);
+        const calls = tokens[d].map((t) => resumeCalls(b, t));
+        const wrong = calls.filter((n) => n !== 1).length;
+        if (wrong > 0) {
+          const byCount: Record<number, number> = {};
+          for (const n of calls) byCount[n] = (byCount[n] ?? 0) + 1;
+          throw new Error(
+            `${LABEL[d]}: ${wrong} of ${calls.length} callbacks not resumed exactly once in round ${round} ` +
+              `(callbacks by SendTask calls: ${JSON.stringify(byCount)}; answers: first ${JSON.stringify(answered.first[d])}, duplicates ${JSON.stringify(answered.dup[d])})`,
+          );
+        }
       }
     }
 
