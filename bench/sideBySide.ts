@@ -83,6 +83,8 @@ export interface SideBySideReport {
   readonly ratios: { firstThroughput: number; duplicateThroughput: number; firstCpu: number; duplicateCpu: number; coldImportCpu: number; bundle: number };
   /** SendTask calls per raced callback. */
   readonly resumesPerRacedCallback: Record<Design, number[]>;
+  /** Rounds in which a callback did not get exactly one SendTask (none expected on a machine that keeps up). */
+  readonly notExactlyOnce: readonly string[];
   /** Answers of every measured round, by status code. */
   readonly statuses: Record<Design, Record<string, number>>;
 }
@@ -325,6 +327,7 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
     const samples = { first: { baton: [] as RoundFigures[], seed: [] as RoundFigures[] }, dup: { baton: [] as RoundFigures[], seed: [] as RoundFigures[] } };
     /** DynamoDB Local's CPU per delivery in each round (when this run started it, so its process is known). */
     const engineCpu = { first: { baton: [] as number[], seed: [] as number[] }, dup: { baton: [] as number[], seed: [] as number[] } };
+    const notExactlyOnce: string[] = [];
     const answered = { first: { baton: {}, seed: {} }, dup: { baton: {}, seed: {} } } as Record<'first' | 'dup', Record<Design, Record<string, number>>>;
     const deliveriesOf = (tokens: readonly string[], offset: number): Delivery[] => tokens.map((token, i) => ({ token, body: reportBody(offset + i) }));
 
@@ -353,8 +356,10 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
         if (wrong > 0) {
           const byCount: Record<number, number> = {};
           for (const n of calls) byCount[n] = (byCount[n] ?? 0) + 1;
-          throw new Error(
-            `${LABEL[d]}: ${wrong} of ${calls.length} callbacks not resumed exactly once in round ${round} ` +
+          // Reported, not thrown: under heavy load a SendTask answered after Baton's 5 s request
+          // timeout is retried by the SDK, and the retry finds the task already resumed.
+          notExactlyOnce.push(
+            `${LABEL[d]}: ${wrong} of ${calls.length} callbacks did not get exactly one SendTask in round ${round} ` +
               `(callbacks by SendTask calls: ${JSON.stringify(byCount)}; answers: first ${JSON.stringify(answered.first[d])}, duplicates ${JSON.stringify(answered.dup[d])})`,
           );
         }
@@ -427,6 +432,7 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
     p(`| bundle (minified; gzip -9) | ${kib(bytes.baton)} (${kib(gzipped.baton)}) | ${kib(bytes.seed)} (${kib(gzipped.seed)}) | ${x(ratios.bundle)} | |`);
     const answers = (s: Record<string, number>) => Object.entries(s).map(([code, n]) => `${n} × ${code}`).join(', ');
     p(`\nAnswers over the measured rounds: Baton ${answers(statuses.baton)}; seed ${answers(statuses.seed)}.\n`);
+    for (const note of notExactlyOnce) p(`**Not exactly once:** ${note}\n`);
 
     p(`### What the seed design's cheapness buys: ${o.racedCallbacks} callbacks, each reported ${o.racers} times at once\n`);
     p('| design | SendTask calls per callback (min / median / max) | answers |');
@@ -448,6 +454,7 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
       cpuUsPerDuplicate: dup.cpu,
       ratios,
       resumesPerRacedCallback,
+      notExactlyOnce,
       statuses,
     };
   } finally {

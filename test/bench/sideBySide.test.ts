@@ -28,6 +28,7 @@ describe('webhook side-by-side benchmark (npm run bench -- webhook)', () => {
 
     expect(report.statuses).toEqual({ baton: { '200': 12 }, seed: { '200': 12 } });
     expect(report.resumesPerRacedCallback.baton).toEqual([1, 1]);
+    expect(report.notExactlyOnce).toEqual([]);
     expect(report.resumesPerRacedCallback.seed.every((n) => n >= 1)).toBe(true);
     for (const r of Object.values(report.ratios)) expect(r).toBeGreaterThan(0);
     const text = lines.join('\n');
