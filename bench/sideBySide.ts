@@ -180,14 +180,11 @@ class Pool {
   async round(deliveries: readonly Delivery[], perWorker = 1): Promise<RoundFigures> {
     const n = this.workers.length;
     const slices = this.workers.map((_, w) => deliveries.filter((_d, i) => i % n === w));
-    const figures = await Promise.all(
-      this.workers.map((w, i) =>
-        slices[i]!.length === 0
-          ? undefined
-          : w.ask<RoundFigures>({ type: 'round', deliveries: slices[i]!, concurrency: perWorker }),
-      ),
+    const done = await Promise.all(
+      this.workers
+        .filter((_, i) => slices[i]!.length > 0)
+        .map((w) => w.ask<RoundFigures>({ type: 'round', deliveries: slices[this.workers.indexOf(w)]!, concurrency: perWorker })),
     );
-    const done = figures.filter((f): f is RoundFigures => f !== undefined);
     const statuses: Record<string, number> = {};
     for (const f of done) for (const [code, k] of Object.entries(f.statuses)) statuses[code] = (statuses[code] ?? 0) + k;
     return {
