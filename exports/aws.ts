@@ -27,7 +27,7 @@ export { countersTable } from '../adapters/dynamodb/tables/countersTable.js';
 export { jobsTable, UNQUEUED_INDEX } from '../adapters/dynamodb/tables/jobsTable.js';
 
 // Step Functions, RunPod, EC2, ECS, S3, Lambda, SQS, SNS.
-export { StepFunctionsTaskTokens } from '../adapters/stepfunctions/StepFunctionsTaskTokens.js';
+export { StepFunctionsTaskTokens, type StepFunctionsTaskTokensOptions } from '../adapters/stepfunctions/StepFunctionsTaskTokens.js';
 export { StepFunctionsExecutions } from '../adapters/stepfunctions/StepFunctionsExecutions.js';
 export { RunPodClient, RunPodUnavailableError, type RunPodClientOptions } from '../adapters/runpod/RunPodClient.js';
 export { secretApiKey, type ApiKeySource } from '../adapters/runpod/secretApiKey.js';

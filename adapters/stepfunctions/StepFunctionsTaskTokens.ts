@@ -5,6 +5,8 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { ResultAsync } from 'neverthrow';
+import type { Log } from '../../application/ports/Log.js';
+import type { Metrics } from '../../application/ports/Metrics.js';
 import type { TaskTokenError, TaskTokenGone, TaskTokens } from '../../application/ports/TaskTokens.js';
 
 const GONE = new Set<string>(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
@@ -37,38 +39,110 @@ export function isPassingFault(cause: unknown): boolean {
 }
 
 /**
+ * Whether a failed attempt may have reached Step Functions and taken effect: it ended without
+ * an answer (our request timeout, a dropped connection) or with a 5xx. A 4xx answer (throttling,
+ * a refusal) says the call was not applied.
+ */
+function mayHaveTakenEffect(cause: unknown): boolean {
+  const status = (cause as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
+  return typeof status !== 'number' || status >= 500;
+}
+
+export interface StepFunctionsTaskTokensOptions {
+  /** Where a resume taken without its answer is reported (see the class). */
+  readonly log?: Log;
+  readonly metrics?: Metrics;
+}
+
+/**
  * Step Functions' SendTask* calls. `TaskTimedOut`, `InvalidToken` and `TaskDoesNotExist`
  * mean the token can never be used again (a token already used answers `TaskTimedOut`);
  * throttling, 5xx, network faults and expiring credentials pass (`TaskTokensUnavailable`: the
  * outcome is kept for the redrive); any other refusal is permanent (`TaskTokensRefused`).
+ *
+ * **A resume whose answer was lost.** The SDK retries an attempt cut by our request timeout or
+ * a dropped connection. If that attempt did reach Step Functions, the task is resumed, and the
+ * retry finds the token closed: `TaskTimedOut`. So when SendTaskSuccess/Failure ends in a
+ * "token gone" answer after an attempt of the same call that may have taken effect, the call is
+ * reported as taken (`ok`), with a warning and the `CallbacksResumeUnconfirmed` metric: only
+ * this call can close a token Baton holds (the claim lets one resumer through), so the workflow
+ * was resumed once, with this outcome — or the task had timed out in those same seconds, and
+ * the workflow's own timeout settled it. Answering EXPIRED / 410 would be wrong in the first
+ * case; taking it as resumed is wrong only in the second, where nothing is left to do. Never
+ * a second resume: Step Functions refuses every call after the first. A heartbeat cannot close
+ * a token, so its "gone" always means gone.
  */
 export class StepFunctionsTaskTokens implements TaskTokens {
-  constructor(private readonly sfn: SFNClient) {}
+  constructor(
+    private readonly sfn: SFNClient,
+    private readonly options: StepFunctionsTaskTokensOptions = {},
+  ) {}
 
   succeed(taskToken: string, output: string): ResultAsync<void, TaskTokenError> {
-    return this.call(this.sfn.send(new SendTaskSuccessCommand({ taskToken, output })));
+    const command = new SendTaskSuccessCommand({ taskToken, output });
+    const attempts = watchAttempts();
+    command.middlewareStack.add(attempts.middleware, WATCH_ATTEMPTS);
+    return this.call(this.sfn.send(command), taskToken, attempts);
   }
 
   fail(taskToken: string, error: string, cause: string): ResultAsync<void, TaskTokenError> {
-    return this.call(this.sfn.send(new SendTaskFailureCommand({ taskToken, error, cause })));
+    const command = new SendTaskFailureCommand({ taskToken, error, cause });
+    const attempts = watchAttempts();
+    command.middlewareStack.add(attempts.middleware, WATCH_ATTEMPTS);
+    return this.call(this.sfn.send(command), taskToken, attempts);
   }
 
   heartbeat(taskToken: string): ResultAsync<void, TaskTokenError> {
-    return this.call(this.sfn.send(new SendTaskHeartbeatCommand({ taskToken })));
+    // A heartbeat cannot close the token: its "gone" always means gone.
+    return this.call(this.sfn.send(new SendTaskHeartbeatCommand({ taskToken })), taskToken, { unanswered: false });
   }
 
-  private call(request: Promise<unknown>): ResultAsync<void, TaskTokenError> {
-    return ResultAsync.fromPromise(
-      request.then(() => undefined),
-      (cause): TaskTokenError => {
-        const name = (cause as { name?: unknown } | null)?.name;
-        if (typeof name === 'string' && GONE.has(name)) {
-          return { type: 'TaskTokenGone', reason: name as TaskTokenGone['reason'], cause };
-        }
-        if (isPassingFault(cause)) return { type: 'TaskTokensUnavailable', cause };
-        const message = (cause as { message?: unknown }).message;
-        return { type: 'TaskTokensRefused', refusal: `${String(name)}: ${String(message ?? '')}`.slice(0, 1024), cause };
+  private call(request: Promise<unknown>, taskToken: string, attempts: { readonly unanswered: boolean }): ResultAsync<void, TaskTokenError> {
+    const sent = request.then(
+      () => undefined,
+      (cause: unknown) => {
+        const reason = goneReason(cause);
+        if (reason === undefined || !attempts.unanswered) throw cause;
+        this.options.log?.warn('Step Functions answer was lost; the retry found the token closed: taken as resumed', {
+          task_token: taskToken,
+          reason,
+        });
+        this.options.metrics?.count('CallbacksResumeUnconfirmed');
+        return undefined;
       },
     );
+    return ResultAsync.fromPromise(sent, (cause): TaskTokenError => {
+      const reason = goneReason(cause);
+      if (reason !== undefined) return { type: 'TaskTokenGone', reason, cause };
+      if (isPassingFault(cause)) return { type: 'TaskTokensUnavailable', cause };
+      const fault = cause as { name?: unknown; message?: unknown };
+      return { type: 'TaskTokensRefused', refusal: `${String(fault.name)}: ${String(fault.message ?? '')}`.slice(0, 1024), cause };
+    });
   }
+}
+
+function goneReason(cause: unknown): TaskTokenGone['reason'] | undefined {
+  const name = (cause as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && GONE.has(name) ? (name as TaskTokenGone['reason']) : undefined;
+}
+
+/** The deserialize step runs once per attempt, inside the SDK's retry loop: it sees each attempt's fault. */
+const WATCH_ATTEMPTS = { step: 'deserialize', priority: 'high', name: 'batonUnansweredAttempts' } as const;
+
+/** Remembers whether an attempt of one call may have taken effect without its answer reaching us. */
+function watchAttempts() {
+  const watch = {
+    unanswered: false,
+    middleware:
+      <A, R>(next: (args: A) => Promise<R>) =>
+      async (args: A): Promise<R> => {
+        try {
+          return await next(args);
+        } catch (fault) {
+          if (mayHaveTakenEffect(fault)) watch.unanswered = true;
+          throw fault;
+        }
+      },
+  };
+  return watch;
 }

@@ -4,6 +4,7 @@ import { StepFunctionsTaskTokens } from '../../adapters/stepfunctions/StepFuncti
 import { dynamoDbClient } from '../aws/dynamoDbClient.js';
 import { sfnClient } from '../aws/sfnClient.js';
 import { Callbacks } from './callbacksModule.js';
+import { Platform } from './platformModule.js';
 
 /**
  * The callbacks table in DynamoDB and Step Functions' SendTask* API. `callbackIndexShards` is
@@ -15,6 +16,9 @@ export function awsCallbacksModule(config: { readonly callbackTableName: string;
     bind(Callbacks.Mappings).toResolvedValue(
       () => new DynamoDbCallbackMappings(dynamoDbClient(), config.callbackTableName, { callbackIndexShards: config.callbackIndexShards }),
     );
-    bind(Callbacks.TaskTokens).toResolvedValue(() => new StepFunctionsTaskTokens(sfnClient()));
+    bind(Callbacks.TaskTokens).toResolvedValue(
+      (log, metrics) => new StepFunctionsTaskTokens(sfnClient(), { log, metrics }),
+      [Platform.Log, Platform.Metrics],
+    );
   });
 }

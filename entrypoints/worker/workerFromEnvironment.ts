@@ -67,7 +67,7 @@ export function workerFromEnvironment(env: Record<string, string | undefined> = 
     jobId: config.JOB_ID,
     ...(config.WORKER_ROLE === undefined ? {} : { role: config.WORKER_ROLE }),
     access,
-    taskTokens: new StepFunctionsTaskTokens(sfnClient()),
+    taskTokens: new StepFunctionsTaskTokens(sfnClient(), { log }),
     clock: new SystemClock(),
     log,
     metrics: noMetrics,

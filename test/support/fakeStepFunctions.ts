@@ -16,6 +16,14 @@ export interface FakeStepFunctions {
   readonly executions: Map<string, string>;
   /** While down, every call answers 503 ServiceUnavailable (the SDK retries, then gives up). */
   setDown(down: boolean): void;
+  /**
+   * The next `count` SendTask* calls take effect, but their answer never reaches the caller:
+   * `'reset'` drops the connection once the call is applied, `'late'` holds the answer until the
+   * caller gives up (its request timeout), as a slow Step Functions does.
+   */
+  loseAnswers(count: number, how: 'reset' | 'late'): void;
+  /** The next `count` SendTask* calls are refused with 400 ThrottlingException, without effect. */
+  throttleNext(count: number): void;
   close(): Promise<void>;
 }
 
@@ -32,6 +40,8 @@ export async function startFakeStepFunctions(
   const engine = source instanceof InMemoryStepFunctions ? source : new InMemoryStepFunctions(source);
   const requests: FakeStepFunctions['requests'] = [];
   let down = false;
+  let lost: { count: number; how: 'reset' | 'late' } = { count: 0, how: 'reset' };
+  let throttled = 0;
   const executions = new Map<string, string>();
   const server: Server = createServer(asyncListener(async (req, res) => {
     let text = '';
@@ -47,7 +57,13 @@ export async function startFakeStepFunctions(
       if (status === undefined) return reply(400, { __type: 'ExecutionDoesNotExist', message: 'Execution Does Not Exist' });
       return reply(200, { executionArn: input['executionArn'], status, startDate: 1_700_000_000, stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m' });
     }
+    if (throttled > 0) {
+      throttled -= 1;
+      return reply(400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
+    }
     const token = input['taskToken'] ?? '';
+    const loseThis = lost.count > 0;
+    if (loseThis) lost = { ...lost, count: lost.count - 1 };
     const result =
       operation === 'SendTaskSuccess'
         ? await engine.succeed(token, input['output'] ?? '')
@@ -57,6 +73,12 @@ export async function startFakeStepFunctions(
             ? await engine.heartbeat(token)
             : undefined;
     if (result === undefined) return reply(400, { __type: 'UnknownOperationException', message: operation });
+    if (loseThis) {
+      // Applied above; the answer is lost. A held answer is dropped when the caller hangs up.
+      if (lost.how === 'reset') req.socket.destroy();
+      else res.on('close', () => req.socket.destroy());
+      return;
+    }
     if (result.isOk()) return reply(200, {});
     const e = result.error;
     if (e.type === 'TaskTokensUnavailable') return reply(503, { __type: 'ServiceUnavailable', message: 'unavailable' });
@@ -75,6 +97,12 @@ export async function startFakeStepFunctions(
     executions,
     setDown: (d) => {
       down = d;
+    },
+    loseAnswers: (count, how) => {
+      lost = { count, how };
+    },
+    throttleNext: (count) => {
+      throttled = count;
     },
     close: local.close,
   };

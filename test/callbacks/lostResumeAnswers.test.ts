@@ -1,0 +1,116 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { err, ok } from 'neverthrow';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RecordingLog } from '../../adapters/memory/RecordingLog.js';
+import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
+import { StepFunctionsTaskTokens } from '../../adapters/stepfunctions/StepFunctionsTaskTokens.js';
+import { awsRequestHandler } from '../../entrypoints/aws/awsRequestHandler.js';
+import { LOCAL_AWS } from '../support/dynamoDbLocal.js';
+import { startFakeStepFunctions, type FakeStepFunctions } from '../support/fakeStepFunctions.js';
+
+/**
+ * A SendTask whose answer is lost (the connection drops, or Step Functions answers after our
+ * request timeout) is retried by the SDK; the retry finds the token closed — by that first
+ * attempt — and Step Functions answers `TaskTimedOut`. That answer must not read as "expired".
+ */
+let sfn: FakeStepFunctions;
+let log: RecordingLog;
+let metrics: InMemoryMetrics;
+let tokens: StepFunctionsTaskTokens;
+
+beforeAll(async () => {
+  sfn = await startFakeStepFunctions();
+});
+afterAll(() => sfn.close());
+beforeEach(() => {
+  log = new RecordingLog();
+  metrics = new InMemoryMetrics();
+  // Production's transport: a request timeout that throws (short here: the stand-in answers late on purpose).
+  const client = new SFNClient({ ...LOCAL_AWS, endpoint: sfn.endpoint, requestHandler: awsRequestHandler({ requestTimeoutMs: 100 }) });
+  tokens = new StepFunctionsTaskTokens(client, { log, metrics });
+});
+
+const sent = (token: string) => sfn.requests.filter((r) => r.input['taskToken'] === token).length;
+
+describe('StepFunctionsTaskTokens when an answer is lost', () => {
+  it.each(['reset', 'late'] as const)(
+    'reports a success whose answer was lost (%s) and whose retry found the token closed as taken, resuming once',
+    async (how) => {
+      const token = sfn.engine.startTask();
+      sfn.loseAnswers(1, how);
+
+      const result = await tokens.succeed(token, '{"done":true}');
+
+      expect(result).toEqual(ok(undefined));
+      expect(sfn.engine.task(token)).toMatchObject({ state: 'succeeded', output: '{"done":true}' });
+      expect(sent(token)).toBe(2);
+      expect(metrics.get('CallbacksResumeUnconfirmed')).toBe(1);
+      expect(log.records).toContainEqual(
+        expect.objectContaining({ level: 'warn', message: expect.stringMatching(/answer was lost/), fields: expect.objectContaining({ reason: 'TaskTimedOut' }) }),
+      );
+    },
+  );
+
+  it('does the same for a failure', async () => {
+    const token = sfn.engine.startTask();
+    sfn.loseAnswers(1, 'reset');
+
+    expect(await tokens.fail(token, 'FAILED', 'Out of memory')).toEqual(ok(undefined));
+    expect(sfn.engine.task(token)).toMatchObject({ state: 'failed', error: 'FAILED', cause: 'Out of memory' });
+  });
+
+  it('keeps TaskTimedOut as gone when every earlier attempt was refused without effect (throttled)', async () => {
+    const token = sfn.engine.startTask();
+    (await sfn.engine.succeed(token, '{}'))._unsafeUnwrap(); // closed before our call
+    sfn.throttleNext(1);
+
+    const result = await tokens.succeed(token, '{}');
+
+    expect(sent(token)).toBe(2);
+    expect(result.isErr() && result.error).toMatchObject({ type: 'TaskTokenGone', reason: 'TaskTimedOut' });
+    expect(metrics.get('CallbacksResumeUnconfirmed')).toBe(0);
+  });
+
+  it('keeps TaskTimedOut as gone with no earlier attempt', async () => {
+    const token = sfn.engine.startTask();
+    (await sfn.engine.succeed(token, '{}'))._unsafeUnwrap();
+
+    const result = await tokens.succeed(token, '{}');
+
+    expect(result.isErr() && result.error).toMatchObject({ type: 'TaskTokenGone', reason: 'TaskTimedOut' });
+  });
+
+  it('keeps a heartbeat whose retry found the token closed as gone: a heartbeat cannot close it', async () => {
+    const token = sfn.engine.startTask();
+    (await sfn.engine.succeed(token, '{}'))._unsafeUnwrap();
+    sfn.loseAnswers(1, 'reset');
+
+    const result = await tokens.heartbeat(token);
+
+    expect(sent(token)).toBe(2);
+    expect(result.isErr() && result.error).toMatchObject({ type: 'TaskTokenGone', reason: 'TaskTimedOut' });
+  });
+
+  it('cannot tell a token that closed by itself while the answer was lost, and says so (the workflow settles it)', async () => {
+    // The one case the adapter gets wrong: the task had already timed out and the lost answer was
+    // that refusal. Only this call can have closed a token Baton holds, so it is taken as resumed;
+    // the workflow's own timeout already settled the task.
+    const token = sfn.engine.startTask();
+    (await sfn.engine.fail(token, 'States.Timeout', 'timed out'))._unsafeUnwrap();
+    sfn.loseAnswers(1, 'reset');
+
+    expect(await tokens.succeed(token, '{}')).toEqual(ok(undefined));
+    expect(metrics.get('CallbacksResumeUnconfirmed')).toBe(1);
+  });
+
+  it('still reports an outage whose every attempt went unanswered as unavailable', async () => {
+    const token = sfn.engine.startTask();
+    sfn.setDown(true);
+    try {
+      const result = await tokens.succeed(token, '{}');
+      expect(result).toEqual(err(expect.objectContaining({ type: 'TaskTokensUnavailable' })));
+    } finally {
+      sfn.setDown(false);
+    }
+  });
+});
