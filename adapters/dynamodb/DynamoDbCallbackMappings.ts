@@ -8,7 +8,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { err, ok, ResultAsync } from 'neverthrow';
 import type {
   CallbackMappings,
   CallbackNotFound,
@@ -118,8 +118,9 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
     ).map(() => undefined);
   }
 
-  discardPending(callbackToken: string): ResultAsync<void, never> {
-    return this.conditional(
+  async discardPending(callbackToken: string): Promise<void> {
+    // Lost (no longer PENDING, or gone): nothing to discard, which is what was asked.
+    await conditionalWrite(
       this.db.send(
         new DeleteCommand({
           TableName: this.tableName,
@@ -129,10 +130,7 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
           ExpressionAttributeValues: { ':pending': 'PENDING' },
         }),
       ),
-      () => undefined,
-    )
-      .map(() => undefined)
-      .orElse(() => okAsync(undefined));
+    );
   }
 
   accept(callbackToken: string, outcome: CallbackOutcome, at: Date, channel: CallbackChannel): ResultAsync<CallbackMapping, Lost> {
@@ -204,23 +202,22 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
     ).map(() => undefined);
   }
 
-  find(callbackToken: string): ResultAsync<CallbackMapping | undefined, never> {
-    return ResultAsync.fromSafePromise(
-      this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: { callback_token: callbackToken }, ConsistentRead: true }),
-      ),
-    ).map((output) => (output.Item ? fromItem(output.Item as CallbackItem) : undefined));
+  async find(callbackToken: string): Promise<CallbackMapping | undefined> {
+    const output = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { callback_token: callbackToken }, ConsistentRead: true }),
+    );
+    return output.Item ? fromItem(output.Item as CallbackItem) : undefined;
   }
 
-  acceptedBefore(acceptedBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+  acceptedBefore(acceptedBy: Date, limit: number, after?: PageCursor): Promise<TokenPage> {
     return this.page(REDRIVE_INDEX, 'redrive_pk', 'accepted_at', this.redriveRead, acceptedBy, limit, after);
   }
 
-  pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+  pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): Promise<TokenPage> {
     return this.page(RECONCILE_INDEX, 'reconcile_pk', 'created_at', this.reconcileRead, createdBy, limit, after);
   }
 
-  forExecution(executionArn: string, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+  forExecution(executionArn: string, limit: number, after?: PageCursor): Promise<TokenPage> {
     // Every mapping of an execution was created before its end: any cutoff far ahead will do.
     return this.page(EXECUTION_INDEX, 'execution_arn', 'created_at', [executionArn], new Date('9999-12-31T23:59:59Z'), limit, after);
   }
@@ -230,7 +227,7 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
    * unfinished partition is queried at once from where it stopped (`ExclusiveStartKey`), and
    * the answers are merged by sort key up to `limit` (adapters/shared/shardedPage.ts).
    */
-  private page(
+  private async page(
     indexName: string,
     partitionKey: string,
     sortKey: string,
@@ -238,9 +235,9 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
     cutoff: Date,
     limit: number,
     after: PageCursor | undefined,
-  ): ResultAsync<TokenPage, never> {
+  ): Promise<TokenPage> {
     const open = decodeShardCursor<IndexKey>(after, partitions.length);
-    if (open.length === 0) return okAsync({ tokens: [] });
+    if (open.length === 0) return { tokens: [] };
     const each = perShardLimit(limit, open.length);
     const query = ({ shard, after: start }: OpenShard<IndexKey>) =>
       this.db
@@ -261,12 +258,11 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
           items: (output.Items ?? []) as IndexKey[],
           ...(output.LastEvaluatedKey === undefined ? {} : { last: output.LastEvaluatedKey as IndexKey }),
         }));
-    return ResultAsync.fromSafePromise(Promise.all(open.map(query))).map((answers): TokenPage => {
-      const merged = mergeShardAnswers(open, answers, limit, (item) => String(item[sortKey]), (item) => item);
-      const tokens = merged.items.map((item) => String(item['callback_token']));
-      const next = encodeShardCursor(merged.open);
-      return next === undefined ? { tokens } : { tokens, next };
-    });
+    const answers = await Promise.all(open.map(query));
+    const merged = mergeShardAnswers(open, answers, limit, (item) => String(item[sortKey]), (item) => item);
+    const tokens = merged.items.map((item) => String(item['callback_token']));
+    const next = encodeShardCursor(merged.open);
+    return next === undefined ? { tokens } : { tokens, next };
   }
 
   lease(callbackToken: string, now: Date, until: Date): ResultAsync<CallbackMapping, Lost> {
@@ -295,7 +291,7 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
 
   /** A conditional write whose lost condition becomes the port error built from the item as it was. */
   private conditional<T, E>(write: Promise<T>, onLost: (current: CallbackItem | undefined) => E): ResultAsync<T, E> {
-    return conditionalWrite<T, CallbackItem>(write).andThen((r) => (r.won ? okAsync(r.value) : errAsync(onLost(r.current))));
+    return new ResultAsync(conditionalWrite<T, CallbackItem>(write).then((r) => (r.won ? ok(r.value) : err(onLost(r.current)))));
   }
 }
 

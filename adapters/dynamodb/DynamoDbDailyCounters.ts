@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand, type UpdateCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { err, errAsync, ok, okAsync, ResultAsync } from 'neverthrow';
 import type { DailyCounters } from '../../application/ports/DailyCounters.js';
 import { isValidLimit } from '../../domain/quota/DailyQuota.js';
 import type { JobCount, QuotaExhausted, SlotRelease } from '../../domain/quota/DayTally.js';
@@ -109,31 +109,34 @@ export class DynamoDbDailyCounters implements DailyCounters {
   }
 
   release(day: string, jobId: string, at: Date): ResultAsync<SlotRelease, never> {
-    return conditionalWrite<UpdateCommandOutput, DayItem>(
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { date: day },
-          UpdateExpression: 'DELETE job_hashes :job, job_ids :legacy ADD #count :minus_one SET updated_at = :now',
-          ConditionExpression: 'contains(job_hashes, :hash) OR contains(job_ids, :job_id)',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: {
-            ':job': new Set([jobHash(jobId)]),
-            ':hash': jobHash(jobId),
-            ':legacy': new Set([jobId]),
-            ':job_id': jobId,
-            ':minus_one': -1,
-            ':now': isoSeconds(at),
-          },
-          ReturnValues: 'UPDATED_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
+    return new ResultAsync(
+      conditionalWrite<UpdateCommandOutput, DayItem>(
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { date: day },
+            UpdateExpression: 'DELETE job_hashes :job, job_ids :legacy ADD #count :minus_one SET updated_at = :now',
+            ConditionExpression: 'contains(job_hashes, :hash) OR contains(job_ids, :job_id)',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: {
+              ':job': new Set([jobHash(jobId)]),
+              ':hash': jobHash(jobId),
+              ':legacy': new Set([jobId]),
+              ':job_id': jobId,
+              ':minus_one': -1,
+              ':now': isoSeconds(at),
+            },
+            ReturnValues: 'UPDATED_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      ).then((r) =>
+        ok<SlotRelease, never>(
+          r.won
+            ? { count: countOf(r.value.Attributes as DayItem | undefined), released: true }
+            : { count: countOf(r.current), released: false },
+        ),
       ),
-    ).map(
-      (r): SlotRelease =>
-        r.won
-          ? { count: countOf(r.value.Attributes as DayItem | undefined), released: true }
-          : { count: countOf(r.current), released: false },
     );
   }
 
@@ -145,28 +148,32 @@ export class DynamoDbDailyCounters implements DailyCounters {
     condition: string,
     values: Record<string, unknown>,
   ): ResultAsync<JobCount, DayItem | undefined> {
-    return conditionalWrite<UpdateCommandOutput, DayItem>(
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { date: day },
-          UpdateExpression: COUNT_JOB,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':job': new Set([jobHash(jobId)]),
-            ':hash': jobHash(jobId),
-            ':job_id': jobId,
-            ':now': isoSeconds(at),
-            ...values,
-          },
-          ReturnValues: 'UPDATED_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
+    return new ResultAsync(
+      conditionalWrite<UpdateCommandOutput, DayItem>(
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { date: day },
+            UpdateExpression: COUNT_JOB,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':job': new Set([jobHash(jobId)]),
+              ':hash': jobHash(jobId),
+              ':job_id': jobId,
+              ':now': isoSeconds(at),
+              ...values,
+            },
+            ReturnValues: 'UPDATED_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      ).then((r) =>
+        r.won
+          ? ok<JobCount, DayItem | undefined>({ count: countOf(r.value.Attributes as DayItem | undefined), fresh: true })
+          : err<JobCount, DayItem | undefined>(r.current),
       ),
-    ).andThen((r) =>
-      r.won ? okAsync({ count: countOf(r.value.Attributes as DayItem | undefined), fresh: true }) : errAsync(r.current),
     );
   }
 }

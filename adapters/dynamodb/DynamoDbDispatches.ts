@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { errAsync, ok, okAsync, ResultAsync } from 'neverthrow';
 import type {
   DispatchChanged,
   DispatchExists,
@@ -73,7 +73,7 @@ export class DynamoDbDispatches implements Dispatches {
 
   replace(previous: Dispatch, next: Dispatch): ResultAsync<void, DispatchChanged | DispatchNotFound> {
     const update = () => this.db.send(new UpdateCommand({ TableName: this.tableName, ...updateOf(previous, next) }));
-    return conditionalWrite<unknown, DispatchItem>(this.withRetries(update)).andThen((r) =>
+    return new ResultAsync(conditionalWrite<unknown, DispatchItem>(this.withRetries(update)).then((r) => ok(r))).andThen((r) =>
       r.won ? okAsync(undefined) : this.lostTo(previous.job.jobId, r.current, next),
     );
   }
@@ -111,7 +111,7 @@ export class DynamoDbDispatches implements Dispatches {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-    return conditionalWrite<unknown, DispatchItem>(this.withRetries(put));
+    return new ResultAsync(conditionalWrite<unknown, DispatchItem>(this.withRetries(put)).then((r) => ok(r)));
   }
 
   private withRetries<T>(call: () => Promise<T>): Promise<T> {

@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { err, errAsync, ok, okAsync, ResultAsync } from 'neverthrow';
 import type {
   CreateJobOptions,
   IdempotencyKeyTaken,
@@ -62,15 +62,17 @@ export class DynamoDbJobs implements Jobs {
   create(job: Job, options: CreateJobOptions = {}): ResultAsync<void, JobIdTaken | IdempotencyKeyTaken> {
     const key = options.idempotencyKey;
     if (key === undefined) {
-      return conditionalWrite<unknown, JobItem>(
-        this.db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: newJobItem(job),
-            ConditionExpression: 'attribute_not_exists(job_id)',
-          }),
-        ),
-      ).andThen((r) => (r.won ? okAsync(undefined) : errAsync<void, JobIdTaken>({ type: 'JobIdTaken', jobId: job.jobId })));
+      return new ResultAsync(
+        conditionalWrite<unknown, JobItem>(
+          this.db.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: newJobItem(job),
+              ConditionExpression: 'attribute_not_exists(job_id)',
+            }),
+          ),
+        ).then((r) => (r.won ? ok(undefined) : err<void, JobIdTaken>({ type: 'JobIdTaken', jobId: job.jobId }))),
+      );
     }
     const keyItem: IdempotencyItem = {
       job_id: IDEMPOTENCY_PREFIX + key,
@@ -142,49 +144,55 @@ export class DynamoDbJobs implements Jobs {
     for (const attribute of removes) names[`#${attribute}`] = attribute;
     const expression =
       `SET ${sets.join(', ')}` + (removes.length ? ` REMOVE ${removes.map((a) => `#${a}`).join(', ')}` : '');
-    return conditionalWrite<unknown, JobItem>(
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { job_id: previous.jobId },
-          UpdateExpression: expression,
-          ConditionExpression: '#status = :prevStatus AND #version = :prevVersion',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      ),
-    ).andThen((r) => {
-      if (r.won) return okAsync(next);
-      if (r.current === undefined) return errAsync<Job, JobNotFound>({ type: 'JobNotFound', jobId: previous.jobId });
-      return errAsync<Job, JobChanged>({ type: 'JobChanged', current: fromJobItem(r.current) });
-    });
+    return new ResultAsync(
+      conditionalWrite<unknown, JobItem>(
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { job_id: previous.jobId },
+            UpdateExpression: expression,
+            ConditionExpression: '#status = :prevStatus AND #version = :prevVersion',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      ).then((r) => {
+        if (r.won) return ok<Job, JobNotFound | JobChanged>(next);
+        if (r.current === undefined) return err<Job, JobNotFound | JobChanged>({ type: 'JobNotFound', jobId: previous.jobId });
+        return err<Job, JobNotFound | JobChanged>({ type: 'JobChanged', current: fromJobItem(r.current) });
+      }),
+    );
   }
 
   releaseIdempotencyKey(idempotencyKey: string, jobId: string): ResultAsync<void, never> {
-    return conditionalWrite<unknown, JobItem>(
-      this.db.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { job_id: IDEMPOTENCY_PREFIX + idempotencyKey },
-          ConditionExpression: 'target_job_id = :job',
-          ExpressionAttributeValues: { ':job': jobId },
-        }),
-      ),
-    ).map(() => undefined);
+    return new ResultAsync(
+      conditionalWrite<unknown, JobItem>(
+        this.db.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { job_id: IDEMPOTENCY_PREFIX + idempotencyKey },
+            ConditionExpression: 'target_job_id = :job',
+            ExpressionAttributeValues: { ':job': jobId },
+          }),
+        ),
+      ).then(() => ok(undefined)),
+    );
   }
 
   markQueued(jobId: string): ResultAsync<void, never> {
-    return conditionalWrite<unknown, JobItem>(
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { job_id: jobId },
-          UpdateExpression: 'REMOVE unqueued_pk',
-          ConditionExpression: 'attribute_exists(job_id)',
-        }),
-      ),
-    ).map(() => undefined);
+    return new ResultAsync(
+      conditionalWrite<unknown, JobItem>(
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { job_id: jobId },
+            UpdateExpression: 'REMOVE unqueued_pk',
+            ConditionExpression: 'attribute_exists(job_id)',
+          }),
+        ),
+      ).then(() => ok(undefined)),
+    );
   }
 
   /**

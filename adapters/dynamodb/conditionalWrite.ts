@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { ResultAsync } from 'neverthrow';
 
 /** How a conditional write went: it landed, or its condition failed and this is the item as it was. */
 export type WriteOutcome<T, Item> =
@@ -14,19 +13,17 @@ export type WriteOutcome<T, Item> =
  * other failure is an infrastructure fault and rejects, so Lambda and Step Functions retry.
  *
  * @example
- * conditionalWrite<UpdateCommandOutput, JobItem>(db.send(update))
- *   .andThen((r) => (r.won ? okAsync(next) : errAsync(lostTo(r.current))));
+ * const r = await conditionalWrite<UpdateCommandOutput, JobItem>(db.send(update));
+ * return r.won ? ok(next) : err(lostTo(r.current));
  */
-export function conditionalWrite<T, Item>(write: Promise<T>): ResultAsync<WriteOutcome<T, Item>, never> {
-  return ResultAsync.fromSafePromise(
-    write.then(
-      (value): WriteOutcome<T, Item> => ({ won: true, value }),
-      (error: unknown): WriteOutcome<T, Item> => {
-        if (error instanceof ConditionalCheckFailedException) {
-          return { won: false, current: error.Item && (unmarshall(error.Item) as Item) };
-        }
-        throw error;
-      },
-    ),
+export function conditionalWrite<T, Item>(write: Promise<T>): Promise<WriteOutcome<T, Item>> {
+  return write.then(
+    (value): WriteOutcome<T, Item> => ({ won: true, value }),
+    (error: unknown): WriteOutcome<T, Item> => {
+      if (error instanceof ConditionalCheckFailedException) {
+        return { won: false, current: error.Item && (unmarshall(error.Item) as Item) };
+      }
+      throw error;
+    },
   );
 }

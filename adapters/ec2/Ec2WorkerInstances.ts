@@ -1,5 +1,4 @@
 import { DescribeInstancesCommand, TerminateInstancesCommand, type EC2Client, type Filter } from '@aws-sdk/client-ec2';
-import { ResultAsync } from 'neverthrow';
 import type { WorkerInstance, WorkerInstances } from '../../application/ports/WorkerInstances.js';
 import { EXECUTION_TAG, JOB_ID_TAG, ROLE_TAG } from '../../domain/launch/RenderLaunch.js';
 
@@ -14,15 +13,8 @@ const TERMINATE_BATCH = 1000;
 export class Ec2WorkerInstances implements WorkerInstances {
   constructor(private readonly ec2: EC2Client) {}
 
-  running(filter: { readonly executionArn?: string } = {}): ResultAsync<readonly WorkerInstance[], never> {
-    return ResultAsync.fromSafePromise(this.describe(filter.executionArn));
-  }
-
-  terminate(instanceIds: readonly string[]): ResultAsync<void, never> {
-    return ResultAsync.fromSafePromise(this.terminateAll(instanceIds));
-  }
-
-  private async describe(executionArn: string | undefined): Promise<WorkerInstance[]> {
+  async running(filter: { readonly executionArn?: string } = {}): Promise<readonly WorkerInstance[]> {
+    const executionArn = filter.executionArn;
     const filters: Filter[] = [
       { Name: 'tag-key', Values: [ROLE_TAG] },
       { Name: 'instance-state-name', Values: ['pending', 'running'] },
@@ -51,7 +43,7 @@ export class Ec2WorkerInstances implements WorkerInstances {
     return found;
   }
 
-  private async terminateAll(instanceIds: readonly string[]): Promise<void> {
+  async terminate(instanceIds: readonly string[]): Promise<void> {
     for (let i = 0; i < instanceIds.length; i += TERMINATE_BATCH) {
       const batch = instanceIds.slice(i, i + TERMINATE_BATCH);
       try {

@@ -77,13 +77,12 @@ export class InMemoryCallbackMappings implements CallbackMappings {
     return okAsync(undefined);
   }
 
-  discardPending(callbackToken: string): ResultAsync<void, never> {
+  async discardPending(callbackToken: string): Promise<void> {
     this.calls.discardPending += 1;
     if (this.items.get(callbackToken)?.status === 'PENDING') {
       this.items.delete(callbackToken);
       this.reconcileIndex.delete(callbackToken);
     }
-    return okAsync(undefined);
   }
 
   accept(callbackToken: string, outcome: CallbackOutcome, at: Date, channel: CallbackChannel): ResultAsync<CallbackMapping, Lost> {
@@ -129,27 +128,27 @@ export class InMemoryCallbackMappings implements CallbackMappings {
     return okAsync(undefined);
   }
 
-  find(callbackToken: string): ResultAsync<CallbackMapping | undefined, never> {
+  async find(callbackToken: string): Promise<CallbackMapping | undefined> {
     this.calls.find += 1;
-    return okAsync(this.items.get(callbackToken));
+    return this.items.get(callbackToken);
   }
 
-  acceptedBefore(acceptedBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+  async acceptedBefore(acceptedBy: Date, limit: number, after?: PageCursor): Promise<TokenPage> {
     this.calls.acceptedBefore += 1;
-    return okAsync(page(this.redriveIndex, this.shards, acceptedBy, limit, after));
+    return page(this.redriveIndex, this.shards, acceptedBy, limit, after);
   }
 
-  pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+  async pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): Promise<TokenPage> {
     this.calls.pendingRunPodBefore += 1;
-    return okAsync(page(this.reconcileIndex, this.shards, createdBy, limit, after));
+    return page(this.reconcileIndex, this.shards, createdBy, limit, after);
   }
 
-  forExecution(executionArn: string, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+  async forExecution(executionArn: string, limit: number, after?: PageCursor): Promise<TokenPage> {
     this.calls.forExecution += 1;
     const index = new Map(
       [...this.items.values()].filter((m) => m.executionArn === executionArn).map((m) => [m.callbackToken, Date.parse(m.createdAt)]),
     );
-    return okAsync(page(index, 1, new Date('9999-12-31T23:59:59Z'), limit, after));
+    return page(index, 1, new Date('9999-12-31T23:59:59Z'), limit, after);
   }
 
   lease(callbackToken: string, now: Date, until: Date): ResultAsync<CallbackMapping, Lost> {

@@ -1,4 +1,3 @@
-import { okAsync, type ResultAsync } from 'neverthrow';
 import type { ExecutionStatus, Executions } from '../../application/ports/Executions.js';
 
 /** Executions whose status a test or the simulation sets; any other is UNKNOWN, as to Step Functions. */
@@ -10,7 +9,7 @@ export class InMemoryExecutions implements Executions {
     return this;
   }
 
-  status(executionArn: string): ResultAsync<ExecutionStatus, never> {
-    return okAsync(this.statuses.get(executionArn) ?? 'UNKNOWN');
+  async status(executionArn: string): Promise<ExecutionStatus> {
+    return this.statuses.get(executionArn) ?? 'UNKNOWN';
   }
 }

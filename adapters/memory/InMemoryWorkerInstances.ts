@@ -1,4 +1,3 @@
-import { okAsync, type ResultAsync } from 'neverthrow';
 import type { Clock } from '../../application/ports/Clock.js';
 import type { WorkerInstance, WorkerInstances } from '../../application/ports/WorkerInstances.js';
 import { EXECUTION_TAG, JOB_ID_TAG } from '../../domain/launch/RenderLaunch.js';
@@ -22,7 +21,7 @@ export class InMemoryWorkerInstances implements WorkerInstances {
     spot.onLaunch((launched) => this.launchedAt.set(launched.instance.instanceId, clock.now()));
   }
 
-  running(filter: { readonly executionArn?: string } = {}): ResultAsync<readonly WorkerInstance[], never> {
+  async running(filter: { readonly executionArn?: string } = {}): Promise<readonly WorkerInstance[]> {
     const found: WorkerInstance[] = [];
     for (const { request, instance } of this.spot.instances) {
       if (this.ended.has(instance.instanceId)) continue;
@@ -37,15 +36,14 @@ export class InMemoryWorkerInstances implements WorkerInstances {
         ...(jobId === undefined ? {} : { jobId }),
       });
     }
-    return okAsync(found);
+    return found;
   }
 
-  terminate(instanceIds: readonly string[]): ResultAsync<void, never> {
+  async terminate(instanceIds: readonly string[]): Promise<void> {
     for (const id of instanceIds) {
       this.terminated.push(id);
       this.ended.add(id);
     }
-    return okAsync(undefined);
   }
 
   /** The instance stopped by itself (its worker powered it off). */

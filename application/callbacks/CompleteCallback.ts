@@ -1,9 +1,9 @@
-import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { err, ok, safeTry, type Result, type ResultAsync } from 'neverthrow';
 import { classifyRepeat, type CallbackChannel, type CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
-import type { CallbackNotFound } from '../ports/CallbackMappings.js';
+import type { CallbackNotFound, CallbackNotInStatus } from '../ports/CallbackMappings.js';
 import type { Ports } from '../ports/Ports.js';
-import type { ResumeCallback } from './ResumeCallback.js';
+import type { ResumeCallback, ResumeResult } from './ResumeCallback.js';
 
 export interface CompleteCallbackInput {
   readonly callbackToken: string;
@@ -48,53 +48,54 @@ export class CompleteCallback {
   constructor(private readonly deps: CompleteCallbackDeps) {}
 
   execute(input: CompleteCallbackInput): ResultAsync<CompleteCallbackAnswer, CompleteCallbackError> {
-    const { callbackToken } = input;
-    return this.deps.mappings
-      .accept(callbackToken, input.outcome, this.deps.clock.now(), input.channel)
-      .andThen((accepted) => {
-        this.deps.metrics.count('CallbacksAccepted');
-        return this.deps.resumeCallback.execute(accepted).andThen((result) => {
-          switch (result.type) {
-            case 'Resumed':
-              return okAsync<CompleteCallbackAnswer, CompleteCallbackError>({ type: 'Resumed', mapping: result.mapping });
-            case 'Deferred':
-            // Refused: the outcome is held (REFUSED, visible and counted) for an operator; the
-            // reporter can do nothing better than stop retrying.
-            case 'Refused':
-              return okAsync<CompleteCallbackAnswer, CompleteCallbackError>({ type: 'Deferred', mapping: result.mapping });
-            case 'Gone':
-              return errAsync<CompleteCallbackAnswer, CompleteCallbackError>({ type: 'CallbackGone', mapping: result.mapping });
-          }
-        });
-      })
-      .orElse((error): ResultAsync<CompleteCallbackAnswer, CompleteCallbackError> => {
-        switch (error.type) {
-          case 'CallbackNotFound':
-            this.deps.log.warn('Callback token not found in DynamoDB', { callback_token: callbackToken });
-            this.deps.metrics.count('CallbacksUnknown');
-            return errAsync(error);
-          case 'CallbackNotInStatus':
-            return this.repeated(error.current);
-          case 'CallbackGone':
-            return errAsync(error);
-        }
-      });
+    const { mappings, resumeCallback, clock, metrics } = this.deps;
+    const lost = (error: CallbackNotFound | CallbackNotInStatus) => this.lost(input.callbackToken, error);
+    return safeTry(async function* () {
+      const claim = await mappings.accept(input.callbackToken, input.outcome, clock.now(), input.channel);
+      // A lost claim is a fork, not a failure to pass on: a repeat is answered from the mapping as it is now.
+      if (claim.isErr()) return lost(claim.error);
+      metrics.count('CallbacksAccepted');
+      const answer = yield* answerOf(await resumeCallback.execute(claim.value));
+      return ok(answer);
+    });
   }
 
-  private repeated(current: CallbackMapping): ResultAsync<CompleteCallbackAnswer, CompleteCallbackError> {
+  private lost(callbackToken: string, error: CallbackNotFound | CallbackNotInStatus): Result<CompleteCallbackAnswer, CompleteCallbackError> {
+    if (error.type === 'CallbackNotInStatus') return this.repeated(error.current);
+    this.deps.log.warn('Callback token not found in DynamoDB', { callback_token: callbackToken });
+    this.deps.metrics.count('CallbacksUnknown');
+    return err(error);
+  }
+
+  private repeated(current: CallbackMapping): Result<CompleteCallbackAnswer, CompleteCallbackError> {
     this.deps.metrics.count('CallbackDuplicates');
     if (current.status === 'PENDING') throw new Error('a PENDING mapping refused its claim');
     const log = this.deps.log.with({ job_id: current.jobId, exec_id: current.execId, callback_token: current.callbackToken });
     switch (classifyRepeat(current.status)) {
       case 'finished':
         log.info('Callback already completed, returning success', { status: current.status });
-        return okAsync({ type: 'AlreadyFinished', mapping: current });
+        return ok({ type: 'AlreadyFinished', mapping: current });
       case 'inProgress':
         log.info('Callback already accepted, resume in progress', { status: current.status });
-        return okAsync({ type: 'Deferred', mapping: current });
+        return ok({ type: 'Deferred', mapping: current });
       case 'gone':
         log.info('Task token expired for callback', { status: current.status });
-        return errAsync({ type: 'CallbackGone', mapping: current });
+        return err({ type: 'CallbackGone', mapping: current });
     }
+  }
+}
+
+/** What the reporter is told of the resume its claim made. */
+function answerOf(result: ResumeResult): Result<CompleteCallbackAnswer, CallbackGone> {
+  switch (result.type) {
+    case 'Resumed':
+      return ok({ type: 'Resumed', mapping: result.mapping });
+    case 'Deferred':
+    // Refused: the outcome is held (REFUSED, visible and counted) for an operator; the
+    // reporter can do nothing better than stop retrying.
+    case 'Refused':
+      return ok({ type: 'Deferred', mapping: result.mapping });
+    case 'Gone':
+      return err({ type: 'CallbackGone', mapping: result.mapping });
   }
 }

@@ -1,4 +1,3 @@
-import { ResultAsync } from 'neverthrow';
 import { addSeconds, epochSeconds } from '../../domain/shared/time.js';
 import type { PageCursor } from '../ports/CallbackMappings.js';
 import type { Ports } from '../ports/Ports.js';
@@ -58,25 +57,19 @@ export type RedriveCallbacksDeps = Pick<
  * overlapping runs resume it once.
  *
  * @example
- * const report = await redrive.execute(); // ok({ found: 3, resumed: 3, deferred: 0, gone: 0, refused: 0, skipped: 0, faulted: 0 })
+ * const report = await redrive.execute(); // { found: 3, resumed: 3, deferred: 0, gone: 0, refused: 0, skipped: 0, faulted: 0 }
  */
 export class RedriveCallbacks {
   constructor(private readonly deps: RedriveCallbacksDeps, private readonly settings: RedriveSettings) {}
 
-  execute(): ResultAsync<RedriveReport, never> {
-    return ResultAsync.fromSafePromise(this.run());
-  }
-
-  private async run(): Promise<RedriveReport> {
+  /** Rejects with `RedriveFaults` after a run in which some mappings hit an infrastructure fault. */
+  async execute(): Promise<RedriveReport> {
     const report = { found: 0, resumed: 0, deferred: 0, gone: 0, refused: 0, skipped: 0, faulted: 0 };
     const cutoff = addSeconds(this.deps.clock.now(), -this.settings.redriveAfterSeconds);
     let after: PageCursor | undefined;
     const oldest = { ageSeconds: 0 };
     for (let page = 0; page < this.settings.maxPages; page += 1) {
-      const { tokens, next } = (await this.deps.mappings.acceptedBefore(cutoff, this.settings.pageSize, after)).match(
-        (found) => found,
-        (never) => never,
-      );
+      const { tokens, next } = await this.deps.mappings.acceptedBefore(cutoff, this.settings.pageSize, after);
       report.found += tokens.length;
       const now = this.deps.clock.now();
       // One faulting mapping must not abandon the rest of the page.
@@ -118,7 +111,6 @@ export class RedriveCallbacks {
     if (acceptedAt !== undefined) {
       oldest.ageSeconds = Math.max(oldest.ageSeconds, epochSeconds(now) - epochSeconds(new Date(acceptedAt)));
     }
-    const result = await this.deps.resumeCallback.execute(leased.value);
-    return result.isOk() ? result.value : undefined;
+    return this.deps.resumeCallback.execute(leased.value);
   }
 }

@@ -1,4 +1,4 @@
-import { okAsync, type Result, type ResultAsync } from 'neverthrow';
+import type { Result } from 'neverthrow';
 import {
   resumed,
   resumeRefused,
@@ -7,7 +7,6 @@ import {
   type CallbackTransitionError,
 } from '../../domain/callbacks/CallbackMapping.js';
 import type { Ports } from '../ports/Ports.js';
-import type { TaskTokenError } from '../ports/TaskTokens.js';
 
 /** What became of one attempt to hand an accepted outcome to Step Functions. */
 export type ResumeResult =
@@ -34,7 +33,7 @@ export type ResumeCallbackDeps = Pick<Ports, 'mappings' | 'taskTokens' | 'clock'
 export class ResumeCallback {
   constructor(private readonly deps: ResumeCallbackDeps) {}
 
-  execute(mapping: CallbackMapping): ResultAsync<ResumeResult, never> {
+  async execute(mapping: CallbackMapping): Promise<ResumeResult> {
     const outcome = mapping.outcome;
     if (mapping.status !== 'ACCEPTED' || outcome === undefined) {
       throw new Error(`ResumeCallback needs an ACCEPTED mapping with an outcome, got ${mapping.status}`);
@@ -42,58 +41,53 @@ export class ResumeCallback {
     const log = this.deps.log.with({ job_id: mapping.jobId, exec_id: mapping.execId, callback_token: mapping.callbackToken });
     const sent =
       outcome.kind === 'success'
-        ? this.deps.taskTokens.succeed(mapping.taskToken, outcome.output)
-        : this.deps.taskTokens.fail(mapping.taskToken, outcome.error, outcome.cause);
-
-    return sent
-      .andThen(() => {
-        if (outcome.kind === 'success') log.info('Sent TaskSuccess for job', { job_id: mapping.jobId });
-        else log.info('Sent TaskFailure for job', { job_id: mapping.jobId, error: outcome.error });
-        this.deps.metrics.count('CallbacksResumed');
-        return this.record(resumed(mapping, this.deps.clock.now())).map((final): ResumeResult => ({ type: 'Resumed', mapping: final }));
-      })
-      .orElse((error: TaskTokenError) => {
-        switch (error.type) {
-          case 'TaskTokensUnavailable':
-            log.warn('Step Functions unavailable; outcome kept for redrive', { error: describe(error.cause) });
-            this.deps.metrics.count('CallbacksDeferred');
-            return okAsync<ResumeResult, never>({ type: 'Deferred', mapping });
-          case 'TaskTokensRefused':
-            // Not the token, not passing: our permissions or our request. Retrying every minute
-            // for days would change nothing and hide it; keep the outcome, say so loudly.
-            log.error('Step Functions refused the resume; outcome kept, redrive stopped', { refusal: error.refusal });
-            this.deps.metrics.count('CallbacksRefused');
-            return this.record(resumeRefused(mapping, error.refusal, this.deps.clock.now())).map(
-              (final): ResumeResult => ({ type: 'Refused', mapping: final, refusal: error.refusal }),
-            );
-          case 'TaskTokenGone':
-            log.warn('Task token expired for callback', { callback_token: mapping.callbackToken, reason: error.reason });
-            this.deps.metrics.count('CallbacksGone');
-            return this.record(tokenGone(mapping, error.reason, this.deps.clock.now())).map(
-              (final): ResumeResult => ({ type: 'Gone', mapping: final, reason: error.reason }),
-            );
-        }
-      });
+        ? await this.deps.taskTokens.succeed(mapping.taskToken, outcome.output)
+        : await this.deps.taskTokens.fail(mapping.taskToken, outcome.error, outcome.cause);
+    if (sent.isOk()) {
+      if (outcome.kind === 'success') log.info('Sent TaskSuccess for job', { job_id: mapping.jobId });
+      else log.info('Sent TaskFailure for job', { job_id: mapping.jobId, error: outcome.error });
+      this.deps.metrics.count('CallbacksResumed');
+      return { type: 'Resumed', mapping: await this.record(resumed(mapping, this.deps.clock.now())) };
+    }
+    const error = sent.error;
+    switch (error.type) {
+      case 'TaskTokensUnavailable':
+        log.warn('Step Functions unavailable; outcome kept for redrive', { error: describe(error.cause) });
+        this.deps.metrics.count('CallbacksDeferred');
+        return { type: 'Deferred', mapping };
+      case 'TaskTokensRefused':
+        // Not the token, not passing: our permissions or our request. Retrying every minute
+        // for days would change nothing and hide it; keep the outcome, say so loudly.
+        log.error('Step Functions refused the resume; outcome kept, redrive stopped', { refusal: error.refusal });
+        this.deps.metrics.count('CallbacksRefused');
+        return {
+          type: 'Refused',
+          mapping: await this.record(resumeRefused(mapping, error.refusal, this.deps.clock.now())),
+          refusal: error.refusal,
+        };
+      case 'TaskTokenGone':
+        log.warn('Task token expired for callback', { callback_token: mapping.callbackToken, reason: error.reason });
+        this.deps.metrics.count('CallbacksGone');
+        return { type: 'Gone', mapping: await this.record(tokenGone(mapping, error.reason, this.deps.clock.now())), reason: error.reason };
+    }
   }
 
   /**
    * Records the final status. Losing this write is harmless: another resumer finished it
    * first, or TTL removed it; either way Step Functions has already answered.
    */
-  private record(next: Result<CallbackMapping, CallbackTransitionError>): ResultAsync<CallbackMapping, never> {
+  private async record(next: Result<CallbackMapping, CallbackTransitionError>): Promise<CallbackMapping> {
     // Every move recorded here leaves ACCEPTED, which the guard above checked.
     if (next.isErr()) throw new Error(`illegal callback transition ${next.error.event} from ${next.error.from}`);
     const final = next.value;
-    return this.deps.mappings
-      .finish(final)
-      .map(() => final)
-      .orElse((error) => {
-        this.deps.log.warn('Callback final state already recorded elsewhere', {
-          callback_token: final.callbackToken,
-          found: error.type === 'CallbackNotInStatus' ? error.current.status : 'missing',
-        });
-        return okAsync(error.type === 'CallbackNotInStatus' ? error.current : final);
-      });
+    const finished = await this.deps.mappings.finish(final);
+    if (finished.isOk()) return final;
+    const found = finished.error.type === 'CallbackNotInStatus' ? finished.error.current : undefined;
+    this.deps.log.warn('Callback final state already recorded elsewhere', {
+      callback_token: final.callbackToken,
+      found: found?.status ?? 'missing',
+    });
+    return found ?? final;
   }
 }
 

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { errAsync, ResultAsync } from 'neverthrow';
+import { ok, safeTry, type ResultAsync } from 'neverthrow';
 import { abandon, type CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
 import type { PageCursor } from '../ports/CallbackMappings.js';
@@ -54,13 +54,14 @@ export class StopExecutionWork {
   constructor(private readonly deps: StopExecutionWorkDeps) {}
 
   execute(detail: unknown): ResultAsync<StopExecutionWorkReport, InvalidInput> {
-    const parsed = validate(ExecutionEndedSchema, detail);
-    if (parsed.isErr()) return errAsync(parsed.error);
-    const { executionArn, status } = parsed.value;
-    if (!(ENDED_BADLY as readonly string[]).includes(status)) {
-      return ResultAsync.fromSafePromise(Promise.resolve({ ignored: true, abandoned: 0, jobsCancelled: 0, instancesTerminated: 0 }));
-    }
-    return ResultAsync.fromSafePromise(this.stop(executionArn, `Execution${status === 'TIMED_OUT' ? 'TimedOut' : capitalize(status)}`));
+    const stop = (executionArn: string, reason: string) => this.stop(executionArn, reason);
+    return safeTry(async function* () {
+      const { executionArn, status } = yield* validate(ExecutionEndedSchema, detail);
+      if (!(ENDED_BADLY as readonly string[]).includes(status)) {
+        return ok({ ignored: true, abandoned: 0, jobsCancelled: 0, instancesTerminated: 0 });
+      }
+      return ok(await stop(executionArn, `Execution${status === 'TIMED_OUT' ? 'TimedOut' : capitalize(status)}`));
+    });
   }
 
   private async stop(executionArn: string, reason: string): Promise<StopExecutionWorkReport> {
@@ -69,9 +70,9 @@ export class StopExecutionWork {
     let jobsCancelled = 0;
     let after: PageCursor | undefined;
     do {
-      const page = (await this.deps.mappings.forExecution(executionArn, PAGE, after)).match((p) => p, (never) => never);
+      const page = await this.deps.mappings.forExecution(executionArn, PAGE, after);
       for (const token of page.tokens) {
-        const mapping = (await this.deps.mappings.find(token)).match((m) => m, (never) => never);
+        const mapping = await this.deps.mappings.find(token);
         if (mapping === undefined || mapping.status !== 'PENDING') continue;
         const cancelled = await this.cancelJob(mapping, log);
         const given = abandon(mapping, reason, this.deps.clock.now());
@@ -82,7 +83,7 @@ export class StopExecutionWork {
       after = page.next;
     } while (after !== undefined);
 
-    const instances = (await this.deps.workerInstances.running({ executionArn })).match((found) => found, (never) => never);
+    const instances = await this.deps.workerInstances.running({ executionArn });
     if (instances.length > 0) {
       await this.deps.workerInstances.terminate(instances.map((i) => i.instanceId));
       log.warn('Execution ended; its worker instances terminated', { instance_ids: instances.map((i) => i.instanceId), reason });

@@ -1,4 +1,3 @@
-import { ResultAsync } from 'neverthrow';
 import type { ExecutionStatus } from '../ports/Executions.js';
 import type { Ports } from '../ports/Ports.js';
 
@@ -29,25 +28,21 @@ export type SweepWorkerInstancesDeps = Pick<Ports, 'workerInstances' | 'executio
  * heartbeats a task: a probe would reset the very HeartbeatSeconds timer that catches a dead worker.
  *
  * @example
- * await sweep.execute(); // ok({ running: 12, executionEnded: 1, tooOld: 0 })
+ * await sweep.execute(); // { running: 12, executionEnded: 1, tooOld: 0 }
  */
 export class SweepWorkerInstances {
   constructor(private readonly deps: SweepWorkerInstancesDeps, private readonly settings: SweepSettings) {}
 
-  execute(): ResultAsync<SweepReport, never> {
-    return ResultAsync.fromSafePromise(this.run());
-  }
-
-  private async run(): Promise<SweepReport> {
+  async execute(): Promise<SweepReport> {
     const now = this.deps.clock.now().getTime();
-    const running = (await this.deps.workerInstances.running()).match((found) => found, (never) => never);
+    const running = await this.deps.workerInstances.running();
     const statuses = new Map<string, ExecutionStatus>();
     const ended: string[] = [];
     const old: string[] = [];
     for (const instance of running) {
       const arn = instance.executionArn;
       if (arn !== undefined) {
-        if (!statuses.has(arn)) statuses.set(arn, (await this.deps.executions.status(arn)).match((s) => s, (never) => never));
+        if (!statuses.has(arn)) statuses.set(arn, await this.deps.executions.status(arn));
         const status = statuses.get(arn)!;
         // PENDING_REDRIVE: a redriven execution may still wait for this worker.
         if (status !== 'RUNNING' && status !== 'PENDING_REDRIVE') {

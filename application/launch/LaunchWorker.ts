@@ -195,7 +195,7 @@ export class LaunchWorker {
     if (created.isOk()) return { credential, repeated: false };
     const existing = await this.deps.reportChannel.mappings.find(callbackToken);
     // A SHA-256 collision between two task tokens: not something to handle, something to see.
-    if (existing.isOk() && existing.value !== undefined && existing.value.taskToken !== taskToken) {
+    if (existing !== undefined && existing.taskToken !== taskToken) {
       throw new Error('the derived callback token belongs to another task');
     }
     return { credential, repeated: true };

@@ -35,7 +35,8 @@ export interface CallbackTokenTaken {
 /**
  * The durable store of callback mappings. Every status change is one conditional write
  * on the previous status; a write that loses returns the item as it now is, so the caller
- * decides without reading again. Unknown infrastructure faults reject (throw).
+ * decides without reading again. Unknown infrastructure faults reject (throw): a method that
+ * has no other failure returns a plain `Promise`.
  */
 export interface CallbackMappings {
   /** Stores a new PENDING mapping; never overwrites. */
@@ -45,7 +46,7 @@ export interface CallbackMappings {
   recordJobId(callbackToken: string, jobId: string): ResultAsync<void, CallbackNotFound>;
 
   /** Deletes the mapping if it is still PENDING (the work was never submitted). */
-  discardPending(callbackToken: string): ResultAsync<void, never>;
+  discardPending(callbackToken: string): Promise<void>;
 
   /**
    * The claim: PENDING → ACCEPTED storing `outcome`, in one conditional write. Returns the
@@ -72,22 +73,22 @@ export interface CallbackMappings {
    */
   abandon(mapping: CallbackMapping): ResultAsync<void, CallbackNotFound | CallbackNotInStatus>;
 
-  find(callbackToken: string): ResultAsync<CallbackMapping | undefined, never>;
+  find(callbackToken: string): Promise<CallbackMapping | undefined>;
 
   /**
    * Tokens of ACCEPTED mappings accepted at or before `acceptedBy` (sparse, sharded `redrive`
    * index, no scan), at most `limit` per page, the page after `after`; see `TokenPage`.
    */
-  acceptedBefore(acceptedBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never>;
+  acceptedBefore(acceptedBy: Date, limit: number, after?: PageCursor): Promise<TokenPage>;
 
   /**
    * Tokens of PENDING mappings of the RunPod channel created at or before `createdBy` (sparse,
    * sharded `reconcile` index: worker mappings are never in it), paged as `acceptedBefore`.
    */
-  pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never>;
+  pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): Promise<TokenPage>;
 
   /** Tokens of every mapping written for `executionArn`, whatever its status, oldest first (sparse `execution` index). */
-  forExecution(executionArn: string, limit: number, after?: PageCursor): ResultAsync<TokenPage, never>;
+  forExecution(executionArn: string, limit: number, after?: PageCursor): Promise<TokenPage>;
 
   /**
    * Takes the right to resume an ACCEPTED mapping until `until`, if nobody holds it now.

@@ -1,5 +1,3 @@
-import type { ResultAsync } from 'neverthrow';
-
 /** A worker instance Baton launched (tagged `baton:role`) that is pending or running. */
 export interface WorkerInstance {
   readonly instanceId: string;
@@ -16,7 +14,7 @@ export interface WorkerInstance {
  */
 export interface WorkerInstances {
   /** Every pending or running worker instance; only those of `executionArn` when given. */
-  running(filter?: { readonly executionArn?: string }): ResultAsync<readonly WorkerInstance[], never>;
+  running(filter?: { readonly executionArn?: string }): Promise<readonly WorkerInstance[]>;
   /** Terminates the instances; one already gone is no error. */
-  terminate(instanceIds: readonly string[]): ResultAsync<void, never>;
+  terminate(instanceIds: readonly string[]): Promise<void>;
 }

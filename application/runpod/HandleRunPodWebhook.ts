@@ -1,4 +1,4 @@
-import { errAsync, type ResultAsync } from 'neverthrow';
+import { err, ok, safeTry, type Result, type ResultAsync } from 'neverthrow';
 import { isCallbackToken } from '../../domain/callbacks/CallbackToken.js';
 import { causeText, failureOutcome, successOutcome, type CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 import { invalidField, type InvalidInput } from '../../domain/shared/InvalidInput.js';
@@ -32,19 +32,18 @@ export class HandleRunPodWebhook {
   constructor(private readonly deps: HandleRunPodWebhookDeps) {}
 
   execute(input: RunPodWebhookInput): ResultAsync<CompleteCallbackAnswer, HandleRunPodWebhookError> {
-    if (!isCallbackToken(input.callbackToken)) {
-      return errAsync(invalidField('callback_token', 'callback_token must be 64 lowercase hex characters'));
-    }
-    const callbackToken = input.callbackToken;
-    const body = validate(RunPodWebhookBodySchema, input.body);
-    if (body.isErr()) return errAsync(body.error);
-    this.deps.log.info('Processing RunPod job', {
-      job_id: body.value.id,
-      status: body.value.status,
-      callback_token: callbackToken,
+    const { log, completeCallback } = this.deps;
+    return safeTry(async function* () {
+      const callbackToken = yield* callbackTokenOf(input.callbackToken);
+      const body = yield* validate(RunPodWebhookBodySchema, input.body);
+      log.info('Processing RunPod job', { job_id: body.id, status: body.status, callback_token: callbackToken });
+      return await completeCallback.execute({ callbackToken, outcome: outcomeOf(body), channel: 'runpod' });
     });
-    return this.deps.completeCallback.execute({ callbackToken, outcome: outcomeOf(body.value), channel: 'runpod' });
   }
+}
+
+function callbackTokenOf(token: unknown): Result<string, InvalidInput> {
+  return isCallbackToken(token) ? ok(token) : err(invalidField('callback_token', 'callback_token must be 64 lowercase hex characters'));
 }
 
 /** What Step Functions receives for a RunPod report. */

@@ -1,4 +1,3 @@
-import { ResultAsync } from 'neverthrow';
 import { abandon, type CallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import { failureOutcome, type CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 import { addSeconds } from '../../domain/shared/time.js';
@@ -79,24 +78,18 @@ export type ReconcileRunPodJobsDeps = Pick<
  * to ask RunPod, and heartbeating it would keep a task alive for a job that may not exist.
  *
  * @example
- * const report = await reconcile.execute(); // ok({ found: 4, recovered: 1, heartbeat: 3, … })
+ * const report = await reconcile.execute(); // { found: 4, recovered: 1, heartbeat: 3, … }
  */
 export class ReconcileRunPodJobs {
   constructor(private readonly deps: ReconcileRunPodJobsDeps, private readonly settings: ReconcileSettings) {}
 
-  execute(): ResultAsync<ReconcileReport, never> {
-    return ResultAsync.fromSafePromise(this.run());
-  }
-
-  private async run(): Promise<ReconcileReport> {
+  /** Rejects with `ReconcileFaults` after a run in which some mappings hit an infrastructure fault. */
+  async execute(): Promise<ReconcileReport> {
     const report = { found: 0, recovered: 0, lost: 0, heartbeat: 0, cancelled: 0, raced: 0, noJobId: 0, deferred: 0, faulted: 0 };
     const cutoff = addSeconds(this.deps.clock.now(), -this.settings.reconcileAfterSeconds);
     let after: PageCursor | undefined;
     for (let page = 0; page < this.settings.maxPages; page += 1) {
-      const { tokens, next } = (await this.deps.mappings.pendingRunPodBefore(cutoff, this.settings.pageSize, after)).match(
-        (found) => found,
-        (never) => never,
-      );
+      const { tokens, next } = await this.deps.mappings.pendingRunPodBefore(cutoff, this.settings.pageSize, after);
       report.found += tokens.length;
       const settled = await Promise.allSettled(tokens.map((token) => this.reconcileOne(token)));
       for (const outcome of settled) {
@@ -122,10 +115,7 @@ export class ReconcileRunPodJobs {
   }
 
   private async reconcileOne(token: string): Promise<ReconcileAction> {
-    const mapping = (await this.deps.mappings.find(token)).match(
-      (found) => found,
-      (never) => never,
-    );
+    const mapping = await this.deps.mappings.find(token);
     // The index is eventually consistent: the item may have moved on since the query.
     if (mapping === undefined || mapping.status !== 'PENDING') return 'raced';
     const log = this.deps.log.with({ job_id: mapping.jobId, exec_id: mapping.execId, callback_token: token });
@@ -156,7 +146,7 @@ export class ReconcileRunPodJobs {
     if (accepted.isErr()) return false;
     this.deps.metrics.count('CallbacksAccepted');
     const resumed = await this.deps.resumeCallback.execute(accepted.value);
-    resumed.map((r) => log.info('Reconciled callback', { result: r.type, status: r.mapping.status }));
+    log.info('Reconciled callback', { result: resumed.type, status: resumed.mapping.status });
     return true;
   }
 

@@ -1,4 +1,4 @@
-import { err, errAsync, ok, okAsync, ResultAsync, type Result } from 'neverthrow';
+import { err, ok, ResultAsync, safeTry, type Result } from 'neverthrow';
 import { newCallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
 import { invalidField, type InvalidInput } from '../../domain/shared/InvalidInput.js';
 import type { GpuJobNotSubmitted, GpuJobRejected, GpuJobRequest, GpuJobSubmitError } from '../ports/GpuJobs.js';
@@ -62,69 +62,63 @@ export class SubmitRunPodJob {
   constructor(private readonly deps: SubmitRunPodJobDeps, private readonly settings: SubmitRunPodJobSettings) {}
 
   execute(event: unknown): ResultAsync<SubmitRunPodJobOutput, SubmitRunPodJobError> {
-    const parsed = validate(SubmitRunPodJobInputSchema, event);
-    if (parsed.isErr()) return errAsync(parsed.error);
-    const input = parsed.value;
-    const bucket = input.bucket ?? this.settings.defaultBucket;
-    if (bucket === undefined) return errAsync(invalidField('bucket', 'bucket is required (no BUCKET_NAME default is set)'));
+    const { presignedUrls, mappings, ids, clock } = this.deps;
+    const { webhookBaseUrl, defaultBucket, defaultPresignExpiresSecs, defaultPolicy } = this.settings;
+    const submit = (callbackToken: string, request: GpuJobRequest, log: Log) => new ResultAsync(this.submit(callbackToken, request, log));
+    const repeated = (callbackToken: string, taskToken: string, log: Log) => this.repeated(callbackToken, taskToken, log);
+    const rootLog = this.deps.log;
+    return safeTry(async function* () {
+      const input = yield* validate(SubmitRunPodJobInputSchema, event);
+      const bucket = yield* bucketOf(input.bucket ?? defaultBucket);
+      const log = rootLog.with({ exec_id: input.exec_id, segment_filename: input.segment.filename });
+      const callbackToken = ids.tokenFor(RUNPOD_CALLBACK_TOKEN_SCOPE, input.task_token);
+      const webhook = webhookUrl(webhookBaseUrl, callbackToken);
+      log.info('Generated callback token', { callback_token: callbackToken });
+      log.info('Webhook URL', { webhook_url: webhook });
 
-    const log = this.deps.log.with({ exec_id: input.exec_id, segment_filename: input.segment.filename });
-    const callbackToken = this.deps.ids.tokenFor(RUNPOD_CALLBACK_TOKEN_SCOPE, input.task_token);
-    const webhook = webhookUrl(this.settings.webhookBaseUrl, callbackToken);
-    log.info('Generated callback token', { callback_token: callbackToken });
-    log.info('Webhook URL', { webhook_url: webhook });
-    const output = (jobId: string): SubmitRunPodJobOutput => ({
-      callback_token: callbackToken,
-      job_id: jobId,
-      webhook_url: webhook,
-      segment_filename: input.segment.filename,
-      exec_id: input.exec_id,
-    });
-
-    return this.deps.presignedUrls
-      .forSegment({
+      const urls = yield* presignedUrls.forSegment({
         bucket,
         inputKey: input.segment.input_key,
         outputKey: input.segment.output_key,
-        expiresSecs: input.presign_expires_secs ?? this.settings.defaultPresignExpiresSecs,
-      })
-      .andThen((urls) => {
-        log.info('Presigned URLs generated successfully');
-        const mapping = newCallbackMapping({
-          callbackToken,
-          taskToken: input.task_token,
-          channel: 'runpod',
-          execId: input.exec_id,
-          ...(input.execution_arn === undefined ? {} : { executionArn: input.execution_arn }),
-          segmentFilename: input.segment.filename,
-          now: this.deps.clock.now(),
-        });
-        const request: GpuJobRequest = {
-          input: { input_presigned_url: urls.inputUrl, output_presigned_url: urls.outputUrl, params: input.params },
-          webhook,
-          ...policyOf(input.policy, this.settings.defaultPolicy),
-        };
-        return this.deps.mappings
-          .create(mapping)
-          .map(() => true)
-          .orElse(() => okAsync(false))
-          .andThen((created): ResultAsync<string, SubmitRunPodJobError> =>
-            created ? new ResultAsync(this.submit(callbackToken, request, log)) : this.repeated(callbackToken, input.task_token, log),
-          )
-          .map(output);
+        expiresSecs: input.presign_expires_secs ?? defaultPresignExpiresSecs,
       });
+      log.info('Presigned URLs generated successfully');
+      const mapping = newCallbackMapping({
+        callbackToken,
+        taskToken: input.task_token,
+        channel: 'runpod',
+        execId: input.exec_id,
+        ...(input.execution_arn === undefined ? {} : { executionArn: input.execution_arn }),
+        segmentFilename: input.segment.filename,
+        now: clock.now(),
+      });
+      const request: GpuJobRequest = {
+        input: { input_presigned_url: urls.inputUrl, output_presigned_url: urls.outputUrl, params: input.params },
+        webhook,
+        ...policyOf(input.policy, defaultPolicy),
+      };
+      // The token is taken only by an earlier delivery of this very task: answer as it did.
+      const created = await mappings.create(mapping);
+      const jobId = created.isOk() ? yield* submit(callbackToken, request, log) : await repeated(callbackToken, input.task_token, log);
+      return ok({
+        callback_token: callbackToken,
+        job_id: jobId,
+        webhook_url: webhook,
+        segment_filename: input.segment.filename,
+        exec_id: input.exec_id,
+      });
+    });
   }
 
   /** A repeated delivery of the task: answer from the stored mapping, never post again. */
-  private repeated(callbackToken: string, taskToken: string, log: Log): ResultAsync<string, never> {
-    return this.deps.mappings.find(callbackToken).map((existing) => {
-      if (existing === undefined) throw new Error('the callback mapping vanished between create and read; retry');
-      // A SHA-256 collision between two task tokens: not something to handle, something to see.
-      if (existing.taskToken !== taskToken) throw new Error('the derived callback token belongs to another task');
-      log.info('Task delivered again: answering from its mapping', { status: existing.status, job_id: existing.jobId });
-      this.deps.metrics.count('RunPodSubmitsReplayed');
-      return existing.jobId ?? '';
-    });
+  private async repeated(callbackToken: string, taskToken: string, log: Log): Promise<string> {
+    const existing = await this.deps.mappings.find(callbackToken);
+    if (existing === undefined) throw new Error('the callback mapping vanished between create and read; retry');
+    // A SHA-256 collision between two task tokens: not something to handle, something to see.
+    if (existing.taskToken !== taskToken) throw new Error('the derived callback token belongs to another task');
+    log.info('Task delivered again: answering from its mapping', { status: existing.status, job_id: existing.jobId });
+    this.deps.metrics.count('RunPodSubmitsReplayed');
+    return existing.jobId ?? '';
   }
 
   /**
@@ -181,6 +175,10 @@ export class SubmitRunPodJob {
       log.error('Could not record the RunPod job id', { job_id: jobId, error: String(fault) });
     }
   }
+}
+
+function bucketOf(bucket: string | undefined): Result<string, InvalidInput> {
+  return bucket === undefined ? err(invalidField('bucket', 'bucket is required (no BUCKET_NAME default is set)')) : ok(bucket);
 }
 
 function policyOf(

@@ -1,4 +1,4 @@
-import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { errAsync, ok, okAsync, ResultAsync } from 'neverthrow';
 import { FINAL_STATUSES, reportableThrough } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackNotFound } from '../ports/CallbackMappings.js';
 import type { Ports } from '../ports/Ports.js';
@@ -32,7 +32,7 @@ export class SendWorkerHeartbeat {
   execute(): ResultAsync<HeartbeatAnswer, SendWorkerHeartbeatError> {
     const link = this.deps.workerLink;
     if (link.kind === 'taskToken') return this.beat(link.taskToken);
-    return link.mappings.find(link.callbackToken).andThen((mapping) => {
+    return new ResultAsync(link.mappings.find(link.callbackToken).then((found) => ok(found))).andThen((mapping) => {
       // A RunPod mapping's token must not keep a task alive through the worker's path: to the
       // worker library it does not exist, as a worker's token does not on the public webhook.
       if (mapping === undefined || !reportableThrough(mapping, 'worker')) {

@@ -2,5 +2,5 @@ import type { RedriveCallbacks, RedriveReport } from '../../application/callback
 
 /** EventBridge schedule → RedriveCallbacks. Returns the run's report (visible in the invocation result). */
 export function callbackRedriveHandler(useCase: RedriveCallbacks): (event?: unknown) => Promise<RedriveReport> {
-  return async () => (await useCase.execute()).match((report) => report, (never) => never);
+  return () => useCase.execute();
 }

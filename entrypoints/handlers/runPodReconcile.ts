@@ -2,5 +2,5 @@ import type { ReconcileReport, ReconcileRunPodJobs } from '../../application/run
 
 /** EventBridge schedule → ReconcileRunPodJobs. Returns the run's report (visible in the invocation result). */
 export function runPodReconcileHandler(useCase: ReconcileRunPodJobs): (event?: unknown) => Promise<ReconcileReport> {
-  return async () => (await useCase.execute()).match((report) => report, (never) => never);
+  return () => useCase.execute();
 }

@@ -2,5 +2,5 @@ import type { SweepReport, SweepWorkerInstances } from '../../application/execut
 
 /** EventBridge schedule → SweepWorkerInstances. Returns the run's report. */
 export function workerSweeperHandler(useCase: SweepWorkerInstances): (event?: unknown) => Promise<SweepReport> {
-  return async () => (await useCase.execute()).match((report) => report, (never) => never);
+  return () => useCase.execute();
 }

@@ -99,7 +99,7 @@ export function callbackRoutes(ctx: DevContext, options: CallbackRoutesOptions =
 
   const describe = async (e: DevExecution) => {
     const task = sfn.task(e.token);
-    const mapping = e.callbackToken ? (await mappings.find(e.callbackToken)).unwrapOr(undefined) : undefined;
+    const mapping = e.callbackToken ? await mappings.find(e.callbackToken) : undefined;
     return {
       execution: e.execution,
       started_at: e.startedAt,

@@ -106,7 +106,7 @@ describe('CallbackMapping under any sequence of deliveries, outages, redrives an
         await fc.asyncModelRun(() => ({ model, real: { h, callbackToken, taskToken } }), cmds);
 
         const task = h.sfn.task(taskToken)!;
-        const stored = (await h.mappings.find(callbackToken))._unsafeUnwrap()!;
+        const stored = (await h.mappings.find(callbackToken))!;
         expect(stored.status).toBe(model.status);
         // Exactly what the model did: one call once a resume got through, none before.
         expect(task.resumeCalls).toBe(model.resumeCalls);

@@ -34,7 +34,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
     (await mappings.create(mapping))._unsafeUnwrap();
 
-    expect((await mappings.find(mapping.callbackToken))._unsafeUnwrap()).toEqual(mapping);
+    expect(await mappings.find(mapping.callbackToken)).toEqual(mapping);
   });
 
   it('never overwrites an existing token', async () => {
@@ -44,11 +44,11 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     const again = await mappings.create({ ...mapping, taskToken: 'other' });
 
     expect(again).toEqual(err({ type: 'CallbackTokenTaken', callbackToken: mapping.callbackToken }));
-    expect((await mappings.find(mapping.callbackToken))._unsafeUnwrap()?.taskToken).toBe(mapping.taskToken);
+    expect((await mappings.find(mapping.callbackToken))?.taskToken).toBe(mapping.taskToken);
   });
 
   it('finds nothing for an unknown token', async () => {
-    expect((await mappings.find(aCallbackToken()))._unsafeUnwrap()).toBeUndefined();
+    expect(await mappings.find(aCallbackToken())).toBeUndefined();
   });
 
   it('accepts a PENDING mapping once, storing the outcome and returning the task token', async () => {
@@ -58,7 +58,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     const accepted = (await mappings.accept(mapping.callbackToken, aSuccess(), at(30), 'runpod'))._unsafeUnwrap();
 
     expect(accepted).toEqual({ ...mapping, status: 'ACCEPTED', acceptedAt: '2036-01-06T12:00:30Z', outcome: aSuccess() });
-    expect((await mappings.find(mapping.callbackToken))._unsafeUnwrap()).toEqual(accepted);
+    expect(await mappings.find(mapping.callbackToken)).toEqual(accepted);
   });
 
   it('refuses a second claim, returning the mapping as it now is', async () => {
@@ -116,7 +116,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     const completed = resumed(accepted, at(11))._unsafeUnwrap();
 
     expect((await mappings.finish(completed)).isOk()).toBe(true);
-    expect((await mappings.find(mapping.callbackToken))._unsafeUnwrap()).toEqual(completed);
+    expect(await mappings.find(mapping.callbackToken)).toEqual(completed);
     expect(await mappings.finish(completed)).toEqual(err({ type: 'CallbackNotInStatus', current: completed }));
     expect(await allTokens((after) => mappings.acceptedBefore(at(1000), 100, after))).not.toContain(mapping.callbackToken);
   });
@@ -129,7 +129,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
     (await mappings.finish(expired))._unsafeUnwrap();
 
-    expect((await mappings.find(mapping.callbackToken))._unsafeUnwrap()).toEqual(expired);
+    expect(await mappings.find(mapping.callbackToken)).toEqual(expired);
   });
 
   it('lists accepted, unfinished mappings accepted by a cutoff, oldest first, up to a limit', async () => {
@@ -140,8 +140,8 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     (await mappings.accept(a!.callbackToken, aSuccess(), at(base + 1), 'runpod'))._unsafeUnwrap();
     (await mappings.accept(c!.callbackToken, aSuccess(), at(base + 50), 'runpod'))._unsafeUnwrap();
 
-    const due = (await mappings.acceptedBefore(at(base + 10), 100))._unsafeUnwrap().tokens;
-    const firstOnly = (await mappings.acceptedBefore(at(base + 10), 1))._unsafeUnwrap().tokens;
+    const due = (await mappings.acceptedBefore(at(base + 10), 100)).tokens;
+    const firstOnly = (await mappings.acceptedBefore(at(base + 10), 1)).tokens;
 
     const ours = due.filter((t) => [a, b, c, d].some((m) => m!.callbackToken === t));
     expect(ours).toEqual([a!.callbackToken, b!.callbackToken]);
@@ -181,8 +181,8 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     await mappings.discardPending(accepted.callbackToken);
     await mappings.discardPending(aCallbackToken());
 
-    expect((await mappings.find(pending.callbackToken))._unsafeUnwrap()).toBeUndefined();
-    expect((await mappings.find(accepted.callbackToken))._unsafeUnwrap()?.status).toBe('ACCEPTED');
+    expect(await mappings.find(pending.callbackToken)).toBeUndefined();
+    expect((await mappings.find(accepted.callbackToken))?.status).toBe('ACCEPTED');
   });
 
   it('records the provider job id whatever the status', async () => {
@@ -192,7 +192,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
     (await mappings.recordJobId(mapping.callbackToken, 'runpod-job-abc123'))._unsafeUnwrap();
 
-    expect((await mappings.find(mapping.callbackToken))._unsafeUnwrap()?.jobId).toBe('runpod-job-abc123');
+    expect((await mappings.find(mapping.callbackToken))?.jobId).toBe('runpod-job-abc123');
     const unknown = aCallbackToken();
     expect(await mappings.recordJobId(unknown, 'x')).toEqual(err({ type: 'CallbackNotFound', callbackToken: unknown }));
   });
@@ -206,7 +206,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     const pages: string[][] = [];
     let after: PageCursor | undefined;
     do {
-      const page = (await mappings.acceptedBefore(at(base + 100), 3, after))._unsafeUnwrap();
+      const page = await mappings.acceptedBefore(at(base + 100), 3, after);
       pages.push(page.tokens.filter((t) => ours.some((m) => m.callbackToken === t)));
       after = page.next;
     } while (after !== undefined && pages.length < 50);
@@ -258,7 +258,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
     expect((await mappings.abandon(abandoned)).isOk()).toBe(true);
     const stored = { ...abandoned, jobId: 'runpod-job-9' };
-    expect((await mappings.find(first!.callbackToken))._unsafeUnwrap()).toEqual(stored);
+    expect(await mappings.find(first!.callbackToken)).toEqual(stored);
     expect(await mappings.abandon(abandoned)).toEqual(err({ type: 'CallbackNotInStatus', current: stored }));
     expect(await mappings.accept(first!.callbackToken, aSuccess(), at(21), 'runpod')).toEqual(
       err({ type: 'CallbackNotInStatus', current: stored }),
@@ -278,7 +278,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
     (await mappings.finish(refused))._unsafeUnwrap();
 
-    expect((await mappings.find(mapping.callbackToken))._unsafeUnwrap()).toEqual(refused);
+    expect(await mappings.find(mapping.callbackToken)).toEqual(refused);
     expect(await allTokens((after) => mappings.acceptedBefore(at(600_000), 100, after))).not.toContain(mapping.callbackToken);
   });
 
@@ -304,7 +304,7 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
     const found = await allTokens((after) => mappings.forExecution(arn, 1, after));
 
     expect(found.sort()).toEqual([runpod!.callbackToken, worker!.callbackToken].sort());
-    expect((await mappings.find(worker!.callbackToken))._unsafeUnwrap()?.executionArn).toBe(arn);
+    expect((await mappings.find(worker!.callbackToken))?.executionArn).toBe(arn);
   });
 });
 
@@ -373,7 +373,7 @@ describe.each(shardedAdapters)('CallbackMappings contract, sharded indexes: %s, 
     const byToken = new Map(accepted.map((r) => [r._unsafeUnwrap().callbackToken, r._unsafeUnwrap()]));
     const cutoff = at(base + 100);
 
-    const first = (await mappings.acceptedBefore(cutoff, 5))._unsafeUnwrap();
+    const first = await mappings.acceptedBefore(cutoff, 5);
     // Resumed meanwhile by webhooks and another redrive: some already read, some not yet.
     const unread = ours.map((o) => o.mapping.callbackToken).filter((t) => !first.tokens.includes(t));
     const leaving = [...first.tokens.slice(0, 3), ...unread.filter((_, i) => i % 8 === 0)].filter((t) => byToken.has(t));
@@ -396,7 +396,7 @@ async function allPages(
   const pages: string[][] = [];
   let cursor = after;
   for (let n = 0; n < 2_000; n += 1) {
-    const page = (await query(cursor))._unsafeUnwrap();
+    const page = await query(cursor);
     pages.push([...page.tokens]);
     if (page.next === undefined) return pages;
     cursor = page.next;
@@ -418,7 +418,7 @@ async function allTokens(
   const tokens: string[] = [];
   let after: PageCursor | undefined;
   for (let pages = 0; pages < 100; pages += 1) {
-    const page = (await query(after))._unsafeUnwrap();
+    const page = await query(after);
     tokens.push(...page.tokens);
     if (page.next === undefined) break;
     after = page.next;

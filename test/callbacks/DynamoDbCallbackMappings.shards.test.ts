@@ -7,7 +7,6 @@ import { resumed } from '../../domain/callbacks/CallbackMapping.js';
 import { callbackShard, LEGACY_RECONCILE_PARTITION, LEGACY_REDRIVE_PARTITION, toItem } from '../../adapters/dynamodb/callbackItem.js';
 import { DynamoDbCallbackMappings } from '../../adapters/dynamodb/DynamoDbCallbackMappings.js';
 import { callbacksTable } from '../../adapters/dynamodb/tables/callbacksTable.js';
-import type { ResultAsync } from 'neverthrow';
 import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
 import { aMapping, aSuccess, at } from './builders.js';
 
@@ -51,7 +50,7 @@ describe('DynamoDbCallbackMappings: sharded indexes on a live table', () => {
 
     // The claim moves a legacy PENDING item into its redrive shard; finishing takes the legacy ACCEPTED one out.
     const claimed = (await mappings.accept(pending.callbackToken, aSuccess(), at(-1_999_000), 'runpod'))._unsafeUnwrap();
-    (await mappings.finish(resumed((await mappings.find(accepted.callbackToken))._unsafeUnwrap()!, at(-1_998_000))._unsafeUnwrap()))._unsafeUnwrap();
+    (await mappings.finish(resumed((await mappings.find(accepted.callbackToken))!, at(-1_998_000))._unsafeUnwrap()))._unsafeUnwrap();
 
     expect(await everyToken((after) => mappings.pendingRunPodBefore(at(-1_000_000), 2, after))).not.toContain(pending.callbackToken);
     const redriveAfter = await everyToken((after) => mappings.acceptedBefore(at(-1_000_000), 2, after));
@@ -119,11 +118,11 @@ describe('DynamoDbCallbackMappings: sharded indexes on a live table', () => {
   });
 });
 
-async function everyToken(query: (after: PageCursor | undefined) => ResultAsync<TokenPage, never>): Promise<string[]> {
+async function everyToken(query: (after: PageCursor | undefined) => Promise<TokenPage>): Promise<string[]> {
   const tokens: string[] = [];
   let after: PageCursor | undefined;
   for (let n = 0; n < 1_000; n += 1) {
-    const page = (await query(after))._unsafeUnwrap();
+    const page = await query(after);
     tokens.push(...page.tokens);
     if (page.next === undefined) return tokens;
     after = page.next;

@@ -26,10 +26,10 @@ describe('RedriveCallbacks', () => {
     const h = callbackHarness();
     const tasks = await acceptedWhileStepFunctionsIsDown(h, 3);
 
-    const early = (await h.redrive.execute())._unsafeUnwrap();
+    const early = await h.redrive.execute();
     h.clock.advanceSeconds(61);
-    const due = (await h.redrive.execute())._unsafeUnwrap();
-    const after = (await h.redrive.execute())._unsafeUnwrap();
+    const due = await h.redrive.execute();
+    const after = await h.redrive.execute();
 
     expect(early.found).toBe(0);
     expect(due).toEqual({ found: 3, resumed: 3, deferred: 0, gone: 0, refused: 0, skipped: 0, faulted: 0 });
@@ -43,7 +43,7 @@ describe('RedriveCallbacks', () => {
     h.sfn.setAvailable(false);
     h.clock.advanceSeconds(61);
 
-    const report = (await h.redrive.execute())._unsafeUnwrap();
+    const report = await h.redrive.execute();
 
     expect(report).toMatchObject({ deferred: 2, resumed: 0 });
     expect(h.mappings.all().map((m) => m.status)).toEqual(['ACCEPTED', 'ACCEPTED']);
@@ -97,7 +97,7 @@ describe('RedriveCallbacks', () => {
     for (const m of h.mappings.all().slice(0, 5)) (await h.mappings.lease(m.callbackToken, h.clock.now(), new Date(h.clock.now().getTime() + 600_000)))._unsafeUnwrap();
     const paged = redriveOf(h, h.sfn, { pageSize: 2, leaseSeconds: 30 });
 
-    const report = (await paged.execute())._unsafeUnwrap();
+    const report = await paged.execute();
 
     expect(report).toMatchObject({ found: 7, skipped: 5, resumed: 2 });
     expect(tasks.slice(5).map((t) => h.sfn.task(t)!.resumeCalls)).toEqual([1, 1]);
@@ -113,9 +113,9 @@ describe('RedriveCallbacks', () => {
     h.clock.advanceSeconds(61);
     h.sfn.refuseWith('AccessDeniedException: User is not authorized to perform: states:SendTaskSuccess');
 
-    const first = (await h.redrive.execute())._unsafeUnwrap();
+    const first = await h.redrive.execute();
     h.clock.advanceSeconds(61);
-    const second = (await h.redrive.execute())._unsafeUnwrap();
+    const second = await h.redrive.execute();
 
     expect(first).toMatchObject({ found: 1, refused: 1, resumed: 0 });
     expect(second.found).toBe(0);
@@ -182,7 +182,7 @@ describe('RedriveCallbacks, two overlapping runs', () => {
     sfn.release();
     await new Promise((r) => setImmediate(r));
     sfn.release();
-    const reports = [(await a)._unsafeUnwrap(), (await b)._unsafeUnwrap()];
+    const reports = [await a, await b];
     return { h, tasks, reports };
   }
 

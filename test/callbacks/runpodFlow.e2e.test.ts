@@ -115,7 +115,7 @@ describe('RunPod flow on the bundles', () => {
       },
       webhook: out['webhook_url'],
     });
-    const stored = (await mappings.find(out['callback_token']!))._unsafeUnwrap();
+    const stored = await mappings.find(out['callback_token']!);
     expect(stored).toMatchObject({ status: 'PENDING', taskToken, jobId: out['job_id'], execId: 'execution-123' });
   });
 
@@ -135,7 +135,7 @@ describe('RunPod flow on the bundles', () => {
       delay_time_ms: 120,
       execution_time_ms: 4500,
     });
-    expect((await mappings.find(callbackToken))._unsafeUnwrap()?.status).toBe('COMPLETED');
+    expect((await mappings.find(callbackToken))?.status).toBe('COMPLETED');
   });
 
   it.each(['FAILED', 'CANCELLED', 'TIMED_OUT'])('fails the task on %s with the status as error name', async (status) => {
@@ -145,7 +145,7 @@ describe('RunPod flow on the bundles', () => {
 
     expect(response.statusCode).toBe(200);
     expect(sfn.engine.task(taskToken)).toMatchObject({ state: 'failed', error: status, cause: 'Out of memory' });
-    expect((await mappings.find(callbackToken))._unsafeUnwrap()?.status).toBe('FAILED');
+    expect((await mappings.find(callbackToken))?.status).toBe('FAILED');
   });
 
   it('answers a duplicate of a finished callback 200 without calling Step Functions', async () => {
@@ -196,7 +196,7 @@ describe('RunPod flow on the bundles', () => {
     expect((await deliver(callbackToken, '{"id": "job-1", "status": ')).statusCode).toBe(400);
     expect((await deliver(callbackToken, { id: 'job-1', status: 'IN_PROGRESS' })).statusCode).toBe(400);
     expect((await deliver(callbackToken, [])).statusCode).toBe(400);
-    expect((await mappings.find(callbackToken))._unsafeUnwrap()?.status).toBe('PENDING');
+    expect((await mappings.find(callbackToken))?.status).toBe('PENDING');
   });
 
   it("answers 404 to a Spot worker's callback token: user-data is not a credential for the public webhook", async () => {
@@ -218,7 +218,7 @@ describe('RunPod flow on the bundles', () => {
     const again = await deliver(callbackToken, completed);
 
     expect([first.statusCode, again.statusCode]).toEqual([410, 410]);
-    expect((await mappings.find(callbackToken))._unsafeUnwrap()).toMatchObject({ status: 'EXPIRED', goneReason: 'TaskTimedOut' });
+    expect(await mappings.find(callbackToken)).toMatchObject({ status: 'EXPIRED', goneReason: 'TaskTimedOut' });
   });
 
   it('keeps the outcome through a Step Functions outage, and the redrive resumes it once', async () => {
@@ -229,7 +229,7 @@ describe('RunPod flow on the bundles', () => {
     const duplicateDuring = await deliver(callbackToken, completed);
 
     expect([during.statusCode, duplicateDuring.statusCode]).toEqual([202, 202]);
-    expect((await mappings.find(callbackToken))._unsafeUnwrap()?.status).toBe('ACCEPTED');
+    expect((await mappings.find(callbackToken))?.status).toBe('ACCEPTED');
     sfn.setDown(false);
     const early = (await redrive({}, lambdaContext)) as { found: number };
     await acceptedSecondsAgo(callbackToken, 61); // REDRIVE_AFTER_SECONDS=60
@@ -240,7 +240,7 @@ describe('RunPod flow on the bundles', () => {
     expect(early.found).toBe(0);
     expect(report).toMatchObject({ found: 1, resumed: 1 });
     expect(sfn.engine.task(taskToken)).toMatchObject({ state: 'succeeded', resumeCalls: 1 });
-    expect((await mappings.find(callbackToken))._unsafeUnwrap()?.status).toBe('COMPLETED');
+    expect((await mappings.find(callbackToken))?.status).toBe('COMPLETED');
     expect(second.found).toBe(0);
   });
 

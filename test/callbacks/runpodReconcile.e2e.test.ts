@@ -86,7 +86,7 @@ describe('runpod-reconcile on its bundle', () => {
       output: { message: 'Video upscaled successfully' },
       execution_time_ms: 4500,
     });
-    expect((await mappings.find(lost.callbackToken))._unsafeUnwrap()?.status).toBe('COMPLETED');
+    expect((await mappings.find(lost.callbackToken))?.status).toBe('COMPLETED');
     expect(after['recovered']).toBe(0);
   });
 
@@ -105,7 +105,7 @@ describe('runpod-reconcile on its bundle', () => {
     expect(sfn.requests.filter((r) => r.operation === 'SendTaskHeartbeat').length - beats).toBe(2);
     expect(sfn.engine.task(running.taskToken)!.state).toBe('waiting');
     expect(runpod.requests).toContain(`POST /v2/endpoint-1/cancel/${orphan.jobId}`);
-    expect((await mappings.find(orphan.callbackToken))._unsafeUnwrap()).toMatchObject({ status: 'ABANDONED', goneReason: 'TaskTimedOut' });
+    expect(await mappings.find(orphan.callbackToken)).toMatchObject({ status: 'ABANDONED', goneReason: 'TaskTimedOut' });
     expect(late.statusCode).toBe(410);
     expect(sfn.engine.task(unknown.taskToken)).toMatchObject({ state: 'failed', error: 'RunPodJobLost', resumeCalls: 1 });
   });
@@ -118,7 +118,7 @@ describe('runpod-reconcile on its bundle', () => {
 
     expect(sfn.engine.task(worker.taskToken)!.state).toBe('waiting');
     expect(sfn.engine.task(noJobId.taskToken)!.state).toBe('waiting');
-    expect((await mappings.find(noJobId.callbackToken))._unsafeUnwrap()?.status).toBe('PENDING');
+    expect((await mappings.find(noJobId.callbackToken))?.status).toBe('PENDING');
   });
 
   it('never logs a task token, callback token or API key whole', async () => {

@@ -119,7 +119,7 @@ describe.concurrent('handlers answer before their deadline when a dependency han
     expect(answer.job_id).toBe('');
     expect(again.callback_token).toBe(answer.callback_token);
     expect(hungRunPod.requests()).toBe(1);
-    expect((await mappings.find(answer.callback_token))._unsafeUnwrap()).toMatchObject({ status: 'PENDING', taskToken: event.task_token });
+    expect(await mappings.find(answer.callback_token)).toMatchObject({ status: 'PENDING', taskToken: event.task_token });
   });
 
   it('dispatch-to-ecs, RunTask hung: 503 in time, the launch lease given back so a retry can repeat the attempt at once', async () => {
@@ -163,6 +163,6 @@ describe.concurrent('handlers answer before their deadline when a dependency han
     expect(Date.now() - started).toBeLessThan(REMAINING_MS);
     expect(fault).toBeInstanceOf(Error);
     const callbackToken = tokenFor(WORKER_CALLBACK_TOKEN_SCOPE, 'renderer', taskToken);
-    expect((await mappings.find(callbackToken))._unsafeUnwrap()).toMatchObject({ status: 'PENDING', channel: 'worker', jobId: 'job-hung-ec2', taskToken });
+    expect(await mappings.find(callbackToken)).toMatchObject({ status: 'PENDING', channel: 'worker', jobId: 'job-hung-ec2', taskToken });
   });
 });

@@ -26,7 +26,7 @@ describe('Ec2WorkerInstances', () => {
       .resolvesOnce({ Reservations: [{ Instances: [instance('i-1', { 'baton:role': 'renderer', 'baton:execution-arn': ARN, 'baton:job-id': 'job-1' })] }], NextToken: 'p2' })
       .resolvesOnce({ Reservations: [{ Instances: [instance('i-2', { 'baton:role': 'uploader' })] }] });
 
-    const found = (await workers.running({ executionArn: ARN }))._unsafeUnwrap();
+    const found = await workers.running({ executionArn: ARN });
 
     expect(found).toEqual([
       { instanceId: 'i-1', launchedAt: new Date('2026-02-07T10:00:00Z'), executionArn: ARN, jobId: 'job-1' },
@@ -55,7 +55,7 @@ describe('Ec2WorkerInstances', () => {
       .on(TerminateInstancesCommand, { InstanceIds: ['i-1'] })
       .resolves({});
 
-    expect((await workers.terminate(['i-1', 'i-gone'])).isOk()).toBe(true);
+    await expect(workers.terminate(['i-1', 'i-gone'])).resolves.toBeUndefined();
     expect(ec2Mock.commandCalls(TerminateInstancesCommand).map((c) => c.args[0].input.InstanceIds)).toEqual([['i-1', 'i-gone'], ['i-1'], ['i-gone']]);
   });
 
@@ -77,7 +77,7 @@ describe('StepFunctionsExecutions', () => {
       .on(DescribeExecutionCommand, { executionArn: `${ARN}-x` })
       .rejects(new ExecutionDoesNotExist({ message: 'gone', ...meta }));
 
-    expect((await executions.status(ARN))._unsafeUnwrap()).toBe('ABORTED');
-    expect((await executions.status(`${ARN}-x`))._unsafeUnwrap()).toBe('UNKNOWN');
+    expect(await executions.status(ARN)).toBe('ABORTED');
+    expect(await executions.status(`${ARN}-x`)).toBe('UNKNOWN');
   });
 });

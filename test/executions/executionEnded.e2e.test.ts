@@ -63,7 +63,7 @@ describe('execution-ended on its bundle', () => {
 
     expect(report).toEqual({ ignored: false, abandoned: 1, jobsCancelled: 1, instancesTerminated: 1 });
     expect(runpod.requests).toContain('POST /v2/endpoint-1/cancel/rp-job-9');
-    expect((await mappings.find(callbackToken))._unsafeUnwrap()).toMatchObject({ status: 'ABANDONED', goneReason: 'ExecutionAborted' });
+    expect(await mappings.find(callbackToken)).toMatchObject({ status: 'ABANDONED', goneReason: 'ExecutionAborted' });
     expect(ec2.instances.map((i) => [i.id, i.running])).toEqual([
       ['i-ours', false],
       ['i-other', true],

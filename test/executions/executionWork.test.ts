@@ -155,9 +155,9 @@ describe('SweepWorkerInstances (workers that never beat)', () => {
     const untagged = await w.renderer(undefined);
     w.executions.set(ARN, 'ABORTED').set(OTHER, 'RUNNING');
 
-    const first = (await w.sweep.execute())._unsafeUnwrap();
+    const first = await w.sweep.execute();
     w.h.clock.advanceSeconds(10_801);
-    const later = (await w.sweep.execute())._unsafeUnwrap();
+    const later = await w.sweep.execute();
 
     expect(first).toEqual({ running: 3, executionEnded: 1, tooOld: 0 });
     expect(later).toEqual({ running: 2, executionEnded: 0, tooOld: 2 });

@@ -254,7 +254,7 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
       { mappings, resumeCallback, clock, log, metrics },
       { redriveAfterSeconds: 60, leaseSeconds: 60, pageSize: 100, maxPages: 10 },
     );
-    const report = (await redrive.execute())._unsafeUnwrap();
+    const report = await redrive.execute();
 
     expect(answer).toEqual({ answer: 'Accepted' });
     expect(report.resumed).toBeGreaterThanOrEqual(1);
@@ -277,14 +277,14 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
     await vi.waitFor(() => expect(holding.stderr()).toContain('Heartbeat not delivered'), { timeout: 10_000 });
 
     sfn.setDown(false);
-    (await new ResumeCallback({
+    await new ResumeCallback({
       mappings,
       taskTokens: new StepFunctionsTaskTokens(new SFNClient({ ...LOCAL_AWS, endpoint: sfn.endpoint })),
       clock: new SystemClock(),
       log: new RecordingLog(),
       metrics: new InMemoryMetrics(),
     })
-      .execute((await mappings.find(callbackToken))._unsafeUnwrap()!))._unsafeUnwrap();
+      .execute((await mappings.find(callbackToken))!);
 
     expect(await holding.result, holding.stderr()).toEqual({ answer: 'Accepted' });
     expect(sfn.engine.task(taskToken)).toMatchObject({ state: 'succeeded', resumeCalls: 1 });
@@ -320,7 +320,7 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
     const due: string[] = [];
     let after: PageCursor | undefined;
     do {
-      const page = (await reader.acceptedBefore(new Date(Date.now() + 60_000), 2, after))._unsafeUnwrap();
+      const page = await reader.acceptedBefore(new Date(Date.now() + 60_000), 2, after);
       due.push(...page.tokens);
       after = page.next;
     } while (after !== undefined);

@@ -78,7 +78,7 @@ describe('start-renderer bundle and the worker library', () => {
     // The loop beats once as the work starts; the work ends long before the next beat is due.
     const calls = sfn.requests.filter((r) => r.input['taskToken'] === taskToken).map((r) => r.operation);
     expect(calls).toEqual(['SendTaskHeartbeat', 'SendTaskSuccess']);
-    expect((await mappings.find(env.CALLBACK_TOKEN!))._unsafeUnwrap()!.status).toBe('COMPLETED');
+    expect((await mappings.find(env.CALLBACK_TOKEN!))!.status).toBe('COMPLETED');
   });
 
   it('falls back to the next configured pool on a capacity error', async () => {

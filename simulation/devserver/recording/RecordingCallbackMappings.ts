@@ -45,10 +45,9 @@ export class RecordingCallbackMappings implements CallbackMappings {
     });
   }
 
-  discardPending(callbackToken: string): ResultAsync<void, never> {
-    return this.inner.discardPending(callbackToken).map(() => {
-      this.add(callbackToken, 'note', 'DISCARDED', 'deleted: the submit failed, nothing was started');
-    });
+  async discardPending(callbackToken: string): Promise<void> {
+    await this.inner.discardPending(callbackToken);
+    this.add(callbackToken, 'note', 'DISCARDED', 'deleted: the submit failed, nothing was started');
   }
 
   accept(callbackToken: string, outcome: CallbackOutcome, at: Date, channel: CallbackChannel): ResultAsync<CallbackMapping, CallbackNotFound | CallbackNotInStatus> {
@@ -99,19 +98,19 @@ export class RecordingCallbackMappings implements CallbackMappings {
       });
   }
 
-  find(callbackToken: string): ResultAsync<CallbackMapping | undefined, never> {
+  find(callbackToken: string): Promise<CallbackMapping | undefined> {
     return this.inner.find(callbackToken);
   }
 
-  acceptedBefore(acceptedBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+  acceptedBefore(acceptedBy: Date, limit: number, after?: PageCursor): Promise<TokenPage> {
     return this.inner.acceptedBefore(acceptedBy, limit, after);
   }
 
-  pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+  pendingRunPodBefore(createdBy: Date, limit: number, after?: PageCursor): Promise<TokenPage> {
     return this.inner.pendingRunPodBefore(createdBy, limit, after);
   }
 
-  forExecution(executionArn: string, limit: number, after?: PageCursor): ResultAsync<TokenPage, never> {
+  forExecution(executionArn: string, limit: number, after?: PageCursor): Promise<TokenPage> {
     return this.inner.forExecution(executionArn, limit, after);
   }
 
