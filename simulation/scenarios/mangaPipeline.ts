@@ -139,23 +139,22 @@ export class MangaPipelineScenario implements Scenario {
     let set = this.reservedByDay.get(e.day);
     if (!set) this.reservedByDay.set(e.day, (set = new Set()));
     set.add(e.jobId);
-    this.userStep(e, 0);
+    await this.userStep(e, 0);
   }
 
   /** The user's own Lambdas (out of Baton's scope): they take a while and sometimes fail. */
-  private userStep(e: Execution, index: number): void {
+  private userStep(e: Execution, index: number): Promise<void> | undefined {
     const { prng, scheduler, faults } = this.world;
-    if (index === USER_STEPS.length) {
-      void this.launch(e, 'renderer', 1);
-      return;
-    }
+    // The launch runs inside the event that starts it, as every event's work does: left running
+    // on its own, it would see the clock jump to whatever events came due meanwhile.
+    if (index === USER_STEPS.length) return this.launch(e, 'renderer', 1);
     scheduler.after(prng.between(5, 90), async () => {
       if (prng.chance(faults.jobFailure / 3)) {
         this.stats.userStepFailures += 1;
         return this.fail(e, USER_STEPS[index]!, prng.pick(USER_ERRORS));
       }
       this.sys.artifacts.put(`runs/${e.jobId}/${USER_STEPS[index]}.json`, prng.int(1_000, 50_000));
-      this.userStep(e, index + 1);
+      return this.userStep(e, index + 1);
     });
   }
 
