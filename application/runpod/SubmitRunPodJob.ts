@@ -62,15 +62,14 @@ export class SubmitRunPodJob {
   constructor(private readonly deps: SubmitRunPodJobDeps, private readonly settings: SubmitRunPodJobSettings) {}
 
   execute(event: unknown): ResultAsync<SubmitRunPodJobOutput, SubmitRunPodJobError> {
-    const { presignedUrls, mappings, ids, clock } = this.deps;
+    const { presignedUrls, mappings, ids, clock, log: runLog } = this.deps;
     const { webhookBaseUrl, defaultBucket, defaultPresignExpiresSecs, defaultPolicy } = this.settings;
     const submit = (callbackToken: string, request: GpuJobRequest, log: Log) => new ResultAsync(this.submit(callbackToken, request, log));
     const repeated = (callbackToken: string, taskToken: string, log: Log) => this.repeated(callbackToken, taskToken, log);
-    const rootLog = this.deps.log;
     return safeTry(async function* () {
       const input = yield* validate(SubmitRunPodJobInputSchema, event);
       const bucket = yield* bucketOf(input.bucket ?? defaultBucket);
-      const log = rootLog.with({ exec_id: input.exec_id, segment_filename: input.segment.filename });
+      const log = runLog.with({ exec_id: input.exec_id, segment_filename: input.segment.filename });
       const callbackToken = ids.tokenFor(RUNPOD_CALLBACK_TOKEN_SCOPE, input.task_token);
       const webhook = webhookUrl(webhookBaseUrl, callbackToken);
       log.info('Generated callback token', { callback_token: callbackToken });
