@@ -2,7 +2,7 @@
  * One webhook design under measurement, alone in its own process (so `process.cpuUsage()`
  * counts its handler and nothing else: DynamoDB Local, the fake Step Functions and the
  * benchmark's driver live in other processes). Driven over IPC by `sideBySide.ts`:
- *   { type: 'load', file }                          import a bundle, answer { type: 'loaded' }
+ *   { type: 'load', file }                          import a bundle, answer { type: 'loaded', cpuUs } (the import's CPU)
  *   { type: 'round', deliveries, concurrency }      deliver, answer the round's figures
  *     (with `profileTo`, V8's CPU profiler runs over exactly that round)
  *   { type: 'exit' }                                exit (a --cpu-prof profile is written then)
@@ -114,9 +114,12 @@ async function startProfiler(): Promise<{ stop(): Promise<unknown> }> {
 process.on('message', (message: WorkerRequest) => {
   const answer = async () => {
     switch (message.type) {
-      case 'load':
+      case 'load': {
+        const cpu = process.cpuUsage();
         handler = ((await import(message.file)) as { handler: Handler }).handler;
-        return { type: 'loaded' };
+        const used = process.cpuUsage(cpu);
+        return { type: 'loaded', cpuUs: used.user + used.system };
+      }
       case 'round':
         return round(message.deliveries, message.concurrency, message.profileTo);
       case 'exit':
