@@ -30,6 +30,7 @@ import { newCallbackMapping } from '../domain/callbacks/CallbackMapping.js';
 import { callbackHarness } from '../test/callbacks/callbackHarness.js';
 import { LOCAL_AWS, startDynamoDbLocal } from '../test/support/dynamoDbLocal.js';
 import { DEFAULT_OPTIONS, webhookSideBySide } from '../bench/sideBySide.js';
+import { lambdaBuildOptions } from './bundle.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NODE = join(ROOT, 'node_modules/.bin/node');
@@ -84,18 +85,8 @@ function coldStartMs(bundle: string, nodeOptions = ''): number | string {
 async function bundlesAndColdStarts(): Promise<void> {
   execFileSync(NODE, ['--import', 'tsx', join(ROOT, 'scripts/bundle.ts'), '--quiet'], { stdio: 'inherit' });
   const handwired = join(ROOT, 'dist/bench/handwired-webhook.mjs');
-  await build({
-    entryPoints: [join(ROOT, 'bench/handwiredWebhook.ts')],
-    outfile: handwired,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    minify: true,
-    mainFields: ['module', 'main'],
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-    logLevel: 'error',
-  });
+  // As the handlers are bundled (source map aside), so the row compares the container alone.
+  await build({ ...lambdaBuildOptions(join(ROOT, 'bench/handwiredWebhook.ts'), handwired), sourcemap: false });
   console.log(`## Bundles and cold start (median of ${RUNS} fresh Node ${process.version} processes: import + config + container)\n`);
   console.log('| handler | bundle | zip | cold import + container |');
   console.log('| --- | ---: | ---: | ---: |');
