@@ -97,7 +97,7 @@ export type { HandlePipelineErrorInput, HandlePipelineErrorOutput } from './appl
 export { CleanupArtifacts, type ArtifactsCleaned, type ArtifactsLeft, type CleanupArtifactsError } from './application/cleanup/CleanupArtifacts.js';
 
 // ---- The daily quota ----
-export { CheckQuota, type CheckQuotaError } from './application/quota/CheckQuota.js';
+export { CheckQuota } from './application/quota/CheckQuota.js';
 export { ReserveQuota, type QuotaReserved, type ReserveQuotaError } from './application/quota/ReserveQuota.js';
 export { ReleaseQuota, type QuotaReleased, type ReleaseQuotaError } from './application/quota/ReleaseQuota.js';
 export { IncrementCounter, type CounterIncremented, type IncrementCounterError } from './application/quota/IncrementCounter.js';

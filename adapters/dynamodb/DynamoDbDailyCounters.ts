@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand, type UpdateCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { err, errAsync, ok, okAsync, ResultAsync } from 'neverthrow';
+import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import type { DailyCounters } from '../../application/ports/DailyCounters.js';
 import { isValidLimit } from '../../domain/quota/DailyQuota.js';
 import type { JobCount, QuotaExhausted, SlotRelease } from '../../domain/quota/DayTally.js';
 import { isoSeconds } from '../../domain/shared/time.js';
-import { conditionalWrite } from './conditionalWrite.js';
+import { conditionalWrite, type WriteOutcome } from './conditionalWrite.js';
 
 /** The day's item: seed 003's `date`, `count`, `updated_at`, plus the jobs that made the count. */
 interface DayItem {
@@ -72,110 +72,99 @@ export class DynamoDbDailyCounters implements DailyCounters {
     this.db = DynamoDBDocumentClient.from(client);
   }
 
-  count(day: string): ResultAsync<number, never> {
-    return ResultAsync.fromSafePromise(
-      this.db.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { date: day },
-          ProjectionExpression: '#count',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ConsistentRead: true,
-        }),
-      ),
-    ).map((output) => countOf(output.Item as DayItem | undefined));
+  async count(day: string): Promise<number> {
+    const output = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { date: day },
+        ProjectionExpression: '#count',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ConsistentRead: true,
+      }),
+    );
+    return countOf(output.Item as DayItem | undefined);
   }
 
-  countJob(day: string, jobId: string, at: Date): ResultAsync<JobCount, never> {
-    return this.update(day, jobId, at, NOT_COUNTED, {}).orElse((old) =>
-      okAsync({ count: countOf(old), fresh: false }),
-    );
+  async countJob(day: string, jobId: string, at: Date): Promise<JobCount> {
+    const r = await this.update(day, jobId, at, NOT_COUNTED, {});
+    return r.won ? counted(r.value) : { count: countOf(r.current), fresh: false };
   }
 
   reserve(day: string, jobId: string, limit: number, at: Date): ResultAsync<JobCount, QuotaExhausted> {
     if (!isValidLimit(limit)) throw new RangeError(`quota limit must be a whole number ≥ 1, got ${limit}`);
-    return this.update(
-      day,
-      jobId,
-      at,
-      `(attribute_not_exists(#count) OR #count < :limit) AND ${NOT_COUNTED}`,
-      { ':limit': limit },
-    ).orElse((old) =>
+    const condition = `(attribute_not_exists(#count) OR #count < :limit) AND ${NOT_COUNTED}`;
+    const reserved = this.update(day, jobId, at, condition, { ':limit': limit }).then((r): Result<JobCount, QuotaExhausted> => {
+      if (r.won) return ok(counted(r.value));
       // The condition has two halves: tell which one failed from the item as it was.
-      holds(old, jobId)
-        ? okAsync({ count: countOf(old), fresh: false })
-        : errAsync({ type: 'QuotaExhausted' as const, day, jobId, count: countOf(old), limit }),
-    );
+      return holds(r.current, jobId)
+        ? ok({ count: countOf(r.current), fresh: false })
+        : err({ type: 'QuotaExhausted', day, jobId, count: countOf(r.current), limit });
+    });
+    return new ResultAsync(reserved);
   }
 
-  release(day: string, jobId: string, at: Date): ResultAsync<SlotRelease, never> {
-    return new ResultAsync(
-      conditionalWrite<UpdateCommandOutput, DayItem>(
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { date: day },
-            UpdateExpression: 'DELETE job_hashes :job, job_ids :legacy ADD #count :minus_one SET updated_at = :now',
-            ConditionExpression: 'contains(job_hashes, :hash) OR contains(job_ids, :job_id)',
-            ExpressionAttributeNames: { '#count': 'count' },
-            ExpressionAttributeValues: {
-              ':job': new Set([jobHash(jobId)]),
-              ':hash': jobHash(jobId),
-              ':legacy': new Set([jobId]),
-              ':job_id': jobId,
-              ':minus_one': -1,
-              ':now': isoSeconds(at),
-            },
-            ReturnValues: 'UPDATED_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      ).then((r) =>
-        ok<SlotRelease, never>(
-          r.won
-            ? { count: countOf(r.value.Attributes as DayItem | undefined), released: true }
-            : { count: countOf(r.current), released: false },
-        ),
+  async release(day: string, jobId: string, at: Date): Promise<SlotRelease> {
+    const r = await conditionalWrite<UpdateCommandOutput, DayItem>(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { date: day },
+          UpdateExpression: 'DELETE job_hashes :job, job_ids :legacy ADD #count :minus_one SET updated_at = :now',
+          ConditionExpression: 'contains(job_hashes, :hash) OR contains(job_ids, :job_id)',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: {
+            ':job': new Set([jobHash(jobId)]),
+            ':hash': jobHash(jobId),
+            ':legacy': new Set([jobId]),
+            ':job_id': jobId,
+            ':minus_one': -1,
+            ':now': isoSeconds(at),
+          },
+          ReturnValues: 'UPDATED_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
       ),
     );
+    return r.won
+      ? { count: countOf(r.value.Attributes as DayItem | undefined), released: true }
+      : { count: countOf(r.current), released: false };
   }
 
-  /** The conditional write; a lost condition yields the item as it was (undefined if none). */
+  /** Counts the job under `condition`; a lost condition comes back with the item as it was (undefined if none). */
   private update(
     day: string,
     jobId: string,
     at: Date,
     condition: string,
     values: Record<string, unknown>,
-  ): ResultAsync<JobCount, DayItem | undefined> {
-    return new ResultAsync(
-      conditionalWrite<UpdateCommandOutput, DayItem>(
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { date: day },
-            UpdateExpression: COUNT_JOB,
-            ConditionExpression: condition,
-            ExpressionAttributeNames: { '#count': 'count' },
-            ExpressionAttributeValues: {
-              ':one': 1,
-              ':job': new Set([jobHash(jobId)]),
-              ':hash': jobHash(jobId),
-              ':job_id': jobId,
-              ':now': isoSeconds(at),
-              ...values,
-            },
-            ReturnValues: 'UPDATED_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      ).then((r) =>
-        r.won
-          ? ok<JobCount, DayItem | undefined>({ count: countOf(r.value.Attributes as DayItem | undefined), fresh: true })
-          : err<JobCount, DayItem | undefined>(r.current),
+  ): Promise<WriteOutcome<UpdateCommandOutput, DayItem>> {
+    return conditionalWrite<UpdateCommandOutput, DayItem>(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { date: day },
+          UpdateExpression: COUNT_JOB,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':job': new Set([jobHash(jobId)]),
+            ':hash': jobHash(jobId),
+            ':job_id': jobId,
+            ':now': isoSeconds(at),
+            ...values,
+          },
+          ReturnValues: 'UPDATED_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
       ),
     );
   }
+}
+
+/** The count after a write that took the job in. */
+function counted(output: UpdateCommandOutput): JobCount {
+  return { count: countOf(output.Attributes as DayItem | undefined), fresh: true };
 }
 
 function countOf(item: DayItem | undefined): number {

@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { err, errAsync, ok, okAsync, ResultAsync } from 'neverthrow';
+import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import type {
   CreateJobOptions,
   IdempotencyKeyTaken,
@@ -61,71 +61,13 @@ export class DynamoDbJobs implements Jobs {
 
   create(job: Job, options: CreateJobOptions = {}): ResultAsync<void, JobIdTaken | IdempotencyKeyTaken> {
     const key = options.idempotencyKey;
-    if (key === undefined) {
-      return new ResultAsync(
-        conditionalWrite<unknown, JobItem>(
-          this.db.send(
-            new PutCommand({
-              TableName: this.tableName,
-              Item: newJobItem(job),
-              ConditionExpression: 'attribute_not_exists(job_id)',
-            }),
-          ),
-        ).then((r) => (r.won ? ok(undefined) : err<void, JobIdTaken>({ type: 'JobIdTaken', jobId: job.jobId }))),
-      );
-    }
-    const keyItem: IdempotencyItem = {
-      job_id: IDEMPOTENCY_PREFIX + key,
-      kind: 'idempotency',
-      target_job_id: job.jobId,
-      ttl: job.ttl,
-    };
-    const write = this.db
-      .send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: keyItem,
-                ConditionExpression: 'attribute_not_exists(job_id)',
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-            {
-              Put: { TableName: this.tableName, Item: newJobItem(job), ConditionExpression: 'attribute_not_exists(job_id)' },
-            },
-          ],
-        }),
-      )
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          if (!(error instanceof TransactionCanceledException)) throw error;
-          const [keyReason, jobReason] = error.CancellationReasons ?? [];
-          if (keyReason?.Code === 'ConditionalCheckFailed') {
-            return { taken: 'key' as const, item: keyReason.Item && unmarshall(keyReason.Item) };
-          }
-          if (jobReason?.Code === 'ConditionalCheckFailed') return { taken: 'job' as const };
-          throw error;
-        },
-      );
-    return ResultAsync.fromSafePromise(write).andThen((r) => {
-      if (r === undefined) return okAsync(undefined);
-      if (r.taken === 'job') return errAsync<void, JobIdTaken>({ type: 'JobIdTaken', jobId: job.jobId });
-      const owner = r.item?.['target_job_id'];
-      const known = typeof owner === 'string' ? okAsync(owner) : this.keyOwner(key);
-      return known.andThen((jobId) =>
-        errAsync<void, IdempotencyKeyTaken>({ type: 'IdempotencyKeyTaken', idempotencyKey: key, jobId }),
-      );
-    });
+    return new ResultAsync(key === undefined ? this.put(job) : this.putWithKey(job, key));
   }
 
-  get(jobId: string): ResultAsync<Job | undefined, never> {
-    if (jobId.startsWith(IDEMPOTENCY_PREFIX)) return okAsync(undefined);
-    return ResultAsync.fromSafePromise(
-      this.db.send(new GetCommand({ TableName: this.tableName, Key: { job_id: jobId }, ConsistentRead: true })),
-    ).map((output) => (output.Item ? fromJobItem(output.Item as JobItem) : undefined));
+  async get(jobId: string): Promise<Job | undefined> {
+    if (jobId.startsWith(IDEMPOTENCY_PREFIX)) return undefined;
+    const output = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { job_id: jobId }, ConsistentRead: true }));
+    return output.Item ? fromJobItem(output.Item as JobItem) : undefined;
   }
 
   update(previous: Job, next: Job): ResultAsync<Job, JobNotFound | JobChanged> {
@@ -144,54 +86,51 @@ export class DynamoDbJobs implements Jobs {
     for (const attribute of removes) names[`#${attribute}`] = attribute;
     const expression =
       `SET ${sets.join(', ')}` + (removes.length ? ` REMOVE ${removes.map((a) => `#${a}`).join(', ')}` : '');
-    return new ResultAsync(
-      conditionalWrite<unknown, JobItem>(
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { job_id: previous.jobId },
-            UpdateExpression: expression,
-            ConditionExpression: '#status = :prevStatus AND #version = :prevVersion',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      ).then((r) => {
-        if (r.won) return ok<Job, JobNotFound | JobChanged>(next);
-        if (r.current === undefined) return err<Job, JobNotFound | JobChanged>({ type: 'JobNotFound', jobId: previous.jobId });
-        return err<Job, JobNotFound | JobChanged>({ type: 'JobChanged', current: fromJobItem(r.current) });
-      }),
+    const written = conditionalWrite<unknown, JobItem>(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { job_id: previous.jobId },
+          UpdateExpression: expression,
+          ConditionExpression: '#status = :prevStatus AND #version = :prevVersion',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+    ).then((r): Result<Job, JobNotFound | JobChanged> => {
+      if (r.won) return ok(next);
+      if (r.current === undefined) return err({ type: 'JobNotFound', jobId: previous.jobId });
+      return err({ type: 'JobChanged', current: fromJobItem(r.current) });
+    });
+    return new ResultAsync(written);
+  }
+
+  async releaseIdempotencyKey(idempotencyKey: string, jobId: string): Promise<void> {
+    // A key that points at another job (or at none) is left as it is: not a fault.
+    await conditionalWrite<unknown, JobItem>(
+      this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { job_id: IDEMPOTENCY_PREFIX + idempotencyKey },
+          ConditionExpression: 'target_job_id = :job',
+          ExpressionAttributeValues: { ':job': jobId },
+        }),
+      ),
     );
   }
 
-  releaseIdempotencyKey(idempotencyKey: string, jobId: string): ResultAsync<void, never> {
-    return new ResultAsync(
-      conditionalWrite<unknown, JobItem>(
-        this.db.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: { job_id: IDEMPOTENCY_PREFIX + idempotencyKey },
-            ConditionExpression: 'target_job_id = :job',
-            ExpressionAttributeValues: { ':job': jobId },
-          }),
-        ),
-      ).then(() => ok(undefined)),
-    );
-  }
-
-  markQueued(jobId: string): ResultAsync<void, never> {
-    return new ResultAsync(
-      conditionalWrite<unknown, JobItem>(
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { job_id: jobId },
-            UpdateExpression: 'REMOVE unqueued_pk',
-            ConditionExpression: 'attribute_exists(job_id)',
-          }),
-        ),
-      ).then(() => ok(undefined)),
+  async markQueued(jobId: string): Promise<void> {
+    // A job that is gone has nothing to leave: not a fault.
+    await conditionalWrite<unknown, JobItem>(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { job_id: jobId },
+          UpdateExpression: 'REMOVE unqueued_pk',
+          ConditionExpression: 'attribute_exists(job_id)',
+        }),
+      ),
     );
   }
 
@@ -200,7 +139,7 @@ export class DynamoDbJobs implements Jobs {
    * once — the sweeper's runs are rare and the items keys only, so reading a few too many is
    * cheaper than a cursor — and the answers merged by `submitted_at`.
    */
-  unqueuedBefore(submittedBy: Date, limit: number): ResultAsync<readonly string[], never> {
+  async unqueuedBefore(submittedBy: Date, limit: number): Promise<readonly string[]> {
     const query = (partition: string) =>
       this.db
         .send(
@@ -214,23 +153,68 @@ export class DynamoDbJobs implements Jobs {
           }),
         )
         .then((output): ShardAnswer<undefined, Record<string, unknown>> => ({ items: output.Items ?? [] }));
-    return ResultAsync.fromSafePromise(Promise.all(UNQUEUED_READ.map(query))).map((answers) =>
-      mergeShardAnswers(allShards<undefined>(answers.length), answers, limit, (item) => String(item['submitted_at']), () => undefined).items.map(
-        (item) => String(item['job_id']),
-      ),
+    const answers = await Promise.all(UNQUEUED_READ.map(query));
+    return mergeShardAnswers(allShards<undefined>(answers.length), answers, limit, (item) => String(item['submitted_at']), () => undefined).items.map(
+      (item) => String(item['job_id']),
     );
   }
 
-  /** Who holds a key, when DynamoDB did not return the item with the cancellation. */
-  private keyOwner(idempotencyKey: string): ResultAsync<string, never> {
-    return ResultAsync.fromSafePromise(
-      this.db.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { job_id: IDEMPOTENCY_PREFIX + idempotencyKey },
-          ConsistentRead: true,
+  private async put(job: Job): Promise<Result<void, JobIdTaken>> {
+    const r = await conditionalWrite<unknown, JobItem>(
+      this.db.send(new PutCommand({ TableName: this.tableName, Item: newJobItem(job), ConditionExpression: 'attribute_not_exists(job_id)' })),
+    );
+    return r.won ? ok(undefined) : err({ type: 'JobIdTaken', jobId: job.jobId });
+  }
+
+  /** The key's item and the job's in one transaction; a cancellation says which one was taken. */
+  private async putWithKey(job: Job, key: string): Promise<Result<void, JobIdTaken | IdempotencyKeyTaken>> {
+    const keyItem: IdempotencyItem = {
+      job_id: IDEMPOTENCY_PREFIX + key,
+      kind: 'idempotency',
+      target_job_id: job.jobId,
+      ttl: job.ttl,
+    };
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: keyItem,
+                ConditionExpression: 'attribute_not_exists(job_id)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              Put: { TableName: this.tableName, Item: newJobItem(job), ConditionExpression: 'attribute_not_exists(job_id)' },
+            },
+          ],
         }),
-      ),
-    ).map((output) => String(output.Item?.['target_job_id'] ?? ''));
+      );
+      return ok(undefined);
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [keyReason, jobReason] = error.CancellationReasons ?? [];
+      if (keyReason?.Code === 'ConditionalCheckFailed') {
+        const owner = keyReason.Item && unmarshall(keyReason.Item)['target_job_id'];
+        const jobId = typeof owner === 'string' ? owner : await this.keyOwner(key);
+        return err({ type: 'IdempotencyKeyTaken', idempotencyKey: key, jobId });
+      }
+      if (jobReason?.Code === 'ConditionalCheckFailed') return err({ type: 'JobIdTaken', jobId: job.jobId });
+      throw error;
+    }
+  }
+
+  /** Who holds a key, when DynamoDB did not return the item with the cancellation. */
+  private async keyOwner(idempotencyKey: string): Promise<string> {
+    const output = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { job_id: IDEMPOTENCY_PREFIX + idempotencyKey },
+        ConsistentRead: true,
+      }),
+    );
+    return String(output.Item?.['target_job_id'] ?? '');
   }
 }

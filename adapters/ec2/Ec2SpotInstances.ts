@@ -5,7 +5,7 @@ import {
   type RunInstancesCommandInput,
   type TagSpecification,
 } from '@aws-sdk/client-ec2';
-import { err, ok, okAsync, ResultAsync } from 'neverthrow';
+import { err, ok, ResultAsync } from 'neverthrow';
 import type {
   LaunchedInstance,
   SpotCapacityUnavailable,
@@ -60,27 +60,23 @@ export class Ec2SpotInstances implements SpotInstances {
     return new ResultAsync(sent);
   }
 
-  findLaunched(clientTokens: readonly string[]): ResultAsync<LaunchedInstance | undefined, never> {
-    if (clientTokens.length === 0) return okAsync(undefined);
-    const described = this.ec2
-      .send(
-        new DescribeInstancesCommand({
-          Filters: [
-            { Name: 'client-token', Values: [...clientTokens] },
-            { Name: 'instance-state-name', Values: ['pending', 'running'] },
-          ],
-        }),
-      )
-      .then((response) => {
-        const instance = (response.Reservations ?? []).flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId);
-        if (!instance?.InstanceId) return undefined;
-        return {
-          instanceId: instance.InstanceId,
-          instanceType: instance.InstanceType ?? '',
-          spotRequestId: instance.SpotInstanceRequestId ?? '',
-        };
-      });
-    return ResultAsync.fromSafePromise(described);
+  async findLaunched(clientTokens: readonly string[]): Promise<LaunchedInstance | undefined> {
+    if (clientTokens.length === 0) return undefined;
+    const response = await this.ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [
+          { Name: 'client-token', Values: [...clientTokens] },
+          { Name: 'instance-state-name', Values: ['pending', 'running'] },
+        ],
+      }),
+    );
+    const instance = (response.Reservations ?? []).flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId);
+    if (!instance?.InstanceId) return undefined;
+    return {
+      instanceId: instance.InstanceId,
+      instanceType: instance.InstanceType ?? '',
+      spotRequestId: instance.SpotInstanceRequestId ?? '',
+    };
   }
 }
 

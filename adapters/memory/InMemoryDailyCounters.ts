@@ -21,16 +21,16 @@ export class InMemoryDailyCounters implements DailyCounters {
   /** Calls made, by method: tests count round trips. */
   readonly calls = { count: 0, countJob: 0, reserve: 0, release: 0 };
 
-  count(day: string): ResultAsync<number, never> {
+  async count(day: string): Promise<number> {
     this.calls.count += 1;
-    return okAsync(this.tally(day).count);
+    return this.tally(day).count;
   }
 
-  countJob(day: string, jobId: string, _at: Date): ResultAsync<JobCount, never> {
+  async countJob(day: string, jobId: string, _at: Date): Promise<JobCount> {
     this.calls.countJob += 1;
     const { tally, result } = countJob(this.tally(day), jobId);
     this.days.set(day, tally);
-    return okAsync(result);
+    return result;
   }
 
   reserve(day: string, jobId: string, limit: number, _at: Date): ResultAsync<JobCount, QuotaExhausted> {
@@ -42,11 +42,11 @@ export class InMemoryDailyCounters implements DailyCounters {
     return okAsync(result);
   }
 
-  release(day: string, jobId: string, _at: Date): ResultAsync<SlotRelease, never> {
+  async release(day: string, jobId: string, _at: Date): Promise<SlotRelease> {
     this.calls.release += 1;
     const { tally, result } = releaseSlot(this.tally(day), jobId);
     this.days.set(day, tally);
-    return okAsync(result);
+    return result;
   }
 
   /** The day's tally (jobs included), for assertions and the simulation. */

@@ -28,7 +28,7 @@ export class InMemoryDispatches implements Dispatches {
       create: () => {
         throw new Error('dispatch jobs are created by DispatchToEcs');
       },
-      get: (jobId) => okAsync(items.get(jobId)?.job),
+      get: (jobId) => Promise.resolve(items.get(jobId)?.job),
       update: (previous, next) => {
         const current = items.get(previous.jobId);
         if (!current) return errAsync({ type: 'JobNotFound', jobId: previous.jobId });
@@ -38,10 +38,10 @@ export class InMemoryDispatches implements Dispatches {
         items.set(previous.jobId, { ...current, job: next });
         return okAsync(next);
       },
-      releaseIdempotencyKey: () => okAsync(undefined),
+      releaseIdempotencyKey: () => Promise.resolve(),
       // Dispatch records are never queued through the job API: none is ever unqueued.
-      markQueued: () => okAsync(undefined),
-      unqueuedBefore: () => okAsync([]),
+      markQueued: () => Promise.resolve(),
+      unqueuedBefore: () => Promise.resolve([]),
     };
   }
 

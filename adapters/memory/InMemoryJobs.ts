@@ -35,9 +35,9 @@ export class InMemoryJobs implements Jobs {
     return okAsync(undefined);
   }
 
-  get(jobId: string): ResultAsync<Job | undefined, never> {
+  async get(jobId: string): Promise<Job | undefined> {
     this.calls.get += 1;
-    return okAsync(this.items.get(jobId));
+    return this.items.get(jobId);
   }
 
   update(previous: Job, next: Job): ResultAsync<Job, JobNotFound | JobChanged> {
@@ -52,19 +52,17 @@ export class InMemoryJobs implements Jobs {
     return okAsync(next);
   }
 
-  releaseIdempotencyKey(idempotencyKey: string, jobId: string): ResultAsync<void, never> {
+  async releaseIdempotencyKey(idempotencyKey: string, jobId: string): Promise<void> {
     this.calls.releaseIdempotencyKey += 1;
     if (this.keys.get(idempotencyKey) === jobId) this.keys.delete(idempotencyKey);
-    return okAsync(undefined);
   }
 
-  markQueued(jobId: string): ResultAsync<void, never> {
+  async markQueued(jobId: string): Promise<void> {
     this.calls.markQueued += 1;
     this.unqueued.delete(jobId);
-    return okAsync(undefined);
   }
 
-  unqueuedBefore(submittedBy: Date, limit: number): ResultAsync<readonly string[], never> {
+  async unqueuedBefore(submittedBy: Date, limit: number): Promise<readonly string[]> {
     this.calls.unqueuedBefore += 1;
     const cutoff = submittedBy.getTime();
     const due = [...this.unqueued]
@@ -73,7 +71,7 @@ export class InMemoryJobs implements Jobs {
       .sort((a, b) => (a.submittedAt < b.submittedAt ? -1 : a.submittedAt > b.submittedAt ? 1 : 0))
       .slice(0, limit)
       .map((job) => job.jobId);
-    return okAsync(due);
+    return due;
   }
 
   /** How many jobs are recorded but not yet queued (the simulation waits for the sweeper to clear them). */

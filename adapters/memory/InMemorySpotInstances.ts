@@ -49,9 +49,8 @@ export class InMemorySpotInstances implements SpotInstances {
     return this;
   }
 
-  findLaunched(clientTokens: readonly string[]): ResultAsync<LaunchedInstance | undefined, never> {
-    const found = clientTokens.map((token) => this.byClientToken.get(token)).find((i) => i !== undefined);
-    return okAsync(found?.instance);
+  async findLaunched(clientTokens: readonly string[]): Promise<LaunchedInstance | undefined> {
+    return clientTokens.map((token) => this.byClientToken.get(token)).find((i) => i !== undefined)?.instance;
   }
 
   launch(request: SpotLaunchRequest): ResultAsync<LaunchedInstance, SpotCapacityUnavailable> {

@@ -1,4 +1,4 @@
-import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { err, ok, safeTry, type Result, type ResultAsync } from 'neverthrow';
 import { DEFAULT_OUTPUT_URL_SECONDS, JOB_API_ID_PATTERN } from '../../domain/jobs/jobLimits.js';
 import { invalidField, type InvalidInput } from '../../domain/shared/InvalidInput.js';
 import { addSeconds, isoSeconds } from '../../domain/shared/time.js';
@@ -31,17 +31,22 @@ export class GetJobStatus {
   ) {}
 
   execute(input: { readonly jobId: unknown }): ResultAsync<JobStatusView, GetJobStatusError> {
-    const { jobId } = input;
-    if (typeof jobId !== 'string' || !JOB_API_ID_PATTERN.test(jobId)) {
-      return errAsync(invalidField('jobId', 'must be a job id as submit-job returns it (1 to 128 letters, digits, "_", ".", ":" or "-")'));
-    }
-    return this.deps.jobs.get(jobId).andThen((job) => {
-      if (job === undefined) return errAsync<JobStatusView, GetJobStatusError>({ type: 'JobNotFound', jobId });
-      if (job.status !== 'completed' || job.output === undefined) return okAsync(jobStatusView(job));
-      const expiresAt = isoSeconds(addSeconds(this.deps.clock.now(), this.settings.urlSeconds));
-      return this.deps.outputUrls
-        .presign(job.output.s3Uri, this.settings.urlSeconds)
-        .map((url) => jobStatusView(job, url === undefined ? undefined : { url, expiresAt }));
+    const { jobs, outputUrls, clock } = this.deps;
+    const { urlSeconds } = this.settings;
+    return safeTry(async function* () {
+      const jobId = yield* jobIdOf(input.jobId);
+      const job = await jobs.get(jobId);
+      if (job === undefined) return err({ type: 'JobNotFound' as const, jobId });
+      if (job.status !== 'completed' || job.output === undefined) return ok(jobStatusView(job));
+      const expiresAt = isoSeconds(addSeconds(clock.now(), urlSeconds));
+      const url = yield* outputUrls.presign(job.output.s3Uri, urlSeconds);
+      return ok(jobStatusView(job, url === undefined ? undefined : { url, expiresAt }));
     });
   }
+}
+
+function jobIdOf(jobId: unknown): Result<string, InvalidInput> {
+  return typeof jobId === 'string' && JOB_API_ID_PATTERN.test(jobId)
+    ? ok(jobId)
+    : err(invalidField('jobId', 'must be a job id as submit-job returns it (1 to 128 letters, digits, "_", ".", ":" or "-")'));
 }

@@ -1,4 +1,3 @@
-import { ResultAsync } from 'neverthrow';
 import { transition, type Job } from '../../domain/jobs/Job.js';
 import type { Log } from '../ports/Log.js';
 import type { Ports } from '../ports/Ports.js';
@@ -44,7 +43,7 @@ export type SweepUnqueuedJobsDeps = Pick<Ports, 'jobs' | 'queue' | 'clock' | 'lo
  * a message, which the status machine absorbs.
  *
  * @example
- * const report = await sweep.execute(); // ok({ found: 2, resent: 2, … })
+ * const report = await sweep.execute(); // { found: 2, resent: 2, … }
  */
 export class SweepUnqueuedJobs {
   constructor(
@@ -52,14 +51,10 @@ export class SweepUnqueuedJobs {
     private readonly settings: UnqueuedSweepSettings = DEFAULT_UNQUEUED_SWEEP_SETTINGS,
   ) {}
 
-  execute(options: UnqueuedSweepOptions = {}): ResultAsync<UnqueuedSweepReport, never> {
-    return ResultAsync.fromSafePromise(this.run(options));
-  }
-
-  private async run(options: UnqueuedSweepOptions): Promise<UnqueuedSweepReport> {
+  async execute(options: UnqueuedSweepOptions = {}): Promise<UnqueuedSweepReport> {
     const now = this.deps.clock.now();
     const cutoff = new Date(now.getTime() - this.settings.afterSeconds * 1000);
-    const ids = (await this.deps.jobs.unqueuedBefore(cutoff, this.settings.limit)).unwrapOr([] as readonly string[]);
+    const ids = await this.deps.jobs.unqueuedBefore(cutoff, this.settings.limit);
     const report = { found: ids.length, resent: 0, failed: 0, movedOn: 0, left: 0 };
     for (const jobId of ids) {
       if (options.shouldStop?.()) {
@@ -76,7 +71,7 @@ export class SweepUnqueuedJobs {
 
   private async sweep(jobId: string): Promise<'resent' | 'failed' | 'movedOn' | 'left'> {
     const log = this.deps.log.with({ job_id: jobId });
-    const job = (await this.deps.jobs.get(jobId)).unwrapOr(undefined);
+    const job = await this.deps.jobs.get(jobId);
     if (job === undefined || job.status !== 'submitted') {
       await this.deps.jobs.markQueued(jobId);
       return 'movedOn';

@@ -1,5 +1,5 @@
-import { errAsync, type ResultAsync } from 'neverthrow';
-import { mayApplyLater, transition, type Job, type JobChange, type JobStatus } from '../../domain/jobs/Job.js';
+import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
+import { mayApplyLater, transition, type Job, type JobChange, type JobStatus, type JobTransitionError } from '../../domain/jobs/Job.js';
 import type { JobNotFound } from '../ports/Jobs.js';
 import type { Ports } from '../ports/Ports.js';
 
@@ -49,52 +49,32 @@ export class UpdateJobStatus {
   constructor(private readonly deps: UpdateJobStatusDeps) {}
 
   execute(input: UpdateJobStatusInput): ResultAsync<Job, UpdateJobStatusError> {
-    const log = this.deps.log.with({ job_id: input.jobId });
-    return this.deps.jobs
-      .get(input.jobId)
-      .andThen((job) =>
-        job === undefined
-          ? errAsync<Job, UpdateJobStatusError>({ type: 'JobNotFound', jobId: input.jobId })
-          : this.apply(job, input.change, 1),
-      )
-      .map((job) => {
-        log.info('Job status updated', { status: job.status, version: job.version, attempts: job.attempts });
-        this.deps.metrics.count('JobStatusUpdates');
-        return job;
-      })
-      .mapErr((error) => {
-        if (error.type === 'JobStatusRefused') {
-          log.warn('Job status update refused', {
-            from: error.current.status,
-            requested: error.requested,
-            may_apply_later: error.mayApplyLater,
-          });
-          this.deps.metrics.count('JobStatusRefused');
+    const { jobs, clock, metrics } = this.deps;
+    const { jobId, change } = input;
+    const log = this.deps.log.with({ job_id: jobId });
+    const refused = (job: Job, refusal: JobTransitionError): JobStatusRefused => {
+      const error = { type: 'JobStatusRefused' as const, jobId, requested: change.status, current: job, mayApplyLater: mayApplyLater(job, change, refusal) };
+      log.warn('Job status update refused', { from: job.status, requested: change.status, may_apply_later: error.mayApplyLater });
+      metrics.count('JobStatusRefused');
+      return error;
+    };
+    return safeTry(async function* () {
+      let job = await jobs.get(jobId);
+      if (job === undefined) return err({ type: 'JobNotFound' as const, jobId });
+      for (let round = 1; round <= MAX_ROUNDS; round += 1) {
+        const current = job;
+        const next = yield* transition(current, change, clock.now()).mapErr((refusal) => refused(current, refusal));
+        const written = await jobs.update(current, next);
+        if (written.isOk()) {
+          log.info('Job status updated', { status: next.status, version: next.version, attempts: next.attempts });
+          metrics.count('JobStatusUpdates');
+          return ok(next);
         }
-        return error;
-      });
-  }
-
-  private apply(job: Job, change: JobChange, round: number): ResultAsync<Job, UpdateJobStatusError> {
-    const next = transition(job, change, this.deps.clock.now());
-    if (next.isErr()) {
-      return errAsync({
-        type: 'JobStatusRefused',
-        jobId: job.jobId,
-        requested: change.status,
-        current: job,
-        mayApplyLater: mayApplyLater(job, change, next.error),
-      });
-    }
-    return this.deps.jobs.update(job, next.value).orElse((lost): ResultAsync<Job, UpdateJobStatusError> => {
-      switch (lost.type) {
-        case 'JobNotFound':
-          return errAsync(lost);
-        case 'JobChanged':
-          if (round >= MAX_ROUNDS) return errAsync({ type: 'JobBusy', jobId: job.jobId });
-          return this.apply(lost.current, change, round + 1);
+        if (written.error.type === 'JobNotFound') return err(written.error);
+        // Lost the race: judge the change again against the job as it now is.
+        job = written.error.current;
       }
+      return err({ type: 'JobBusy' as const, jobId });
     });
   }
 }
-

@@ -1,12 +1,13 @@
 import * as v from 'valibot';
-import { err, ok, ResultAsync, type Result } from 'neverthrow';
+import { err, ok, ResultAsync, safeTry, type Result } from 'neverthrow';
 import { newCallbackMapping } from '../../domain/callbacks/CallbackMapping.js';
-import { planLaunch, type WorkerCredential, type WorkerLaunchSettings } from '../../domain/launch/RenderLaunch.js';
+import { planLaunch, type RenderLaunch, type WorkerCredential, type WorkerLaunchSettings } from '../../domain/launch/RenderLaunch.js';
 import { describeAttempts, type LaunchAttempt, type SpotCapacityExhausted } from '../../domain/launch/SpotCapacity.js';
 import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
 import type { CallbackMappings } from '../ports/CallbackMappings.js';
 import type { Ports } from '../ports/Ports.js';
-import type { SpotInstances } from '../ports/SpotInstances.js';
+import type { LaunchedInstance, SpotCapacityUnavailable, SpotLaunchRequest } from '../ports/SpotInstances.js';
+import type { Log } from '../ports/Log.js';
 import { ExecutionArnSchema } from '../shared/executionArn.js';
 import { keyText } from '../shared/storable.js';
 import { validate } from '../shared/validate.js';
@@ -86,41 +87,50 @@ export class LaunchWorker {
   constructor(private readonly deps: LaunchWorkerDeps, private readonly settings: WorkerLaunchSettings) {}
 
   execute(input: unknown): ResultAsync<LaunchedWorker, LaunchWorkerError> {
-    return validate(LaunchWorkerInputSchema, input).asyncAndThen(
-      ({ job_id, task_token, execution_arn }) => new ResultAsync(this.launch(job_id, task_token, execution_arn)),
-    );
-  }
-
-  private async launch(jobId: string, taskToken: string, executionArn?: string): Promise<Result<LaunchedWorker, LaunchWorkerError>> {
-    const role = this.settings.role;
-    const log = this.deps.log.with({ job_id: jobId, role });
-    const { credential, repeated } = await this.credential(jobId, taskToken, executionArn);
-    // Only a definite "nothing launched" may remove the mapping; a fault may have launched an
-    // instance that will report through it, so it stays (the TTL removes it otherwise).
-    const discard = async () => {
-      if (this.deps.reportChannel.kind === 'callbacksTable' && credential.kind === 'callback') {
-        await this.deps.reportChannel.mappings.discardPending(credential.callbackToken);
-      }
-    };
-    const plan = planLaunch(this.settings, jobId, credential, executionArn);
-    if (plan.isErr()) {
-      await discard();
-      return err(plan.error);
-    }
-    const { placements, ...launch } = plan.value;
-    const tokens = placements.map((p) => this.deps.ids.tokenFor(EC2_CLIENT_TOKEN_SCOPE, role, taskToken, p.instanceType, p.subnetId));
-    if (repeated) {
-      const found = await this.deps.spotInstances.findLaunched(tokens);
-      if (found.isOk() && found.value !== undefined) {
-        const { instanceId, instanceType, spotRequestId } = found.value;
+    const { spotInstances, ids, metrics } = this.deps;
+    const settings = this.settings;
+    const rootLog = this.deps.log;
+    const credentialFor = (taskToken: string) => this.credentialFor(taskToken);
+    const store = (credential: WorkerCredential, jobId: string, taskToken: string, executionArn?: string) =>
+      this.store(credential, jobId, taskToken, executionArn);
+    const launchInPools = (jobId: string, credential: WorkerCredential, plan: RenderLaunch, tokens: readonly string[], log: Log) =>
+      new ResultAsync(this.launchInPools(jobId, credential, plan, tokens, log));
+    return safeTry(async function* () {
+      const { job_id: jobId, task_token: taskToken, execution_arn: executionArn } = yield* validate(LaunchWorkerInputSchema, input);
+      const log = rootLog.with({ job_id: jobId, role: settings.role });
+      // Planned before anything is stored: a launch that cannot be planned leaves nothing behind.
+      const credential = credentialFor(taskToken);
+      const plan = yield* planLaunch(settings, jobId, credential, executionArn);
+      const tokens = plan.placements.map((p) => ids.tokenFor(EC2_CLIENT_TOKEN_SCOPE, settings.role, taskToken, p.instanceType, p.subnetId));
+      const repeated = await store(credential, jobId, taskToken, executionArn);
+      const earlier = repeated ? await spotInstances.findLaunched(tokens) : undefined;
+      if (earlier !== undefined) {
+        const { instanceId, instanceType, spotRequestId } = earlier;
         log.info('Task delivered again: its worker is already launched', { instance_id: instanceId, instance_type: instanceType });
-        this.deps.metrics.count('WorkerLaunchesReplayed');
+        metrics.count('WorkerLaunchesReplayed');
         return ok({ jobId, instanceId, instanceType, spotRequestId, refusedAttempts: [] });
       }
-    }
+      return ok(yield* launchInPools(jobId, credential, plan, tokens, log));
+    });
+  }
+
+  /**
+   * Tries the pools in order until one has capacity. When none has, the unused mapping is
+   * discarded; an unknown fault keeps it, since the instance it may have started reports
+   * through it (the TTL removes it otherwise).
+   */
+  private async launchInPools(
+    jobId: string,
+    credential: WorkerCredential,
+    plan: RenderLaunch,
+    tokens: readonly string[],
+    log: Log,
+  ): Promise<Result<LaunchedWorker, SpotCapacityExhausted>> {
+    const { spotInstances, metrics } = this.deps;
+    const { placements, ...launch } = plan;
     const refused: LaunchAttempt[] = [];
     for (const [i, placement] of placements.entries()) {
-      const request = {
+      const request: SpotLaunchRequest = {
         amiId: launch.amiId,
         instanceType: placement.instanceType,
         subnetId: placement.subnetId,
@@ -130,18 +140,15 @@ export class LaunchWorker {
         tags: launch.tags,
         clientToken: tokens[i]!,
       };
-      let launched: Awaited<ReturnType<SpotInstances['launch']>>;
+      let launched: Result<LaunchedInstance, SpotCapacityUnavailable>;
       try {
-        launched = await this.deps.spotInstances.launch(request);
+        launched = await spotInstances.launch(request);
       } catch (fault) {
         // The answer is lost, not necessarily the launch: ask EC2 by client token before giving up.
-        const adopted = await this.deps.spotInstances.findLaunched([request.clientToken]).then(
-          (found) => found.unwrapOr(undefined),
-          () => undefined,
-        );
+        const adopted = await spotInstances.findLaunched([request.clientToken]).catch(() => undefined);
         if (adopted === undefined) throw fault;
         log.warn('Launch answer lost; found the instance by its client token', { instance_id: adopted.instanceId });
-        this.deps.metrics.count('WorkersLaunched');
+        metrics.count('WorkersLaunched');
         return ok({ jobId, ...adopted, refusedAttempts: refused });
       }
       if (launched.isOk()) {
@@ -154,12 +161,12 @@ export class LaunchWorker {
           attempt: refused.length + 1,
           credential: credential.kind,
         });
-        this.deps.metrics.count('WorkersLaunched');
+        metrics.count('WorkersLaunched');
         return ok({ jobId, instanceId, instanceType, spotRequestId, refusedAttempts: refused });
       }
       const attempt = { ...placement, code: launched.error.code, message: launched.error.message };
       refused.push(attempt);
-      this.deps.metrics.count('SpotCapacityRefusals');
+      metrics.count('SpotCapacityRefusals');
       log.warn('Spot capacity unavailable, trying the next pool', {
         instance_type: attempt.instanceType,
         subnet_id: attempt.subnetId,
@@ -170,34 +177,45 @@ export class LaunchWorker {
       });
     }
     log.error('No Spot capacity in any configured pool', { attempts: describeAttempts(refused) });
-    this.deps.metrics.count('SpotCapacityExhausted');
-    await discard();
+    metrics.count('SpotCapacityExhausted');
+    // A definite "nothing launched": only now may the mapping go.
+    if (this.deps.reportChannel.kind === 'callbacksTable' && credential.kind === 'callback') {
+      await this.deps.reportChannel.mappings.discardPending(credential.callbackToken);
+    }
     return err({ type: 'SpotCapacityExhausted', attempts: refused });
   }
 
   /**
-   * Stores the task token first (callbacks table), so the worker can never report before it
-   * exists. The callback token is derived from the role and the task token: a repeated
-   * delivery of the task finds the same mapping (`repeated`) and builds the same user-data, so
-   * EC2's client tokens return the instance it may already have started.
+   * What the worker reports with. The callback token is derived from the role and the task
+   * token: a repeated delivery of the task builds the same user-data, so EC2's client tokens
+   * return the instance it may already have started.
    */
-  private async credential(
-    jobId: string,
-    taskToken: string,
-    executionArn?: string,
-  ): Promise<{ credential: WorkerCredential; repeated: boolean }> {
-    if (this.deps.reportChannel.kind === 'taskTokenInUserData') return { credential: { kind: 'taskToken', taskToken }, repeated: true };
+  private credentialFor(taskToken: string): WorkerCredential {
+    const channel = this.deps.reportChannel;
+    if (channel.kind === 'taskTokenInUserData') return { kind: 'taskToken', taskToken };
     const callbackToken = this.deps.ids.tokenFor(WORKER_CALLBACK_TOKEN_SCOPE, this.settings.role, taskToken);
-    const credential: WorkerCredential = { kind: 'callback', callbackToken, callbackTableName: this.deps.reportChannel.tableName };
-    const created = await this.deps.reportChannel.mappings.create(
+    return { kind: 'callback', callbackToken, callbackTableName: channel.tableName };
+  }
+
+  /**
+   * Stores the task token under the callback token (callbacks table) before the launch, so
+   * the worker can never report before it exists. True when an earlier delivery of the task
+   * stored it already (and may have launched): always so with the task token in user-data,
+   * where nothing is stored.
+   */
+  private async store(credential: WorkerCredential, jobId: string, taskToken: string, executionArn?: string): Promise<boolean> {
+    const channel = this.deps.reportChannel;
+    if (channel.kind === 'taskTokenInUserData' || credential.kind !== 'callback') return true;
+    const { callbackToken } = credential;
+    const created = await channel.mappings.create(
       newCallbackMapping({ callbackToken, taskToken, channel: 'worker', jobId, ...(executionArn ? { executionArn } : {}), now: this.deps.clock.now() }),
     );
-    if (created.isOk()) return { credential, repeated: false };
-    const existing = await this.deps.reportChannel.mappings.find(callbackToken);
+    if (created.isOk()) return false;
+    const existing = await channel.mappings.find(callbackToken);
     // A SHA-256 collision between two task tokens: not something to handle, something to see.
     if (existing !== undefined && existing.taskToken !== taskToken) {
       throw new Error('the derived callback token belongs to another task');
     }
-    return { credential, repeated: true };
+    return true;
   }
 }

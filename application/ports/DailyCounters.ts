@@ -9,10 +9,10 @@ import type { JobCount, QuotaExhausted, SlotRelease } from '../../domain/quota/D
  */
 export interface DailyCounters {
   /** The day's count, 0 before the first job. Strongly consistent. */
-  count(day: string): ResultAsync<number, never>;
+  count(day: string): Promise<number>;
 
   /** Adds `jobId` to the day's count unless it already counts that day; returns the count after. */
-  countJob(day: string, jobId: string, at: Date): ResultAsync<JobCount, never>;
+  countJob(day: string, jobId: string, at: Date): Promise<JobCount>;
 
   /**
    * Takes a slot for `jobId` while the day's count is below `limit` (a whole number ≥ 1). A job
@@ -21,5 +21,5 @@ export interface DailyCounters {
   reserve(day: string, jobId: string, limit: number, at: Date): ResultAsync<JobCount, QuotaExhausted>;
 
   /** Takes `jobId` out of the day's count if it is in it; otherwise changes nothing (`released: false`). */
-  release(day: string, jobId: string, at: Date): ResultAsync<SlotRelease, never>;
+  release(day: string, jobId: string, at: Date): Promise<SlotRelease>;
 }

@@ -47,7 +47,7 @@ export interface Jobs {
   create(job: Job, options?: CreateJobOptions): ResultAsync<void, JobIdTaken | IdempotencyKeyTaken>;
 
   /** The job, read consistently; undefined if there is none. */
-  get(jobId: string): ResultAsync<Job | undefined, never>;
+  get(jobId: string): Promise<Job | undefined>;
 
   /**
    * Replaces `previous` by `next` if the stored job still has `previous.status` and
@@ -59,18 +59,18 @@ export interface Jobs {
    * Forgets an idempotency key if it still points at `jobId`, so the client's retry makes a
    * new job (used when a submit could not be handed to the queue).
    */
-  releaseIdempotencyKey(idempotencyKey: string, jobId: string): ResultAsync<void, never>;
+  releaseIdempotencyKey(idempotencyKey: string, jobId: string): Promise<void>;
 
   /**
    * The queue took the job's message. A job `create`d `submitted` counts as unqueued until
    * this, or until any `update` moves it on.
    */
-  markQueued(jobId: string): ResultAsync<void, never>;
+  markQueued(jobId: string): Promise<void>;
 
   /**
    * Ids of unqueued jobs (recorded, never handed to the queue: the function died in between)
    * submitted at or before `submittedBy`, oldest first, at most `limit` — from a sparse index,
    * never a scan, and so possibly a little behind: read each job before acting on it.
    */
-  unqueuedBefore(submittedBy: Date, limit: number): ResultAsync<readonly string[], never>;
+  unqueuedBefore(submittedBy: Date, limit: number): Promise<readonly string[]>;
 }

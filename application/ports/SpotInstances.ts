@@ -42,5 +42,5 @@ export interface SpotInstances {
    * tokens, if any: how a repeated launch finds the instance whose answer was lost, whichever
    * pool it landed in.
    */
-  findLaunched(clientTokens: readonly string[]): ResultAsync<LaunchedInstance | undefined, never>;
+  findLaunched(clientTokens: readonly string[]): Promise<LaunchedInstance | undefined>;
 }

@@ -1,10 +1,7 @@
-import { okAsync, type ResultAsync } from 'neverthrow';
 import { dailyQuota, isReached, type DailyQuota } from '../../domain/quota/DailyQuota.js';
 import { utcDay } from '../../domain/shared/time.js';
 import type { Ports } from '../ports/Ports.js';
 import type { QuotaSettings } from './QuotaSettings.js';
-
-export type CheckQuotaError = never;
 
 /** What CheckQuota is given: see {@link Ports} for the one name of each port. */
 export type CheckQuotaDeps = Pick<Ports, 'counters' | 'clock' | 'log' | 'metrics'>;
@@ -16,19 +13,18 @@ export type CheckQuotaDeps = Pick<Ports, 'counters' | 'clock' | 'log' | 'metrics
  *
  * @example
  * const quota = await checkQuota.execute();
- * if (quota.isOk() && isReached(quota.value)) return; // skip today's run
+ * if (isReached(quota)) return; // skip today's run
  */
 export class CheckQuota {
   constructor(private readonly deps: CheckQuotaDeps, private readonly settings: QuotaSettings) {}
 
-  execute(): ResultAsync<DailyQuota, CheckQuotaError> {
+  async execute(): Promise<DailyQuota> {
     const day = utcDay(this.deps.clock.now());
-    return this.deps.counters.count(day).andThen((count) => {
-      const quota = dailyQuota(day, count, this.settings.dailyQuota);
-      const reached = isReached(quota);
-      this.deps.log.info('Daily quota checked', { date: day, daily_count: count, daily_quota: quota.limit, quota_reached: reached });
-      if (reached) this.deps.metrics.count('DailyQuotaReached');
-      return okAsync(quota);
-    });
+    const count = await this.deps.counters.count(day);
+    const quota = dailyQuota(day, count, this.settings.dailyQuota);
+    const reached = isReached(quota);
+    this.deps.log.info('Daily quota checked', { date: day, daily_count: count, daily_quota: quota.limit, quota_reached: reached });
+    if (reached) this.deps.metrics.count('DailyQuotaReached');
+    return quota;
   }
 }

@@ -1,4 +1,4 @@
-import type { ResultAsync } from 'neverthrow';
+import { ok, safeTry, type ResultAsync } from 'neverthrow';
 import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
 import { utcDay } from '../../domain/shared/time.js';
 import type { Ports } from '../ports/Ports.js';
@@ -32,20 +32,22 @@ export class IncrementCounter {
   constructor(private readonly deps: IncrementCounterDeps) {}
 
   execute(input: unknown): ResultAsync<CounterIncremented, IncrementCounterError> {
-    const now = this.deps.clock.now();
-    const day = utcDay(now);
-    return validate(JobIdInputSchema, input)
-      .asyncAndThen(({ job_id: jobId }) => this.deps.counters.countJob(day, jobId, now).map((r) => ({ jobId, ...r })))
-      .map(({ jobId, count, fresh }) => {
-        const log = this.deps.log.with({ job_id: jobId });
-        if (fresh) {
-          log.info('Daily counter incremented', { date: day, daily_count: count });
-          this.deps.metrics.count('JobsCounted');
-        } else {
-          log.info('Job already counted today, counter unchanged', { date: day, daily_count: count });
-          this.deps.metrics.count('RepeatedCountsIgnored');
-        }
-        return { day, jobId, count, fresh };
-      });
+    const { counters, clock, metrics } = this.deps;
+    const rootLog = this.deps.log;
+    return safeTry(async function* () {
+      const now = clock.now();
+      const day = utcDay(now);
+      const { job_id: jobId } = yield* validate(JobIdInputSchema, input);
+      const { count, fresh } = await counters.countJob(day, jobId, now);
+      const log = rootLog.with({ job_id: jobId });
+      if (fresh) {
+        log.info('Daily counter incremented', { date: day, daily_count: count });
+        metrics.count('JobsCounted');
+      } else {
+        log.info('Job already counted today, counter unchanged', { date: day, daily_count: count });
+        metrics.count('RepeatedCountsIgnored');
+      }
+      return ok({ day, jobId, count, fresh });
+    });
   }
 }

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { ResultAsync } from 'neverthrow';
+import { ok, safeTry, type ResultAsync } from 'neverthrow';
 import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
 import type { Ports } from '../ports/Ports.js';
 import { validate } from '../shared/validate.js';
@@ -53,17 +53,19 @@ export class ReleaseQuota {
   constructor(private readonly deps: ReleaseQuotaDeps) {}
 
   execute(input: unknown): ResultAsync<QuotaReleased, ReleaseQuotaError> {
-    return validate(ReleaseQuotaInputSchema, input).asyncAndThen(({ job_id: jobId, date: day }) =>
-      this.deps.counters.release(day, jobId, this.deps.clock.now()).map(({ count, released }) => {
-        const log = this.deps.log.with({ job_id: jobId });
-        if (released) {
-          log.info('Daily quota slot released', { date: day, daily_count: count });
-          this.deps.metrics.count('QuotaSlotsReleased');
-        } else {
-          log.info('No daily quota slot to release', { date: day, daily_count: count });
-        }
-        return { day, jobId, count, released };
-      }),
-    );
+    const { counters, clock, metrics } = this.deps;
+    const rootLog = this.deps.log;
+    return safeTry(async function* () {
+      const { job_id: jobId, date: day } = yield* validate(ReleaseQuotaInputSchema, input);
+      const { count, released } = await counters.release(day, jobId, clock.now());
+      const log = rootLog.with({ job_id: jobId });
+      if (released) {
+        log.info('Daily quota slot released', { date: day, daily_count: count });
+        metrics.count('QuotaSlotsReleased');
+      } else {
+        log.info('No daily quota slot to release', { date: day, daily_count: count });
+      }
+      return ok({ day, jobId, count, released });
+    });
   }
 }

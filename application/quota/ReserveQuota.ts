@@ -1,4 +1,4 @@
-import { errAsync, type ResultAsync } from 'neverthrow';
+import { ok, safeTry, type ResultAsync } from 'neverthrow';
 import type { QuotaExhausted } from '../../domain/quota/DayTally.js';
 import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
 import { utcDay } from '../../domain/shared/time.js';
@@ -46,23 +46,22 @@ export class ReserveQuota {
   constructor(private readonly deps: ReserveQuotaDeps, private readonly settings: QuotaSettings) {}
 
   execute(input: unknown): ResultAsync<QuotaReserved, ReserveQuotaError> {
-    const now = this.deps.clock.now();
-    const day = utcDay(now);
+    const { counters, clock, metrics } = this.deps;
     const limit = this.settings.dailyQuota;
-    return validate(JobIdInputSchema, input)
-      .asyncAndThen(({ job_id: jobId }) =>
-        this.deps.counters
-          .reserve(day, jobId, limit, now)
-          .map(({ count, fresh }): QuotaReserved => {
-            this.deps.log.with({ job_id: jobId }).info('Daily quota slot reserved', { date: day, daily_count: count, daily_quota: limit, fresh });
-            this.deps.metrics.count(fresh ? 'QuotaSlotsReserved' : 'RepeatedReservationsIgnored');
-            return { day, jobId, count, limit, fresh };
-          })
-          .orElse((exhausted) => {
-            this.deps.log.with({ job_id: jobId }).info('Daily quota reached, no slot reserved', { date: day, daily_count: exhausted.count, daily_quota: limit });
-            this.deps.metrics.count('QuotaReservationsRefused');
-            return errAsync<QuotaReserved, ReserveQuotaError>(exhausted);
-          }),
-      );
+    const rootLog = this.deps.log;
+    return safeTry(async function* () {
+      const now = clock.now();
+      const day = utcDay(now);
+      const { job_id: jobId } = yield* validate(JobIdInputSchema, input);
+      const log = rootLog.with({ job_id: jobId });
+      const { count, fresh } = yield* counters.reserve(day, jobId, limit, now).mapErr((exhausted) => {
+        log.info('Daily quota reached, no slot reserved', { date: day, daily_count: exhausted.count, daily_quota: limit });
+        metrics.count('QuotaReservationsRefused');
+        return exhausted;
+      });
+      log.info('Daily quota slot reserved', { date: day, daily_count: count, daily_quota: limit, fresh });
+      metrics.count(fresh ? 'QuotaSlotsReserved' : 'RepeatedReservationsIgnored');
+      return ok({ day, jobId, count, limit, fresh });
+    });
   }
 }

@@ -14,8 +14,8 @@ export interface CheckQuotaResponse {
  */
 export function checkQuotaHandler(useCase: CheckQuota): (event?: unknown) => Promise<CheckQuotaResponse> {
   return async () => {
-    // CheckQuotaError is `never`: a read answers or its fault rejects (and Step Functions retries).
-    const quota = (await useCase.execute()).match((q) => q, (impossible) => impossible);
+    // A read answers or its fault rejects (and Step Functions retries).
+    const quota = await useCase.execute();
     return { quota_reached: isReached(quota), daily_count: quota.count, daily_quota: quota.limit };
   };
 }

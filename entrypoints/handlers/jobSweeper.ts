@@ -6,5 +6,5 @@ import { pastSoftDeadline } from '../../adapters/shared/deadline.js';
  * deadline; what is left waits for the next run. Returns the run's report.
  */
 export function jobSweeperHandler(useCase: SweepUnqueuedJobs): (event?: unknown) => Promise<UnqueuedSweepReport> {
-  return async () => (await useCase.execute({ shouldStop: pastSoftDeadline })).unwrapOr({ found: 0, resent: 0, failed: 0, movedOn: 0, left: 0 });
+  return () => useCase.execute({ shouldStop: pastSoftDeadline });
 }

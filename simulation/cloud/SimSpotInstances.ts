@@ -20,8 +20,8 @@ export class SimSpotInstances implements SpotInstances {
     private readonly onLaunch: (request: SpotLaunchRequest, instance: LaunchedInstance) => void,
   ) {}
 
-  findLaunched(clientTokens: readonly string[]): ResultAsync<LaunchedInstance | undefined, never> {
-    return okAsync(clientTokens.map((token) => this.byClientToken.get(token)).find((i) => i !== undefined));
+  async findLaunched(clientTokens: readonly string[]): Promise<LaunchedInstance | undefined> {
+    return clientTokens.map((token) => this.byClientToken.get(token)).find((i) => i !== undefined);
   }
 
   launch(request: SpotLaunchRequest): ResultAsync<LaunchedInstance, SpotCapacityUnavailable> {

@@ -82,9 +82,9 @@ export function jobRoutes(ctx: DevContext, options: { readonly jobs?: Jobs } = {
           // A processor received the job's message before reporting on it.
           const queued = queue.messages.findIndex((m) => m.jobId === jobId);
           if (queued >= 0) queue.messages.splice(queued, 1);
-          const before = (await jobs.get(jobId)).unwrapOr(undefined);
+          const before = await jobs.get(jobId);
           const result = await update({ Records: [record] });
-          const after = (await jobs.get(jobId)).unwrapOr(undefined);
+          const after = await jobs.get(jobId);
           const applied = after !== undefined && after.version !== before?.version;
           reports.unshift({
             messageId: record.messageId,
@@ -107,7 +107,7 @@ export function jobRoutes(ctx: DevContext, options: { readonly jobs?: Jobs } = {
     state: async () => ({
       jobs: await Promise.all(
         jobs.history.ids().map(async (jobId) => {
-          const job = (await jobs.get(jobId)).unwrapOr(undefined);
+          const job = await jobs.get(jobId);
           return {
             job_id: jobId,
             status: job?.status ?? null,

@@ -1,4 +1,4 @@
-import { errAsync, type ResultAsync } from 'neverthrow';
+import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
 import { UpdateJobStatus, type UpdateJobStatusDeps, type UpdateJobStatusError, type UpdateJobStatusInput } from '../../application/jobs/UpdateJobStatus.js';
 import type { Job } from '../../domain/jobs/Job.js';
 
@@ -15,10 +15,14 @@ export class OrderBoundStatusUpdates extends UpdateJobStatus {
 
   override execute(input: UpdateJobStatusInput): ResultAsync<Job, UpdateJobStatusError> {
     if (input.change.status !== 'completed') return super.execute(input);
-    return this.given.jobs.get(input.jobId).andThen((job) =>
-      job !== undefined && job.status !== 'processing'
-        ? errAsync<Job, UpdateJobStatusError>({ type: 'JobStatusRefused', jobId: input.jobId, requested: 'completed', current: job, mayApplyLater: false })
-        : super.execute(input),
-    );
+    const { jobs } = this.given;
+    const judged = (): ResultAsync<Job, UpdateJobStatusError> => super.execute(input);
+    return safeTry(async function* () {
+      const job = await jobs.get(input.jobId);
+      if (job !== undefined && job.status !== 'processing') {
+        return err({ type: 'JobStatusRefused' as const, jobId: input.jobId, requested: 'completed' as const, current: job, mayApplyLater: false });
+      }
+      return ok(yield* judged());
+    });
   }
 }

@@ -332,12 +332,12 @@ export class JobApiScenario implements Scenario {
       }
     }
     const idempotency = accepted.filter((c) => c.answered.size !== 1).map((c) => `client ${c.n} got ${c.answered.size} job ids for one request`);
-    const stored = [...(await Promise.all(accepted.map(async (c) => ({ c, job: (await this.sys.jobs.get(c.jobId!)).unwrapOr(undefined) }))))];
+    const stored = [...(await Promise.all(accepted.map(async (c) => ({ c, job: await this.sys.jobs.get(c.jobId!) }))))];
     const consistent = stored
       .filter(({ c, job }) => !job || job.status !== c.final?.status)
       .map(({ c, job }) => `${c.jobId}: stored ${job?.status ?? 'missing'}, client saw ${String(c.final?.status)}`);
     for (const c of accepted) for (const id of c.notQueued) {
-      const job = (await this.sys.jobs.get(id)).unwrapOr(undefined);
+      const job = await this.sys.jobs.get(id);
       if (job && job.status !== 'failed') consistent.push(`${id}: answered 503 but left ${job.status}`);
     }
     const outputs = accepted

@@ -418,7 +418,7 @@ export class MangaPipelineScenario implements Scenario {
 
     const failedRecords: string[] = [];
     for (const e of all.filter((x) => x.end === 'failed')) {
-      const job = (await this.sys.jobs.get(e.jobId)).unwrapOr(undefined);
+      const job = await this.sys.jobs.get(e.jobId);
       if (job?.status !== 'failed') failedRecords.push(`${e.jobId}: job record ${job?.status ?? 'missing'}`);
     }
     return [

@@ -99,7 +99,7 @@ describe.concurrent('handlers answer before their deadline when a dependency han
     const body = JSON.parse(answer.body) as { error: { code: string; details?: { jobId: string } } };
     expect(body.error.code).toBe('QueueUnavailable');
     const jobId = body.error.details!.jobId;
-    expect((await jobs.get(jobId))._unsafeUnwrap()).toMatchObject({ status: 'failed', error: { type: 'JobQueueUnavailable' } });
+    expect((await jobs.get(jobId))).toMatchObject({ status: 'failed', error: { type: 'JobQueueUnavailable' } });
     const key = await db.send(new GetItemCommand({ TableName: jobsTableName, Key: { job_id: { S: 'idempotency#hung-sqs-1' } }, ConsistentRead: true }));
     expect(key.Item).toBeUndefined();
   });

@@ -18,7 +18,7 @@ describe('a dispatched job is a Job to the job API (one jobs table, DynamoDB Loc
     const up = launched(d, 'arn:aws:ecs:us-east-1:123456789012:task/recorders/4f2a', at(2))._unsafeUnwrap();
     (await dispatches.replace(d, up))._unsafeUnwrap();
 
-    const asJob = (await jobs.get(d.job.jobId))._unsafeUnwrap();
+    const asJob = (await jobs.get(d.job.jobId));
     const done = transition(asJob!, { status: 'completed', output: { s3Uri: `s3://recordings-bucket/${d.target.keyPrefix}out.mp4` } }, at(600))._unsafeUnwrap();
     const updated = await jobs.update(asJob!, done);
     const after = (await dispatches.find(d.job.jobId))._unsafeUnwrap()!;

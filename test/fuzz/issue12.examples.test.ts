@@ -112,7 +112,7 @@ describe('handle-error, the Catch target, records what it is given', () => {
     const out = await handler('handle-error')({ job_id: 'job-deep', error: { Error: 'States.TaskFailed', Cause }, state: 'Render' });
 
     expect(out).toEqual({ job_id: 'job-deep', status: 'failed', error_logged: true });
-    expect((await w.jobs.get('job-deep'))._unsafeUnwrap()?.error?.message).toBe('worker died');
+    expect((await w.jobs.get('job-deep'))?.error?.message).toBe('worker died');
   });
 
   it('a job_id of 700 × € (2,100 bytes, over DynamoDB\'s 2,048-byte key limit) is InvalidInput (was ValidationException)', async () => {

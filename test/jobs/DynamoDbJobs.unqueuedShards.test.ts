@@ -18,9 +18,9 @@ describe('DynamoDbJobs: the sharded `unqueued` index', () => {
       new PutCommand({ TableName: table, Item: { ...toJobItem(legacy), unqueued_pk: LEGACY_UNQUEUED_PARTITION }, ConditionExpression: 'attribute_not_exists(job_id)' }),
     );
 
-    expect((await jobs.unqueuedBefore(at(60), 10))._unsafeUnwrap()).toEqual([legacy.jobId, sharded.jobId]);
+    expect((await jobs.unqueuedBefore(at(60), 10))).toEqual([legacy.jobId, sharded.jobId]);
     await jobs.markQueued(legacy.jobId);
-    expect((await jobs.unqueuedBefore(at(60), 10))._unsafeUnwrap()).toEqual([sharded.jobId]);
+    expect((await jobs.unqueuedBefore(at(60), 10))).toEqual([sharded.jobId]);
   });
 
   it('spreads job ids over all 16 shards (FNV-1a of the id)', () => {

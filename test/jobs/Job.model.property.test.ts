@@ -49,7 +49,7 @@ const changeArb: fc.Arbitrary<JobChange> = fc.constantFrom<JobChange>(
 );
 
 async function stored(r: Real): Promise<Job> {
-  return (await r.jobs.get(r.jobId))._unsafeUnwrap()!;
+  return (await r.jobs.get(r.jobId))!;
 }
 
 /** Every command checks the invariant: the stored job never moves backwards and never leaves a final status. */

@@ -22,10 +22,10 @@ describe('SweepUnqueuedJobs (the job-sweeper)', () => {
     const w = jobsWorld();
     const job = await crashedSubmit(w);
 
-    const early = (await sweeper(w).execute())._unsafeUnwrap();
+    const early = await sweeper(w).execute();
     w.clock.advanceSeconds(121);
-    const swept = (await sweeper(w).execute())._unsafeUnwrap();
-    const again = (await sweeper(w).execute())._unsafeUnwrap();
+    const swept = await sweeper(w).execute();
+    const again = await sweeper(w).execute();
 
     expect(early.found).toBe(0);
     expect(swept).toEqual({ found: 1, resent: 1, failed: 0, movedOn: 0, left: 0 });
@@ -38,7 +38,7 @@ describe('SweepUnqueuedJobs (the job-sweeper)', () => {
     (await w.submit.execute({ spec: aSpec() }))._unsafeUnwrap();
     w.clock.advanceSeconds(3_600);
 
-    const swept = (await sweeper(w).execute())._unsafeUnwrap();
+    const swept = await sweeper(w).execute();
 
     expect(swept.found).toBe(0);
     expect(w.queue.messages).toHaveLength(1);
@@ -50,15 +50,15 @@ describe('SweepUnqueuedJobs (the job-sweeper)', () => {
     w.clock.advanceSeconds(121);
     w.queue.failNext(1);
 
-    const refused = (await sweeper(w).execute())._unsafeUnwrap();
+    const refused = await sweeper(w).execute();
     w.clock.advanceSeconds(3_600);
     w.queue.failNext(1);
-    const gaveUp = (await sweeper(w).execute())._unsafeUnwrap();
+    const gaveUp = await sweeper(w).execute();
 
     expect(refused).toMatchObject({ found: 1, left: 1 });
     expect(gaveUp).toMatchObject({ found: 1, failed: 1 });
-    expect((await w.jobs.get(job.jobId))._unsafeUnwrap()).toMatchObject({ status: 'failed', error: { type: 'JobQueueUnavailable' } });
-    expect((await sweeper(w).execute())._unsafeUnwrap().found).toBe(0);
+    expect((await w.jobs.get(job.jobId))).toMatchObject({ status: 'failed', error: { type: 'JobQueueUnavailable' } });
+    expect((await sweeper(w).execute()).found).toBe(0);
   });
 
   it('only tidies a job that moved on meanwhile (a processor or a replayed submit got there)', async () => {
@@ -68,7 +68,7 @@ describe('SweepUnqueuedJobs (the job-sweeper)', () => {
     // The update already took it out; a lagging index would still list it: read, then act.
     w.clock.advanceSeconds(121);
 
-    const swept = (await sweeper(w).execute())._unsafeUnwrap();
+    const swept = await sweeper(w).execute();
 
     expect(swept.found).toBe(0);
     expect(w.queue.messages).toHaveLength(0);
@@ -80,7 +80,7 @@ describe('SweepUnqueuedJobs (the job-sweeper)', () => {
     await crashedSubmit(w);
     w.clock.advanceSeconds(121);
 
-    const swept = (await sweeper(w).execute({ shouldStop: () => true }))._unsafeUnwrap();
+    const swept = await sweeper(w).execute({ shouldStop: () => true });
 
     expect(swept).toEqual({ found: 2, resent: 0, failed: 0, movedOn: 0, left: 2 });
     expect(w.queue.messages).toHaveLength(0);

@@ -105,7 +105,7 @@ describe('job API e2e (bundles, DynamoDB Local, SQS)', () => {
       submittedAt: body['submittedAt'],
       outputBucket: 'video-outputs',
     });
-    const item = (await jobs.get(body.jobId))._unsafeUnwrap()!;
+    const item = (await jobs.get(body.jobId))!;
     expect(item.spec).toEqual(aSpec());
     expect(item.ttl - Date.parse(item.submittedAt) / 1000).toBe(7 * 86_400);
     const read = await get(body.jobId);
@@ -144,7 +144,7 @@ describe('job API e2e (bundles, DynamoDB Local, SQS)', () => {
     expect(bodyOf(await get(jobId))).toMatchObject({ status: 'retrying', error: { type: 'Transient', message: 'GPU busy' } });
     await report({ jobId, status: 'processing' });
     await report({ jobId, status: 'completed' });
-    expect((await jobs.get(jobId))._unsafeUnwrap()).toMatchObject({ status: 'completed', attempts: 2 });
+    expect((await jobs.get(jobId))).toMatchObject({ status: 'completed', attempts: 2 });
 
     const other = await submitted();
     for (let i = 0; i < 3; i += 1) {
@@ -168,7 +168,7 @@ describe('job API e2e (bundles, DynamoDB Local, SQS)', () => {
   it('20 processors racing with conflicting outcomes: one wins, the job ends in one consistent state', async () => {
     const jobId = await submitted();
     await report({ jobId, status: 'processing' });
-    const before = (await jobs.get(jobId))._unsafeUnwrap()!;
+    const before = (await jobs.get(jobId))!;
 
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -177,7 +177,7 @@ describe('job API e2e (bundles, DynamoDB Local, SQS)', () => {
     );
 
     expect(answers.flatMap((a) => a.batchItemFailures)).toEqual([]);
-    const after = (await jobs.get(jobId))._unsafeUnwrap()!;
+    const after = (await jobs.get(jobId))!;
     expect(['completed', 'failed']).toContain(after.status);
     expect(after.version).toBe(before.version + 1);
     expect(bodyOf(await get(jobId)).status).toBe(after.status);
@@ -194,14 +194,14 @@ describe('job API e2e (bundles, DynamoDB Local, SQS)', () => {
       }),
     );
 
-    const after = (await jobs.get(jobId))._unsafeUnwrap()!;
+    const after = (await jobs.get(jobId))!;
     const busy = answers.flatMap((a) => a.batchItemFailures).length;
     // Every applied report added one version; refused ones none; busy ones are redelivered by SQS.
     expect(after.version).toBeLessThanOrEqual(1 + 20 - busy);
     expect(['processing', 'retrying', 'completed', 'failed']).toContain(after.status);
     if (after.status === 'completed') {
       await report({ jobId, status: 'processing' });
-      expect((await jobs.get(jobId))._unsafeUnwrap()!.status).toBe('completed');
+      expect((await jobs.get(jobId))!.status).toBe('completed');
     }
   });
 
@@ -287,7 +287,7 @@ describe('job API e2e: the queue refuses', () => {
     expect(r.statusCode).toBe(503);
     const { error } = JSON.parse(r.body) as { error: { code: string; details: { jobId: string } } };
     expect(error.code).toBe('QueueUnavailable');
-    expect((await jobs.get(error.details.jobId))._unsafeUnwrap()).toMatchObject({
+    expect((await jobs.get(error.details.jobId))).toMatchObject({
       status: 'failed',
       error: { type: 'JobQueueUnavailable' },
     });

@@ -1,4 +1,4 @@
-import { err, okAsync } from 'neverthrow';
+import { err } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
 import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
@@ -138,7 +138,7 @@ describe('LaunchWorker', () => {
     };
     // DescribeInstances is eventually consistent: right after the fault, the instance is not visible yet.
     const find = spot.findLaunched.bind(spot);
-    spot.findLaunched = () => okAsync(undefined);
+    spot.findLaunched = () => Promise.resolve(undefined);
     await expect(useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN })).rejects.toThrow('timed out');
     spot.launch = lost;
     spot.findLaunched = find;

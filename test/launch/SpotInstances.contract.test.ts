@@ -120,8 +120,8 @@ describe.each(harnesses)('SpotInstances contract: %s', (_name, make) => {
     const found = await h.spot.findLaunched(['never-used-token', request.clientToken]);
     const none = await h.spot.findLaunched(['never-used-token']);
 
-    expect(found._unsafeUnwrap()).toEqual(launched);
-    expect(none._unsafeUnwrap()).toBeUndefined();
+    expect(found).toEqual(launched);
+    expect(none).toBeUndefined();
   });
 
   it('launches a different instance for a different client token', async () => {

@@ -37,7 +37,7 @@ export async function startFakeEc2(): Promise<FakeEc2> {
         for (let i = 1; form.has(`Filter.${i}.Name`); i += 1) if (form.get(`Filter.${i}.Name`) === name) return indexed(form, `Filter.${i}.Value`);
         return undefined;
       };
-      const found = (await spot.findLaunched(filter('client-token') ?? []))._unsafeUnwrap();
+      const found = (await spot.findLaunched(filter('client-token') ?? []));
       const items = found
         ? `<item><reservationId>r-1</reservationId><instancesSet><item><instanceId>${found.instanceId}</instanceId><instanceType>${found.instanceType}</instanceType><spotInstanceRequestId>${found.spotRequestId}</spotInstanceRequestId><instanceState><code>16</code><name>running</name></instanceState></item></instancesSet></item>`
         : '';

@@ -13,7 +13,7 @@ describe('HandlePipelineError', () => {
     const r = await w.handle.execute(anErrorEvent());
 
     expect(r).toEqual(ok({ job_id: 'job-abc123', status: 'failed', error_logged: true }));
-    const job = (await w.jobs.get('job-abc123'))._unsafeUnwrap()!;
+    const job = (await w.jobs.get('job-abc123'))!;
     expect(job).toMatchObject({
       status: 'failed',
       failedAt: '2026-01-06T12:01:30Z',
@@ -77,7 +77,7 @@ describe('HandlePipelineError', () => {
     const r = await w.handle.execute(anErrorEvent());
 
     expect(r).toEqual(ok({ job_id: 'job-abc123', status: 'completed', error_logged: true }));
-    expect(await w.jobs.get('job-abc123')).toEqual(ok(done));
+    expect(await w.jobs.get('job-abc123')).toEqual(done);
     expect(w.alerts.sent).toEqual([]);
   });
 
@@ -85,13 +85,13 @@ describe('HandlePipelineError', () => {
     const w = pipelineErrorWorld();
     (await w.jobs.create(aJob({ jobId: 'job-abc123' })))._unsafeUnwrap();
     (await w.handle.execute(anErrorEvent()))._unsafeUnwrap();
-    const first = (await w.jobs.get('job-abc123'))._unsafeUnwrap();
+    const first = (await w.jobs.get('job-abc123'));
     w.clock.advanceSeconds(10);
 
     const r = await w.handle.execute(anErrorEvent({ state: 'Other' }));
 
     expect(r).toEqual(ok({ job_id: 'job-abc123', status: 'failed', error_logged: true }));
-    expect(await w.jobs.get('job-abc123')).toEqual(ok(first));
+    expect(await w.jobs.get('job-abc123')).toEqual(first);
   });
 
   it('records an unknown job as a new failed job, so a later lookup shows why', async () => {
@@ -100,7 +100,7 @@ describe('HandlePipelineError', () => {
     const r = await w.handle.execute(anErrorEvent({ job_id: 'job-never-seen' }));
 
     expect(r).toEqual(ok({ job_id: 'job-never-seen', status: 'failed', error_logged: true }));
-    expect((await w.jobs.get('job-never-seen'))._unsafeUnwrap()).toMatchObject({
+    expect((await w.jobs.get('job-never-seen'))).toMatchObject({
       status: 'failed',
       error: { type: 'TimeoutError', message: 'Timeout', state: 'GenerateScript' },
       metadata: { source: 'pipeline' },
@@ -131,8 +131,8 @@ describe('HandlePipelineError', () => {
     (await w.handle.execute(anErrorEvent({ error: { Error: 'States.Timeout', Cause: 'Task timed out' } })))._unsafeUnwrap();
     (await w.handle.execute(anErrorEvent({ job_id: 'job-2', error: undefined })))._unsafeUnwrap();
 
-    expect((await w.jobs.get('job-abc123'))._unsafeUnwrap()?.error).toEqual({ type: 'States.Timeout', message: 'Task timed out', state: 'GenerateScript' });
-    expect((await w.jobs.get('job-2'))._unsafeUnwrap()?.error).toEqual({ type: 'UnknownError', message: 'UnknownError', state: 'GenerateScript' });
+    expect((await w.jobs.get('job-abc123'))?.error).toEqual({ type: 'States.Timeout', message: 'Task timed out', state: 'GenerateScript' });
+    expect((await w.jobs.get('job-2'))?.error).toEqual({ type: 'UnknownError', message: 'UnknownError', state: 'GenerateScript' });
   });
 
   it('refuses an input without a job id, and still logs the error', async () => {

@@ -39,7 +39,7 @@ describe('handle-error e2e (bundle, DynamoDB Local, SNS)', () => {
     const out = await handleError(anErrorEvent({ job_id: 'job-e2e-1' }), lambdaContext);
 
     expect(out).toEqual({ job_id: 'job-e2e-1', status: 'failed', error_logged: true });
-    expect((await jobs.get('job-e2e-1'))._unsafeUnwrap()).toMatchObject({
+    expect((await jobs.get('job-e2e-1'))).toMatchObject({
       status: 'failed',
       failedAt: expect.stringMatching(/Z$/),
       error: { type: 'TimeoutError', message: 'Timeout', state: 'GenerateScript' },
@@ -64,14 +64,14 @@ describe('handle-error e2e (bundle, DynamoDB Local, SNS)', () => {
     const out = await handleError(anErrorEvent({ job_id: 'job-e2e-2' }), lambdaContext);
 
     expect(out).toEqual({ job_id: 'job-e2e-2', status: 'completed', error_logged: true });
-    expect((await jobs.get('job-e2e-2'))._unsafeUnwrap()).toEqual(job);
+    expect((await jobs.get('job-e2e-2'))).toEqual(job);
   });
 
   it('records an unknown job as failed instead of crashing', async () => {
     const out = await handleError(anErrorEvent({ job_id: 'job-e2e-unknown', error: { Error: 'States.Timeout', Cause: 'plain text' } }), lambdaContext);
 
     expect(out).toEqual({ job_id: 'job-e2e-unknown', status: 'failed', error_logged: true });
-    expect((await jobs.get('job-e2e-unknown'))._unsafeUnwrap()).toMatchObject({
+    expect((await jobs.get('job-e2e-unknown'))).toMatchObject({
       status: 'failed',
       error: { type: 'States.Timeout', message: 'plain text', state: 'GenerateScript' },
     });

@@ -71,8 +71,8 @@ describe('DynamoDbDailyCounters under concurrency (DynamoDB Local)', () => {
 
     const results = await Promise.all(Array.from({ length: 100 }, () => counters.release(day, 'job-b', new Date())));
 
-    expect(results.filter((r) => r._unsafeUnwrap().released)).toHaveLength(1);
-    expect(results.every((r) => r._unsafeUnwrap().count === 2)).toBe(true);
+    expect(results.filter((r) => r.released)).toHaveLength(1);
+    expect(results.every((r) => r.count === 2)).toBe(true);
     expect(hashesOf(await dayItem(day))).toEqual(hexSet(['job-a', 'job-c']));
   });
 

@@ -13,23 +13,26 @@ export class ScheduledDailyCounters implements DailyCounters {
     private readonly s: fc.Scheduler,
   ) {}
 
-  count(day: string) {
-    return this.later(`count(${day})`).andThen(() => this.inner.count(day));
+  async count(day: string) {
+    await this.later(`count(${day})`);
+    return this.inner.count(day);
   }
 
-  countJob(day: string, jobId: string, at: Date) {
-    return this.later(`countJob(${jobId})`).andThen(() => this.inner.countJob(day, jobId, at));
+  async countJob(day: string, jobId: string, at: Date) {
+    await this.later(`countJob(${jobId})`);
+    return this.inner.countJob(day, jobId, at);
   }
 
   reserve(day: string, jobId: string, limit: number, at: Date) {
-    return this.later(`reserve(${jobId})`).andThen(() => this.inner.reserve(day, jobId, limit, at));
+    return new ResultAsync(this.later(`reserve(${jobId})`).then(() => this.inner.reserve(day, jobId, limit, at)));
   }
 
-  release(day: string, jobId: string, at: Date) {
-    return this.later(`release(${jobId})`).andThen(() => this.inner.release(day, jobId, at));
+  async release(day: string, jobId: string, at: Date) {
+    await this.later(`release(${jobId})`);
+    return this.inner.release(day, jobId, at);
   }
 
-  private later(label: string): ResultAsync<void, never> {
-    return ResultAsync.fromSafePromise(this.s.schedule(Promise.resolve(), label));
+  private later(label: string): Promise<void> {
+    return this.s.schedule(Promise.resolve(), label);
   }
 }

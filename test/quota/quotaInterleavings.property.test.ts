@@ -96,7 +96,7 @@ describe('DailyQuota over every interleaving (fc.scheduler)', () => {
       fc.asyncProperty(fc.scheduler(), fc.integer({ min: 2, max: 6 }), fc.integer({ min: 1, max: 4 }), async (s, jobs, limit) => {
         const w = world(s, limit);
         const pipeline = async (job_id: string) => {
-          const quota = (await w.check.execute())._unsafeUnwrap();
+          const quota = await w.check.execute();
           if (!isReached(quota)) (await w.increment.execute({ job_id }))._unsafeUnwrap();
         };
 

@@ -45,7 +45,7 @@ describe('CheckQuota', () => {
 
     const quota = await w.check.execute();
 
-    expect(quota).toEqual(ok({ day: '2026-02-07', count: 2, limit: 2 }));
+    expect(quota).toEqual({ day: '2026-02-07', count: 2, limit: 2 });
     expect(w.metrics.get('DailyQuotaReached')).toBe(1);
     expect(w.log.records.at(-1)).toMatchObject({
       message: 'Daily quota checked',
@@ -58,7 +58,7 @@ describe('CheckQuota', () => {
     (await w.increment.execute({ job_id: 'a' }))._unsafeUnwrap();
     w.clock.advanceSeconds(1);
 
-    expect(await w.check.execute()).toEqual(ok({ day: '2026-02-08', count: 0, limit: 2 }));
+    expect(await w.check.execute()).toEqual({ day: '2026-02-08', count: 0, limit: 2 });
   });
 });
 

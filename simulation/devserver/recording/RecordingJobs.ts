@@ -19,7 +19,7 @@ export class RecordingJobs implements Jobs {
     });
   }
 
-  get(jobId: string): ResultAsync<Job | undefined, never> {
+  get(jobId: string): Promise<Job | undefined> {
     return this.inner.get(jobId);
   }
 
@@ -36,17 +36,16 @@ export class RecordingJobs implements Jobs {
       });
   }
 
-  releaseIdempotencyKey(idempotencyKey: string, jobId: string): ResultAsync<void, never> {
-    return this.inner.releaseIdempotencyKey(idempotencyKey, jobId).map(() => {
-      this.add(jobId, 'note', this.history.of(jobId).at(-1)?.status ?? 'failed', 'Idempotency-Key released: a retry makes a new job');
-    });
+  async releaseIdempotencyKey(idempotencyKey: string, jobId: string): Promise<void> {
+    await this.inner.releaseIdempotencyKey(idempotencyKey, jobId);
+    this.add(jobId, 'note', this.history.of(jobId).at(-1)?.status ?? 'failed', 'Idempotency-Key released: a retry makes a new job');
   }
 
-  markQueued(jobId: string): ResultAsync<void, never> {
+  markQueued(jobId: string): Promise<void> {
     return this.inner.markQueued(jobId);
   }
 
-  unqueuedBefore(submittedBy: Date, limit: number): ResultAsync<readonly string[], never> {
+  unqueuedBefore(submittedBy: Date, limit: number): Promise<readonly string[]> {
     return this.inner.unqueuedBefore(submittedBy, limit);
   }
 
