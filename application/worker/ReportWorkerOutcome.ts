@@ -1,4 +1,4 @@
-import { errAsync, type ResultAsync } from 'neverthrow';
+import type { ResultAsync } from 'neverthrow';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
 import type { CallbackNotFound } from '../ports/CallbackMappings.js';
 import type { Ports } from '../ports/Ports.js';
@@ -68,10 +68,9 @@ export class ReportWorkerOutcome {
         this.deps.log.info(outcome.kind === 'success' ? 'Sent TaskSuccess for job' : 'Sent TaskFailure for job');
         return { type: 'Resumed' };
       })
-      .orElse((error) =>
-        error.type === 'TaskTokenGone'
-          ? errAsync<WorkerReportAnswer, ReportWorkerOutcomeError>({ type: 'WorkflowGone', reason: error.reason })
-          : errAsync<WorkerReportAnswer, ReportWorkerOutcomeError>({ type: 'StepFunctionsUnavailable', cause: error.cause }),
+      .mapErr(
+        (error): ReportWorkerOutcomeError =>
+          error.type === 'TaskTokenGone' ? { type: 'WorkflowGone', reason: error.reason } : { type: 'StepFunctionsUnavailable', cause: error.cause },
       );
   }
 }
