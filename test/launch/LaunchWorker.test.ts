@@ -194,6 +194,17 @@ describe('LaunchWorker', () => {
     expect(mappings.all()).toEqual([]);
   });
 
+  it('refuses a launch it cannot plan before storing anything: no mapping is left to discard', async () => {
+    const { useCase, spot, mappings } = setup({ command: 'python -m worker\u0000--evil' });
+
+    const r = await useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN });
+
+    expect(r).toEqual(err({ type: 'InvalidInput', issues: [{ field: 'WORKER_COMMAND', message: 'must not contain NUL characters' }] }));
+    expect(spot.attempts).toEqual([]);
+    expect(mappings.all()).toEqual([]);
+    expect(mappings.calls.create).toBe(0);
+  });
+
   it('never logs the task token or the callback token whole', async () => {
     const { useCase, log, mappings } = setup();
     (await useCase.execute({ job_id: 'job-abc123', task_token: TASK_TOKEN }))._unsafeUnwrap();
