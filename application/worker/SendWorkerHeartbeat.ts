@@ -1,4 +1,4 @@
-import { errAsync, ok, okAsync, ResultAsync } from 'neverthrow';
+import { err, ok, safeTry, type Result, type ResultAsync } from 'neverthrow';
 import { FINAL_STATUSES, reportableThrough } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackNotFound } from '../ports/CallbackMappings.js';
 import type { Ports } from '../ports/Ports.js';
@@ -31,40 +31,39 @@ export class SendWorkerHeartbeat {
 
   execute(): ResultAsync<HeartbeatAnswer, SendWorkerHeartbeatError> {
     const link = this.deps.workerLink;
-    if (link.kind === 'taskToken') return this.beat(link.taskToken);
-    return new ResultAsync(link.mappings.find(link.callbackToken).then((found) => ok(found))).andThen((mapping) => {
+    const beat = (taskToken: string) => this.beat(taskToken);
+    return safeTry(async function* () {
+      if (link.kind === 'taskToken') return await beat(link.taskToken);
+      const mapping = await link.mappings.find(link.callbackToken);
       // A RunPod mapping's token must not keep a task alive through the worker's path: to the
       // worker library it does not exist, as a worker's token does not on the public webhook.
       if (mapping === undefined || !reportableThrough(mapping, 'worker')) {
-        return errAsync<HeartbeatAnswer, SendWorkerHeartbeatError>({ type: 'CallbackNotFound', callbackToken: link.callbackToken });
+        return err({ type: 'CallbackNotFound' as const, callbackToken: link.callbackToken });
       }
       // Given up (the execution ended, or its task was found gone): stop working, not just beating.
-      if (mapping.status === 'ABANDONED') {
-        return errAsync<HeartbeatAnswer, SendWorkerHeartbeatError>({ type: 'WorkflowGone', reason: mapping.goneReason ?? 'ABANDONED' });
-      }
+      if (mapping.status === 'ABANDONED') return err({ type: 'WorkflowGone' as const, reason: mapping.goneReason ?? 'ABANDONED' });
       // ACCEPTED still beats: the outcome is stored but Step Functions not yet resumed (it was
       // unreachable), and the task must not time out before the redrive hands it over.
-      if (FINAL_STATUSES.includes(mapping.status)) return okAsync<HeartbeatAnswer, SendWorkerHeartbeatError>('AlreadyReported');
-      return this.beat(mapping.taskToken);
+      if (FINAL_STATUSES.includes(mapping.status)) return ok('AlreadyReported' as const);
+      return await beat(mapping.taskToken);
     });
   }
 
-  private beat(taskToken: string): ResultAsync<HeartbeatAnswer, SendWorkerHeartbeatError> {
-    return this.deps.taskTokens
-      .heartbeat(taskToken)
-      .map((): HeartbeatAnswer => 'Sent')
-      .orElse((error) => {
-        switch (error.type) {
-          case 'TaskTokensUnavailable':
-            this.deps.log.warn('Heartbeat not delivered; will try again', { error: String(error.cause) });
-            return okAsync<HeartbeatAnswer, SendWorkerHeartbeatError>('Missed');
-          case 'TaskTokensRefused':
-            // Our permissions, not the task: the work goes on, someone must fix the role.
-            this.deps.log.error('Heartbeat refused by Step Functions', { refusal: error.refusal });
-            return okAsync<HeartbeatAnswer, SendWorkerHeartbeatError>('Missed');
-          case 'TaskTokenGone':
-            return errAsync<HeartbeatAnswer, SendWorkerHeartbeatError>({ type: 'WorkflowGone', reason: error.reason });
-        }
-      });
+  /** One SendTaskHeartbeat. Only a gone task is an error: a beat that did not get through is missed, and the next one tries again. */
+  private async beat(taskToken: string): Promise<Result<HeartbeatAnswer, WorkflowGone>> {
+    const sent = await this.deps.taskTokens.heartbeat(taskToken);
+    if (sent.isOk()) return ok('Sent');
+    const error = sent.error;
+    switch (error.type) {
+      case 'TaskTokensUnavailable':
+        this.deps.log.warn('Heartbeat not delivered; will try again', { error: String(error.cause) });
+        return ok('Missed');
+      case 'TaskTokensRefused':
+        // Our permissions, not the task: the work goes on, someone must fix the role.
+        this.deps.log.error('Heartbeat refused by Step Functions', { refusal: error.refusal });
+        return ok('Missed');
+      case 'TaskTokenGone':
+        return err({ type: 'WorkflowGone', reason: error.reason });
+    }
   }
 }
