@@ -370,7 +370,8 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
           const byCount: Record<number, number> = {};
           for (const n of calls) byCount[n] = (byCount[n] ?? 0) + 1;
           // Reported, not thrown: under heavy load a SendTask answered after Baton's 5 s request
-          // timeout is retried by the SDK, and the retry finds the task already resumed.
+          // timeout is retried by the SDK, and the retry finds the task already resumed (Step
+          // Functions refuses it; Baton then answers 200, the call taken: StepFunctionsTaskTokens).
           notExactlyOnce.push(
             `${LABEL[d]}: ${wrong} of ${calls.length} callbacks did not get exactly one SendTask in round ${round} ` +
               `(callbacks by SendTask calls: ${JSON.stringify(byCount)}; answers: first ${JSON.stringify(answered.first[d])}, duplicates ${JSON.stringify(answered.dup[d])})`,
