@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { errAsync, ok, okAsync, ResultAsync } from 'neverthrow';
+import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import type {
   DispatchChanged,
   DispatchExists,
@@ -59,49 +59,21 @@ export class DynamoDbDispatches implements Dispatches {
   }
 
   create(dispatch: Dispatch): ResultAsync<void, DispatchExists> {
-    return this.conditionalPut(dispatch).andThen((r) => {
-      if (r.won) return okAsync(undefined);
-      const current = r.current ? okAsync(fromDispatchItem(r.current)) : this.find(dispatch.job.jobId);
-      return current.andThen((found) => {
-        if (found === undefined) throw new Error(`job ${dispatch.job.jobId} exists and does not`);
-        // A retried write whose first try did land finds itself: that is a success.
-        if (sameWrite(found, dispatch)) return okAsync(undefined);
-        return errAsync<void, DispatchExists>({ type: 'DispatchExists', current: found });
-      });
-    });
+    return new ResultAsync(this.put(dispatch));
   }
 
   replace(previous: Dispatch, next: Dispatch): ResultAsync<void, DispatchChanged | DispatchNotFound> {
-    const update = () => this.db.send(new UpdateCommand({ TableName: this.tableName, ...updateOf(previous, next) }));
-    return new ResultAsync(conditionalWrite<unknown, DispatchItem>(this.withRetries(update)).then((r) => ok(r))).andThen((r) =>
-      r.won ? okAsync(undefined) : this.lostTo(previous.job.jobId, r.current, next),
+    return new ResultAsync(this.update(previous, next));
+  }
+
+  async find(jobId: string): Promise<Dispatch | undefined> {
+    const output = await this.withRetries(() =>
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: { job_id: jobId }, ConsistentRead: true })),
     );
+    return output.Item ? fromDispatchItem(output.Item as DispatchItem) : undefined;
   }
 
-  /** Tells "changed" from "gone"; reads the item if DynamoDB did not return it with the failure. */
-  private lostTo(
-    jobId: string,
-    returned: DispatchItem | undefined,
-    next: Dispatch,
-  ): ResultAsync<void, DispatchChanged | DispatchNotFound> {
-    const current = returned ? okAsync(fromDispatchItem(returned)) : this.find(jobId);
-    return current.andThen((found) => {
-      if (found === undefined) return errAsync<void, DispatchChanged | DispatchNotFound>({ type: 'DispatchNotFound', jobId });
-      // A retried write whose first try did land finds itself: that is a success.
-      if (sameWrite(found, next)) return okAsync(undefined);
-      return errAsync<void, DispatchChanged | DispatchNotFound>({ type: 'DispatchChanged', current: found });
-    });
-  }
-
-  find(jobId: string): ResultAsync<Dispatch | undefined, never> {
-    return ResultAsync.fromSafePromise(
-      this.withRetries(() =>
-        this.db.send(new GetCommand({ TableName: this.tableName, Key: { job_id: jobId }, ConsistentRead: true })),
-      ),
-    ).map((output) => (output.Item ? fromDispatchItem(output.Item as DispatchItem) : undefined));
-  }
-
-  private conditionalPut(dispatch: Dispatch): ResultAsync<WriteOutcome<unknown, DispatchItem>, never> {
+  private async put(dispatch: Dispatch): Promise<Result<void, DispatchExists>> {
     const put = () =>
       this.db.send(
         new PutCommand({
@@ -111,7 +83,33 @@ export class DynamoDbDispatches implements Dispatches {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-    return new ResultAsync(conditionalWrite<unknown, DispatchItem>(this.withRetries(put)).then((r) => ok(r)));
+    const written = await this.conditional(put);
+    if (written.won) return ok(undefined);
+    const found = await this.current(dispatch.job.jobId, written.current);
+    if (found === undefined) throw new Error(`job ${dispatch.job.jobId} exists and does not`);
+    // A retried write whose first try did land finds itself: that is a success.
+    if (sameWrite(found, dispatch)) return ok(undefined);
+    return err({ type: 'DispatchExists', current: found });
+  }
+
+  private async update(previous: Dispatch, next: Dispatch): Promise<Result<void, DispatchChanged | DispatchNotFound>> {
+    const written = await this.conditional(() => this.db.send(new UpdateCommand({ TableName: this.tableName, ...updateOf(previous, next) })));
+    if (written.won) return ok(undefined);
+    // Tells "changed" from "gone".
+    const found = await this.current(previous.job.jobId, written.current);
+    if (found === undefined) return err({ type: 'DispatchNotFound', jobId: previous.job.jobId });
+    // A retried write whose first try did land finds itself: that is a success.
+    if (sameWrite(found, next)) return ok(undefined);
+    return err({ type: 'DispatchChanged', current: found });
+  }
+
+  /** The item DynamoDB returned with a failed condition, or (when it returned none) read now. */
+  private current(jobId: string, returned: DispatchItem | undefined): Promise<Dispatch | undefined> {
+    return returned ? Promise.resolve(fromDispatchItem(returned)) : this.find(jobId);
+  }
+
+  private conditional(write: () => Promise<unknown>): Promise<WriteOutcome<unknown, DispatchItem>> {
+    return conditionalWrite<unknown, DispatchItem>(this.withRetries(write));
   }
 
   private withRetries<T>(call: () => Promise<T>): Promise<T> {

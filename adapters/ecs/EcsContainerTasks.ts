@@ -8,7 +8,7 @@ import {
   type RunTaskCommandInput,
   type RunTaskCommandOutput,
 } from '@aws-sdk/client-ecs';
-import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import type {
   ContainerTasks,
   StartedTask,
@@ -53,30 +53,11 @@ export class EcsContainerTasks implements ContainerTasks {
   ) {}
 
   launch(request: TaskLaunch): ResultAsync<StartedTask, TaskLaunchError> {
-    const input = this.runTaskInput(request);
-    const retry = this.options.retry ?? DEFAULT_RETRY_POLICY;
-    return ResultAsync.fromSafePromise(
-      retryTransient(
-        () => this.client.send(new RunTaskCommand(input)),
-        (error) => classifyRunTaskFault(error) === 'transient',
-        retry,
-        this.options.retryClock ?? REAL_RETRY_CLOCK,
-        (error, attempt) => {
-          this.options.metrics?.count('EcsRunTaskRetries');
-          this.options.log?.warn('ECS RunTask failed transiently, retrying', { attempt, error: faultName(error) });
-        },
-      ).then(
-        (output) => ({ answered: true as const, output }),
-        (error: unknown) => ({ answered: false as const, error }),
-      ),
-    ).andThen((r) => (r.answered ? this.outcome(r.output) : errAsync(this.fault(r.error))));
+    return new ResultAsync(this.runTask(request));
   }
 
-  stop(taskArn: string, reason: string): ResultAsync<void, never> {
-    const stopped = this.client
-      .send(new StopTaskCommand({ cluster: this.options.cluster, task: taskArn, reason: reason.slice(0, 255) }))
-      .then(() => undefined);
-    return ResultAsync.fromSafePromise(stopped);
+  async stop(taskArn: string, reason: string): Promise<void> {
+    await this.client.send(new StopTaskCommand({ cluster: this.options.cluster, task: taskArn, reason: reason.slice(0, 255) }));
   }
 
   /** The exact RunTask request; exported shape is what the tests assert. */
@@ -107,16 +88,37 @@ export class EcsContainerTasks implements ContainerTasks {
     };
   }
 
-  private outcome(output: RunTaskCommandOutput): ResultAsync<StartedTask, TaskLaunchError> {
+  /** Every failure of RunTask, after the retries, is an answer: ECS's faults are the port's typed errors. */
+  private async runTask(request: TaskLaunch): Promise<Result<StartedTask, TaskLaunchError>> {
+    const input = this.runTaskInput(request);
+    let output: RunTaskCommandOutput;
+    try {
+      output = await retryTransient(
+        () => this.client.send(new RunTaskCommand(input)),
+        (error) => classifyRunTaskFault(error) === 'transient',
+        this.options.retry ?? DEFAULT_RETRY_POLICY,
+        this.options.retryClock ?? REAL_RETRY_CLOCK,
+        (error, attempt) => {
+          this.options.metrics?.count('EcsRunTaskRetries');
+          this.options.log?.warn('ECS RunTask failed transiently, retrying', { attempt, error: faultName(error) });
+        },
+      );
+    } catch (error: unknown) {
+      return err(this.fault(error));
+    }
+    return this.outcome(output);
+  }
+
+  private outcome(output: RunTaskCommandOutput): Result<StartedTask, TaskLaunchError> {
     const taskArn = output.tasks?.find((t) => t.taskArn)?.taskArn;
-    if (taskArn) return okAsync({ taskArn });
+    if (taskArn) return ok({ taskArn });
     const failures = (output.failures ?? []).map(placementFailure);
     if (failures.length === 0) {
-      return errAsync({ type: 'ContainerTasksUnavailable', cause: new Error('RunTask returned neither a task nor a failure') });
+      return err({ type: 'ContainerTasksUnavailable', cause: new Error('RunTask returned neither a task nor a failure') });
     }
     // A missing cluster or task definition stays missing; anything else may clear up.
-    if (failures.some((f) => f.kind === 'missing')) return errAsync({ type: 'LaunchRejected', failures });
-    return errAsync({ type: 'CapacityUnavailable', failures });
+    if (failures.some((f) => f.kind === 'missing')) return err({ type: 'LaunchRejected', failures });
+    return err({ type: 'CapacityUnavailable', failures });
   }
 
   private fault(error: unknown): TaskLaunchError {

@@ -1,5 +1,4 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { ResultAsync } from 'neverthrow';
 import type { PresignedUrls, SegmentObjects } from '../../application/ports/PresignedUrls.js';
 
 /** The presign function failed or answered without both URLs: a fault, thrown so Step Functions retries. */
@@ -17,23 +16,20 @@ export class LambdaPresignedUrls implements PresignedUrls {
     private readonly functionArn: string,
   ) {}
 
-  forSegment(o: SegmentObjects): ResultAsync<{ inputUrl: string; outputUrl: string }, never> {
+  async forSegment(o: SegmentObjects): Promise<{ inputUrl: string; outputUrl: string }> {
     const payload = { bucket: o.bucket, input_key: o.inputKey, output_key: o.outputKey, expires_secs: o.expiresSecs };
-    return ResultAsync.fromSafePromise(
-      this.lambda
-        .send(new InvokeCommand({ FunctionName: this.functionArn, Payload: new TextEncoder().encode(JSON.stringify(payload)) }))
-        .then((response) => {
-          const text = response.Payload ? new TextDecoder().decode(response.Payload) : '';
-          if (response.FunctionError) {
-            throw new PresignFunctionError(`presign function failed (${response.FunctionError}): ${text.slice(0, 500)}`);
-          }
-          const answer = parse(text);
-          if (typeof answer?.input_url !== 'string' || typeof answer.output_url !== 'string') {
-            throw new PresignFunctionError(`presign function answered without input_url/output_url: ${text.slice(0, 200)}`);
-          }
-          return { inputUrl: answer.input_url, outputUrl: answer.output_url };
-        }),
+    const response = await this.lambda.send(
+      new InvokeCommand({ FunctionName: this.functionArn, Payload: new TextEncoder().encode(JSON.stringify(payload)) }),
     );
+    const text = response.Payload ? new TextDecoder().decode(response.Payload) : '';
+    if (response.FunctionError) {
+      throw new PresignFunctionError(`presign function failed (${response.FunctionError}): ${text.slice(0, 500)}`);
+    }
+    const answer = parse(text);
+    if (typeof answer?.input_url !== 'string' || typeof answer.output_url !== 'string') {
+      throw new PresignFunctionError(`presign function answered without input_url/output_url: ${text.slice(0, 200)}`);
+    }
+    return { inputUrl: answer.input_url, outputUrl: answer.output_url };
   }
 }
 

@@ -57,9 +57,8 @@ export class InMemoryContainerTasks implements ContainerTasks {
   /** Tasks stopped through `stop`, with the reason given. */
   readonly stopped = new Map<string, string>();
 
-  stop(taskArn: string, reason: string): ResultAsync<void, never> {
+  async stop(taskArn: string, reason: string): Promise<void> {
     this.stopped.set(taskArn, reason);
-    return okAsync(undefined);
   }
 
   /** Tasks actually started (one per idempotency key). */

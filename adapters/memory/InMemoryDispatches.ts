@@ -71,9 +71,9 @@ export class InMemoryDispatches implements Dispatches {
     return okAsync(undefined);
   }
 
-  find(jobId: string): ResultAsync<Dispatch | undefined, never> {
+  async find(jobId: string): Promise<Dispatch | undefined> {
     this.calls.find += 1;
-    return okAsync(this.items.get(jobId));
+    return this.items.get(jobId);
   }
 
   all(): Dispatch[] {

@@ -1,4 +1,3 @@
-import { okAsync, type ResultAsync } from 'neverthrow';
 import type { OutputUrls } from '../../application/ports/OutputUrls.js';
 import { outputKey } from '../s3/outputKey.js';
 
@@ -6,10 +5,9 @@ import { outputKey } from '../s3/outputKey.js';
 export class InMemoryOutputUrls implements OutputUrls {
   constructor(private readonly bucket: string) {}
 
-  presign(s3Uri: string, expiresInSeconds: number): ResultAsync<string | undefined, never> {
+  async presign(s3Uri: string, expiresInSeconds: number): Promise<string | undefined> {
     const key = outputKey(this.bucket, s3Uri);
-    return okAsync(
-      key === undefined ? undefined : `https://${this.bucket}.s3.local/${key.split('/').map(encodeURIComponent).join('/')}?expires=${expiresInSeconds}`,
-    );
+    if (key === undefined) return undefined;
+    return `https://${this.bucket}.s3.local/${key.split('/').map(encodeURIComponent).join('/')}?expires=${expiresInSeconds}`;
   }
 }

@@ -1,4 +1,3 @@
-import { okAsync, type ResultAsync } from 'neverthrow';
 import { isRunFolder } from '../../application/cleanup/runPrefix.js';
 import type { ArtifactDeletion, ArtifactNotDeleted, ArtifactPrefix, RunArtifacts } from '../../application/ports/RunArtifacts.js';
 
@@ -33,7 +32,7 @@ export class InMemoryRunArtifacts implements RunArtifacts {
     return [...this.objects.keys()].sort();
   }
 
-  deleteUnder(prefix: ArtifactPrefix): ResultAsync<ArtifactDeletion, never> {
+  async deleteUnder(prefix: ArtifactPrefix): Promise<ArtifactDeletion> {
     this.calls.deleteUnder += 1;
     if (!isRunFolder(prefix)) throw new RangeError(`refusing to delete under ${JSON.stringify(prefix)}: not one run's folder`);
     let objectsDeleted = 0;
@@ -50,6 +49,6 @@ export class InMemoryRunArtifacts implements RunArtifacts {
       objectsDeleted += 1;
       bytesFreed += size;
     }
-    return okAsync({ objectsDeleted, bytesFreed, failures });
+    return { objectsDeleted, bytesFreed, failures };
   }
 }

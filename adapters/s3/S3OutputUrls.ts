@@ -1,6 +1,5 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { okAsync, ResultAsync } from 'neverthrow';
 import type { OutputUrls } from '../../application/ports/OutputUrls.js';
 import { outputKey } from './outputKey.js';
 
@@ -9,7 +8,7 @@ import { outputKey } from './outputKey.js';
  *
  * @example
  * const urls = new S3OutputUrls(new S3Client({}), 'video-outputs');
- * await urls.presign('s3://video-outputs/out/video.mp4', 3600); // ok('https://video-outputs.s3…X-Amz-Signature=…')
+ * await urls.presign('s3://video-outputs/out/video.mp4', 3600); // 'https://video-outputs.s3…X-Amz-Signature=…')
  */
 export class S3OutputUrls implements OutputUrls {
   constructor(
@@ -17,11 +16,9 @@ export class S3OutputUrls implements OutputUrls {
     private readonly bucket: string,
   ) {}
 
-  presign(s3Uri: string, expiresInSeconds: number): ResultAsync<string | undefined, never> {
+  async presign(s3Uri: string, expiresInSeconds: number): Promise<string | undefined> {
     const key = outputKey(this.bucket, s3Uri);
-    if (key === undefined) return okAsync(undefined);
-    return ResultAsync.fromSafePromise(
-      getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresInSeconds }),
-    );
+    if (key === undefined) return undefined;
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresInSeconds });
   }
 }

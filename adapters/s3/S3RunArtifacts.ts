@@ -1,5 +1,4 @@
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { ResultAsync } from 'neverthrow';
 import { isRunFolder } from '../../application/cleanup/runPrefix.js';
 import type { ArtifactDeletion, ArtifactNotDeleted, ArtifactPrefix, RunArtifacts } from '../../application/ports/RunArtifacts.js';
 
@@ -37,11 +36,7 @@ export class S3RunArtifacts implements RunArtifacts {
     this.pageSize = Math.min(options.pageSize ?? S3_BATCH_LIMIT, S3_BATCH_LIMIT);
   }
 
-  deleteUnder(prefix: ArtifactPrefix): ResultAsync<ArtifactDeletion, never> {
-    return ResultAsync.fromSafePromise(this.sweep(prefix));
-  }
-
-  private async sweep(prefix: ArtifactPrefix): Promise<ArtifactDeletion> {
+  async deleteUnder(prefix: ArtifactPrefix): Promise<ArtifactDeletion> {
     // The type says the prefix is one run's folder; a cast somewhere must not empty the bucket.
     if (!isRunFolder(prefix)) throw new RangeError(`refusing to delete under ${JSON.stringify(prefix)}: not one run's folder`);
     let objectsDeleted = 0;

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
 import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
 import type { Ports } from '../ports/Ports.js';
 import { validate } from '../shared/validate.js';
@@ -51,33 +51,27 @@ export class CleanupArtifacts {
   constructor(private readonly deps: CleanupArtifactsDeps) {}
 
   execute(input: unknown): ResultAsync<ArtifactsCleaned, CleanupArtifactsError> {
-    return validate(CleanupInputSchema, input)
-      .andThen(({ job_id: jobId }) => runPrefix(jobId).map((prefix) => ({ jobId, prefix })))
-      .asyncAndThen(({ jobId, prefix }) =>
-        this.deps.artifacts.deleteUnder(prefix).andThen(({ objectsDeleted, bytesFreed, failures }) => {
-          const log = this.deps.log.with({ job_id: jobId });
-          this.deps.metrics.count('ArtifactsDeleted', objectsDeleted);
-          this.deps.metrics.count('ArtifactBytesFreed', bytesFreed);
-          if (failures.length === 0) {
-            log.info('Run artifacts deleted', { prefix, objects_deleted: objectsDeleted, bytes_freed: bytesFreed });
-            return okAsync<ArtifactsCleaned, CleanupArtifactsError>({ jobId, objectsDeleted, bytesFreed });
-          }
-          this.deps.metrics.count('ArtifactDeletesFailed', failures.length);
-          log.error('Some run artifacts could not be deleted', {
-            prefix,
-            objects_deleted: objectsDeleted,
-            bytes_freed: bytesFreed,
-            objects_failed: failures.length,
-            failures: failures.slice(0, LOGGED_FAILURES),
-          });
-          return errAsync<ArtifactsCleaned, CleanupArtifactsError>({
-            type: 'ArtifactsLeft',
-            jobId,
-            objectsDeleted,
-            bytesFreed,
-            failures,
-          });
-        }),
-      );
+    const { artifacts, log: rootLog, metrics } = this.deps;
+    return safeTry(async function* () {
+      const { job_id: jobId } = yield* validate(CleanupInputSchema, input);
+      const prefix = yield* runPrefix(jobId);
+      const { objectsDeleted, bytesFreed, failures } = await artifacts.deleteUnder(prefix);
+      const log = rootLog.with({ job_id: jobId });
+      metrics.count('ArtifactsDeleted', objectsDeleted);
+      metrics.count('ArtifactBytesFreed', bytesFreed);
+      if (failures.length === 0) {
+        log.info('Run artifacts deleted', { prefix, objects_deleted: objectsDeleted, bytes_freed: bytesFreed });
+        return ok({ jobId, objectsDeleted, bytesFreed });
+      }
+      metrics.count('ArtifactDeletesFailed', failures.length);
+      log.error('Some run artifacts could not be deleted', {
+        prefix,
+        objects_deleted: objectsDeleted,
+        bytes_freed: bytesFreed,
+        objects_failed: failures.length,
+        failures: failures.slice(0, LOGGED_FAILURES),
+      });
+      return err({ type: 'ArtifactsLeft' as const, jobId, objectsDeleted, bytesFreed, failures });
+    });
   }
 }

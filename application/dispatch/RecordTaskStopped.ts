@@ -1,10 +1,9 @@
 import * as v from 'valibot';
-import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { ok, safeTry, type ResultAsync } from 'neverthrow';
 import type { Dispatch } from '../../domain/dispatch/Dispatch.js';
 import { isFinal, type Job, type JobChange } from '../../domain/jobs/Job.js';
 import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
-import type { UpdateJobStatus } from '../jobs/UpdateJobStatus.js';
-import type { Log } from '../ports/Log.js';
+import type { UpdateJobStatus, UpdateJobStatusError } from '../jobs/UpdateJobStatus.js';
 import type { Ports } from '../ports/Ports.js';
 import { validate } from '../shared/validate.js';
 
@@ -54,49 +53,47 @@ export class RecordTaskStopped {
   constructor(private readonly deps: RecordTaskStoppedDeps) {}
 
   execute(input: unknown): ResultAsync<TaskStoppedAnswer, RecordTaskStoppedError> {
-    const parsed = validate(TaskStoppedSchema, input);
-    if (parsed.isErr()) return errAsync(parsed.error);
-    const stopped = parsed.value;
-    const log = this.deps.log.with({ job_id: stopped.jobId, task_arn: stopped.taskArn });
-    return this.deps.dispatches.find(stopped.jobId).andThen((dispatch): ResultAsync<TaskStoppedAnswer, RecordTaskStoppedError> => {
+    const { dispatches, updateJobStatus, log: rootLog, metrics } = this.deps;
+    return safeTry(async function* () {
+      const stopped = yield* validate(TaskStoppedSchema, input);
+      const log = rootLog.with({ job_id: stopped.jobId, task_arn: stopped.taskArn });
+      const dispatch = await dispatches.find(stopped.jobId);
       if (dispatch === undefined) {
         log.warn('Stopped task of an unknown job ignored');
-        return okAsync({ type: 'UnknownJob' });
+        return ok({ type: 'UnknownJob' as const });
       }
       const recorded = dispatch.launch.taskArn;
       if (recorded !== undefined && recorded !== stopped.taskArn) {
         log.info('Stopped task is not the one the job runs; ignored', { recorded_task_arn: recorded });
-        return okAsync({ type: 'NotTheJobsTask', recordedTaskArn: recorded });
+        return ok({ type: 'NotTheJobsTask' as const, recordedTaskArn: recorded });
       }
-      if (isFinal(dispatch.job.status)) return okAsync({ type: 'AlreadyFinal', job: dispatch.job });
-      return this.settle(dispatch, stopped, log);
+      if (isFinal(dispatch.job.status)) return ok({ type: 'AlreadyFinal' as const, job: dispatch.job });
+      const change = changeFor(dispatch, stopped);
+      const updated = await updateJobStatus.execute({ jobId: dispatch.job.jobId, change });
+      // A refused change is a fork, not a failure to pass on: the job may be final already.
+      if (updated.isErr()) return ok(refusedAnswer(dispatch, change, updated.error));
+      const job = updated.value;
+      log.info(job.status === 'completed' ? 'ECS task finished; job completed' : 'ECS task stopped; job failed', {
+        status: job.status,
+        stopped_reason: stopped.stoppedReason,
+      });
+      metrics.count(job.status === 'completed' ? 'EcsTasksCompleted' : 'EcsTasksFailed');
+      return ok({ type: 'Recorded' as const, job });
     });
   }
+}
 
-  private settle(dispatch: Dispatch, stopped: TaskStopped, log: Log): ResultAsync<TaskStoppedAnswer, RecordTaskStoppedError> {
-    const change = changeFor(dispatch, stopped);
-    return this.deps.updateJobStatus
-      .execute({ jobId: dispatch.job.jobId, change })
-      .map((job): TaskStoppedAnswer => {
-        log.info(job.status === 'completed' ? 'ECS task finished; job completed' : 'ECS task stopped; job failed', {
-          status: job.status,
-          stopped_reason: stopped.stoppedReason,
-        });
-        this.deps.metrics.count(job.status === 'completed' ? 'EcsTasksCompleted' : 'EcsTasksFailed');
-        return { type: 'Recorded', job };
-      })
-      .orElse((error) => {
-        switch (error.type) {
-          case 'JobStatusRefused':
-            // Final meanwhile (the container's own report won the race): nothing left to do.
-            if (isFinal(error.current.status)) return okAsync<TaskStoppedAnswer, RecordTaskStoppedError>({ type: 'AlreadyFinal', job: error.current });
-            throw new Error(`job ${dispatch.job.jobId} refused ${change.status} from ${error.current.status}`);
-          case 'JobNotFound':
-            return okAsync<TaskStoppedAnswer, RecordTaskStoppedError>({ type: 'UnknownJob' });
-          case 'JobBusy':
-            throw new Error(`job ${dispatch.job.jobId} kept changing; the event will be retried`);
-        }
-      });
+/** What a refused status change means for the stopped task; a refusal no answer explains is a fault (retried). */
+function refusedAnswer(dispatch: Dispatch, change: JobChange, error: UpdateJobStatusError): TaskStoppedAnswer {
+  switch (error.type) {
+    case 'JobStatusRefused':
+      // Final meanwhile (the container's own report won the race): nothing left to do.
+      if (isFinal(error.current.status)) return { type: 'AlreadyFinal', job: error.current };
+      throw new Error(`job ${dispatch.job.jobId} refused ${change.status} from ${error.current.status}`);
+    case 'JobNotFound':
+      return { type: 'UnknownJob' };
+    case 'JobBusy':
+      throw new Error(`job ${dispatch.job.jobId} kept changing; the event will be retried`);
   }
 }
 

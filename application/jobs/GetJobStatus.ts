@@ -39,7 +39,7 @@ export class GetJobStatus {
       if (job === undefined) return err({ type: 'JobNotFound' as const, jobId });
       if (job.status !== 'completed' || job.output === undefined) return ok(jobStatusView(job));
       const expiresAt = isoSeconds(addSeconds(clock.now(), urlSeconds));
-      const url = yield* outputUrls.presign(job.output.s3Uri, urlSeconds);
+      const url = await outputUrls.presign(job.output.s3Uri, urlSeconds);
       return ok(jobStatusView(job, url === undefined ? undefined : { url, expiresAt }));
     });
   }

@@ -66,5 +66,5 @@ export interface ContainerTasks {
   launch(request: TaskLaunch): ResultAsync<StartedTask, TaskLaunchError>;
 
   /** Stops a task (a duplicate nobody records), with a reason ECS shows as `stoppedReason`. Idempotent. */
-  stop(taskArn: string, reason: string): ResultAsync<void, never>;
+  stop(taskArn: string, reason: string): Promise<void>;
 }

@@ -36,5 +36,5 @@ export interface Dispatches {
   replace(previous: Dispatch, next: Dispatch): ResultAsync<void, DispatchChanged | DispatchNotFound>;
 
   /** The dispatch, read consistently. */
-  find(jobId: string): ResultAsync<Dispatch | undefined, never>;
+  find(jobId: string): Promise<Dispatch | undefined>;
 }

@@ -1,5 +1,3 @@
-import type { ResultAsync } from 'neverthrow';
-
 export interface SegmentObjects {
   readonly bucket: string;
   readonly inputKey: string;
@@ -9,5 +7,5 @@ export interface SegmentObjects {
 
 /** Time-limited URLs for one segment: GET of its input, PUT of its output. Faults throw. */
 export interface PresignedUrls {
-  forSegment(objects: SegmentObjects): ResultAsync<{ readonly inputUrl: string; readonly outputUrl: string }, never>;
+  forSegment(objects: SegmentObjects): Promise<{ readonly inputUrl: string; readonly outputUrl: string }>;
 }

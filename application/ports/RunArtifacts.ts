@@ -1,5 +1,3 @@
-import type { ResultAsync } from 'neverthrow';
-
 /**
  * A key prefix that names exactly one run's folder (`runs/{job_id}/`). Only
  * `application/cleanup/runPrefix.ts` makes one, after refusing any job id that could widen it,
@@ -28,5 +26,5 @@ export interface ArtifactDeletion {
  */
 export interface RunArtifacts {
   /** Deletes every object whose key starts with `prefix`. */
-  deleteUnder(prefix: ArtifactPrefix): ResultAsync<ArtifactDeletion, never>;
+  deleteUnder(prefix: ArtifactPrefix): Promise<ArtifactDeletion>;
 }

@@ -75,7 +75,7 @@ export class SubmitRunPodJob {
       log.info('Generated callback token', { callback_token: callbackToken });
       log.info('Webhook URL', { webhook_url: webhook });
 
-      const urls = yield* presignedUrls.forSegment({
+      const urls = await presignedUrls.forSegment({
         bucket,
         inputKey: input.segment.input_key,
         outputKey: input.segment.output_key,

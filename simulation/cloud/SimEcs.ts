@@ -51,9 +51,8 @@ export class SimEcs implements ContainerTasks {
   /** Tasks stopped as duplicates, by ARN. */
   readonly stopped = new Set<string>();
 
-  stop(taskArn: string): ResultAsync<void, never> {
+  async stop(taskArn: string): Promise<void> {
     this.stopped.add(taskArn);
-    return okAsync(undefined);
   }
 
   private start(request: TaskLaunch): StartedTask {

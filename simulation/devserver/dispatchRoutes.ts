@@ -42,7 +42,7 @@ export function dispatchRoutes(ctx: DevContext): DevRoutes {
     state: async () => ({
       dispatches: await Promise.all(
         dispatches.history.ids().map(async (jobId) => {
-          const d = (await dispatches.find(jobId)).unwrapOr(undefined);
+          const d = await dispatches.find(jobId);
           return {
             job_id: jobId,
             status: d?.job.status ?? null,

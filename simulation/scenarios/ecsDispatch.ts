@@ -279,7 +279,7 @@ export class EcsDispatchScenario implements Scenario {
     const byUrl = new Map(this.ecs.tasks.map((t) => [t.launch.environment.SOURCE_URL, t.launch.environment.JOB_ID]));
     const valid = this.jobs.filter((j) => !j.poison);
     for (const j of valid) if (j.jobId === undefined) j.jobId = byUrl.get(j.url);
-    const stored = await Promise.all(valid.map(async (j) => ({ j, d: j.jobId ? (await this.sys.dispatches.find(j.jobId)).unwrapOr(undefined) : undefined })));
+    const stored = await Promise.all(valid.map(async (j) => ({ j, d: j.jobId ? await this.sys.dispatches.find(j.jobId) : undefined })));
     const completed = stored.filter(({ d }) => d?.job.status === 'completed').length;
     return {
       system: this.system,

@@ -54,7 +54,7 @@ describe.each(adapters)('PresignedUrls contract: %s', (name, make) => {
       });
     }
 
-    const urls = (await adapter.forSegment(awkward))._unsafeUnwrap();
+    const urls = (await adapter.forSegment(awkward));
 
     const key = (url: string) => decodeURIComponent(new URL(url).pathname).replace(/^\/(media\/)?/, '');
     expect(key(urls.inputUrl)).toBe(awkward.inputKey);
@@ -63,7 +63,7 @@ describe.each(adapters)('PresignedUrls contract: %s', (name, make) => {
   });
 
   it('gives one URL for the input key and one for the output key, carrying the expiry', async () => {
-    const urls = (await make().forSegment(segment))._unsafeUnwrap();
+    const urls = (await make().forSegment(segment));
 
     expect(urls.inputUrl).toContain(segment.inputKey);
     expect(urls.outputUrl).toContain(segment.outputKey);
@@ -76,11 +76,11 @@ describe('S3PresignedUrls on a real S3 engine', () => {
   it('the input URL downloads the segment and the output URL uploads the result', async () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'media' })).catch(() => undefined);
     await s3.send(new PutObjectCommand({ Bucket: 'media', Key: segment.inputKey, Body: 'raw video bytes' }));
-    const urls = (await new S3PresignedUrls(s3).forSegment(segment))._unsafeUnwrap();
+    const urls = (await new S3PresignedUrls(s3).forSegment(segment));
 
     const download = await fetch(urls.inputUrl);
     const upload = await fetch(urls.outputUrl, { method: 'PUT', body: 'upscaled video bytes' });
-    const readBack = await fetch((await new S3PresignedUrls(s3).forSegment({ ...segment, inputKey: segment.outputKey }))._unsafeUnwrap().inputUrl);
+    const readBack = await fetch((await new S3PresignedUrls(s3).forSegment({ ...segment, inputKey: segment.outputKey })).inputUrl);
 
     expect([download.status, await download.text()]).toEqual([200, 'raw video bytes']);
     expect(upload.status).toBe(200);

@@ -78,7 +78,7 @@ describe.each([
 
     const deletion = await bucket.artifacts.deleteUnder(prefixOf('job-1'));
 
-    expect(deletion._unsafeUnwrap()).toEqual({ objectsDeleted: 3, bytesFreed: 3210, failures: [] });
+    expect(deletion).toEqual({ objectsDeleted: 3, bytesFreed: 3210, failures: [] });
     expect(await bucket.keys()).toEqual(['other/runs/job-1/keep.png', 'runs/job-1', 'runs/job-10/keep.png', 'runs/job-2/keep.png']);
   });
 
@@ -90,9 +90,9 @@ describe.each([
     const again = await bucket.artifacts.deleteUnder(prefixOf('job-3'));
     const never = await bucket.artifacts.deleteUnder(prefixOf('job-never'));
 
-    expect(first._unsafeUnwrap().objectsDeleted).toBe(2);
-    expect(again._unsafeUnwrap()).toEqual({ objectsDeleted: 0, bytesFreed: 0, failures: [] });
-    expect(never._unsafeUnwrap()).toEqual({ objectsDeleted: 0, bytesFreed: 0, failures: [] });
+    expect(first.objectsDeleted).toBe(2);
+    expect(again).toEqual({ objectsDeleted: 0, bytesFreed: 0, failures: [] });
+    expect(never).toEqual({ objectsDeleted: 0, bytesFreed: 0, failures: [] });
   });
 
   it('deletes keys with characters that need encoding', async () => {
@@ -102,7 +102,7 @@ describe.each([
 
     const deletion = await bucket.artifacts.deleteUnder(prefixOf('job-4'));
 
-    expect(deletion._unsafeUnwrap()).toEqual({ objectsDeleted: 4, bytesFreed: 8, failures: [] });
+    expect(deletion).toEqual({ objectsDeleted: 4, bytesFreed: 8, failures: [] });
     expect(await bucket.keys()).toEqual([]);
   });
 
@@ -127,7 +127,7 @@ describe('S3RunArtifacts on s3rver, more than one page', () => {
     const deletion = await bucket.artifacts.deleteUnder(prefixOf('job-big'));
 
     const bytes = keys.reduce((sum, _, i) => sum + (i % 5) + 1, 0);
-    expect(deletion._unsafeUnwrap()).toEqual({ objectsDeleted: 1250, bytesFreed: bytes, failures: [] });
+    expect(deletion).toEqual({ objectsDeleted: 1250, bytesFreed: bytes, failures: [] });
     expect(await bucket.keys()).toEqual(['runs/job-bigger/keep.ts']);
   }, 120_000);
 });

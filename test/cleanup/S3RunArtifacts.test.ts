@@ -21,7 +21,7 @@ describe('S3RunArtifacts', () => {
 
     const deletion = await new S3RunArtifacts(new S3Client({}), 'artifacts').deleteUnder(prefix);
 
-    expect(deletion._unsafeUnwrap()).toEqual({ objectsDeleted: 1003, bytesFreed: 10_030, failures: [] });
+    expect(deletion).toEqual({ objectsDeleted: 1003, bytesFreed: 10_030, failures: [] });
     expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input)).toEqual([
       { Bucket: 'artifacts', Prefix: 'runs/job-abc123/', ContinuationToken: undefined, MaxKeys: 1000 },
       { Bucket: 'artifacts', Prefix: 'runs/job-abc123/', ContinuationToken: 'tok-2', MaxKeys: 1000 },
@@ -43,7 +43,7 @@ describe('S3RunArtifacts', () => {
 
     const deletion = await new S3RunArtifacts(new S3Client({}), 'artifacts').deleteUnder(prefix);
 
-    expect(deletion._unsafeUnwrap()).toEqual({
+    expect(deletion).toEqual({
       objectsDeleted: 3,
       bytesFreed: 300,
       failures: [
@@ -58,7 +58,7 @@ describe('S3RunArtifacts', () => {
 
     const deletion = await new S3RunArtifacts(new S3Client({}), 'artifacts').deleteUnder(prefix);
 
-    expect(deletion._unsafeUnwrap()).toEqual({ objectsDeleted: 0, bytesFreed: 0, failures: [] });
+    expect(deletion).toEqual({ objectsDeleted: 0, bytesFreed: 0, failures: [] });
     expect(s3.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
   });
 

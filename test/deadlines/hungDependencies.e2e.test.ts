@@ -129,7 +129,7 @@ describe.concurrent('handlers answer before their deadline when a dependency han
 
     expect(answer.statusCode).toBe(503);
     expect(ms).toBeLessThan(REMAINING_MS);
-    const stored = (await dispatches.find('hung-ecs-1'))._unsafeUnwrap();
+    const stored = (await dispatches.find('hung-ecs-1'));
     expect(stored?.job.status).toBe('submitted');
     expect(stored?.launch).toMatchObject({ attempt: 1, settled: false });
     expect(stored?.launch.leaseUntil).toBeUndefined();

@@ -122,7 +122,7 @@ describe('DispatchToEcs under concurrent deliveries, lost answers and crashes (f
 
           expect(ecs.tasks()).toHaveLength(1);
           expect(answer?.isOk()).toBe(true);
-          const stored = (await store.find('job-1'))._unsafeUnwrap()!;
+          const stored = (await store.find('job-1'))!;
           expect(stored.job.status).toBe('processing');
           expect(stored.launch.taskArn).toBe(ecs.tasks()[0]!.taskArn);
         },
@@ -165,7 +165,7 @@ describe('DispatchToEcs under concurrent deliveries, lost answers and crashes (f
           expect((await s.waitFor(deliver()))?.isOk()).toBe(true);
 
           const live = ecs.tasks().filter((t) => !ecs.stopped.has(t.taskArn));
-          const stored = (await store.find('job-1'))._unsafeUnwrap()!;
+          const stored = (await store.find('job-1'))!;
           expect(live).toHaveLength(1);
           expect(stored.job.status).toBe('processing');
           expect(stored.launch.taskArn).toBe(live[0]!.taskArn);

@@ -35,7 +35,7 @@ describe.each(adapters)('Dispatches contract: %s', (_name, make) => {
 
     (await dispatches.create(d))._unsafeUnwrap();
 
-    expect((await dispatches.find(d.job.jobId))._unsafeUnwrap()).toEqual(d);
+    expect((await dispatches.find(d.job.jobId))).toEqual(d);
   });
 
   it('never overwrites: a second create returns the dispatch as it is', async () => {
@@ -54,7 +54,7 @@ describe.each(adapters)('Dispatches contract: %s', (_name, make) => {
     );
 
     expect(results.filter((r) => r.isOk())).toHaveLength(1);
-    const stored = (await dispatches.find(jobId))._unsafeUnwrap()!;
+    const stored = (await dispatches.find(jobId))!;
     for (const r of results.filter((x) => x.isErr())) expect(r).toEqual(err({ type: 'DispatchExists', current: stored }));
   });
 
@@ -67,7 +67,7 @@ describe.each(adapters)('Dispatches contract: %s', (_name, make) => {
     const stale = await dispatches.replace(d, deferred(d, ['RESOURCE:CPU'], at(4)));
 
     expect(stale).toEqual(err({ type: 'DispatchChanged', current: up }));
-    expect((await dispatches.find(d.job.jobId))._unsafeUnwrap()).toEqual(up);
+    expect((await dispatches.find(d.job.jobId))).toEqual(up);
   });
 
   it('lets exactly one of 20 concurrent claims of an expired lease win', async () => {
@@ -93,7 +93,7 @@ describe.each(adapters)('Dispatches contract: %s', (_name, make) => {
 
     (await dispatches.replace(again, failed))._unsafeUnwrap();
 
-    expect((await dispatches.find(d.job.jobId))._unsafeUnwrap()).toEqual(failed);
+    expect((await dispatches.find(d.job.jobId))).toEqual(failed);
   });
 
   it('reports an unknown job on replace, and finds nothing for it', async () => {
@@ -102,6 +102,6 @@ describe.each(adapters)('Dispatches contract: %s', (_name, make) => {
     expect(await dispatches.replace(ghost, released(ghost, at(1)))).toEqual(
       err({ type: 'DispatchNotFound', jobId: ghost.job.jobId }),
     );
-    expect((await dispatches.find(ghost.job.jobId))._unsafeUnwrap()).toBeUndefined();
+    expect((await dispatches.find(ghost.job.jobId))).toBeUndefined();
   });
 });

@@ -61,7 +61,7 @@ describe('ecs-task-state: a stopped task settles its dispatch job', () => {
     const answer = await w.handler(stoppedEvent(d.job.jobId));
 
     expect(answer).toMatchObject({ type: 'Recorded', job: { status: 'completed', output: { s3Uri: `s3://recordings-bucket/recordings/${d.job.jobId}/` } } });
-    const stored = (await w.dispatches.find(d.job.jobId))._unsafeUnwrap()!;
+    const stored = (await w.dispatches.find(d.job.jobId))!;
     expect(stored.job.status).toBe('completed');
     expect(stored.launch.taskArn).toBe(TASK);
   });
@@ -72,7 +72,7 @@ describe('ecs-task-state: a stopped task settles its dispatch job', () => {
 
     await w.handler(stoppedEvent(d.job.jobId, { exitCode: 137, stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' }));
 
-    expect((await w.dispatches.find(d.job.jobId))._unsafeUnwrap()!.job).toMatchObject({
+    expect((await w.dispatches.find(d.job.jobId))!.job).toMatchObject({
       status: 'failed',
       error: { type: 'SpotInterruption', message: 'Your Spot Task was interrupted.; container recorder exit code 137' },
     });
@@ -82,12 +82,12 @@ describe('ecs-task-state: a stopped task settles its dispatch job', () => {
     const w = world();
     const d = await w.running();
     await w.handler(stoppedEvent(d.job.jobId));
-    const after = (await w.dispatches.find(d.job.jobId))._unsafeUnwrap()!;
+    const after = (await w.dispatches.find(d.job.jobId))!;
 
     const again = await w.handler(stoppedEvent(d.job.jobId, { exitCode: 1 }));
 
     expect(again).toMatchObject({ type: 'AlreadyFinal' });
-    expect((await w.dispatches.find(d.job.jobId))._unsafeUnwrap()).toEqual(after);
+    expect((await w.dispatches.find(d.job.jobId))).toEqual(after);
   });
 
   it('ignores a stopped task the record does not name (a duplicate Baton stopped)', async () => {
@@ -97,7 +97,7 @@ describe('ecs-task-state: a stopped task settles its dispatch job', () => {
     const answer = await w.handler(stoppedEvent(d.job.jobId, { taskArn: `${TASK}-duplicate`, exitCode: 143, stopCode: 'UserInitiated' }));
 
     expect(answer).toEqual({ type: 'NotTheJobsTask', recordedTaskArn: TASK });
-    expect((await w.dispatches.find(d.job.jobId))._unsafeUnwrap()!.job.status).toBe('processing');
+    expect((await w.dispatches.find(d.job.jobId))!.job.status).toBe('processing');
   });
 
   it('settles a job whose launch record never got the task ARN (still submitted)', async () => {
@@ -107,7 +107,7 @@ describe('ecs-task-state: a stopped task settles its dispatch job', () => {
 
     await w.handler(stoppedEvent(d.job.jobId));
 
-    expect((await w.dispatches.find(d.job.jobId))._unsafeUnwrap()!.job.status).toBe('completed');
+    expect((await w.dispatches.find(d.job.jobId))!.job.status).toBe('completed');
   });
 
   it('ignores events that are not a stopped Baton task, without throwing', async () => {

@@ -21,7 +21,7 @@ describe('a dispatched job is a Job to the job API (one jobs table, DynamoDB Loc
     const asJob = (await jobs.get(d.job.jobId));
     const done = transition(asJob!, { status: 'completed', output: { s3Uri: `s3://recordings-bucket/${d.target.keyPrefix}out.mp4` } }, at(600))._unsafeUnwrap();
     const updated = await jobs.update(asJob!, done);
-    const after = (await dispatches.find(d.job.jobId))._unsafeUnwrap()!;
+    const after = (await dispatches.find(d.job.jobId))!;
 
     expect(asJob).toEqual(up.job);
     expect(updated.isOk()).toBe(true);

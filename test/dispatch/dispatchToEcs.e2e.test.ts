@@ -109,7 +109,7 @@ describe('dispatch-to-ecs bundle: API Gateway', () => {
       S3_BUCKET: 'recordings-bucket',
       S3_KEY_PREFIX: `recordings/${body['job_id']}/`,
     });
-    const stored = (await dispatches.find(body['job_id']!))._unsafeUnwrap()!;
+    const stored = (await dispatches.find(body['job_id']!))!;
     expect(stored.job.status).toBe('processing');
     expect(stored.launch.taskArn).toBe(body['task_arn']);
     expect(stored.job.ttl - Date.parse(stored.job.submittedAt) / 1000).toBe(3 * 86_400);
@@ -182,7 +182,7 @@ describe('dispatch-to-ecs bundle: API Gateway', () => {
 
     expect(res.statusCode).toBe(502);
     const jobId = JSON.parse(res.body).error.details.job_id as string;
-    expect((await dispatches.find(jobId))._unsafeUnwrap()!.job).toMatchObject({ status: 'failed', error: { type: 'LaunchRejected' } });
+    expect((await dispatches.find(jobId))!.job).toMatchObject({ status: 'failed', error: { type: 'LaunchRejected' } });
   });
 
   it('answers a direct invocation with {"url": ...} like the API', async () => {
@@ -202,7 +202,7 @@ describe('dispatch-to-ecs bundle: SQS', () => {
 
     expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: notJson.messageId }, { itemIdentifier: badUrl.messageId }] });
     expect(launches()).toBe(1);
-    expect((await dispatches.find(good.messageId))._unsafeUnwrap()!.job.status).toBe('processing');
+    expect((await dispatches.find(good.messageId))!.job.status).toBe('processing');
   });
 
   it('launches once when SQS delivers the same message twice, and when two messages name the same job_id', async () => {
@@ -261,14 +261,14 @@ describe('dispatch-to-ecs bundle: SQS', () => {
     ecs.script('capacity');
 
     const full = await sqs(message);
-    const stored = (await dispatches.find(message.messageId))._unsafeUnwrap()!;
+    const stored = (await dispatches.find(message.messageId))!;
     const again = await sqs({ ...message, attributes: { ...message.attributes, ApproximateReceiveCount: '2' } });
 
     expect(full).toEqual({ batchItemFailures: [{ itemIdentifier: message.messageId }] });
     expect(stored.job.status).toBe('submitted');
     expect(stored.launch.lastFailure).toMatchObject({ code: 'CapacityUnavailable', reasons: ['RESOURCE:MEMORY'] });
     expect(again).toEqual({ batchItemFailures: [] });
-    expect((await dispatches.find(message.messageId))._unsafeUnwrap()!.job.status).toBe('processing');
+    expect((await dispatches.find(message.messageId))!.job.status).toBe('processing');
   });
 
   it('acknowledges a launch ECS refused for good: the job is failed, redelivery cannot help', async () => {
@@ -276,7 +276,7 @@ describe('dispatch-to-ecs bundle: SQS', () => {
     ecs.script('missing');
 
     expect(await sqs(message)).toEqual({ batchItemFailures: [] });
-    expect((await dispatches.find(message.messageId))._unsafeUnwrap()!.job.status).toBe('failed');
+    expect((await dispatches.find(message.messageId))!.job.status).toBe('failed');
   });
 
   it('counts launches and failures as EMF metrics and logs JSON with the job id', async () => {

@@ -57,16 +57,16 @@ const stopped = (jobId: string, taskArn: string, exitCode: number) => ({
 it('a dispatched job ends completed when its task exits 0, and failed (with the reason) when it does not', async () => {
   for (const [jobId, exitCode, status] of [['ecs-state-ok', 0, 'completed'], ['ecs-state-bad', 2, 'failed']] as const) {
     await dispatch(httpApiEvent({ method: 'POST', path: '/jobs', body: JSON.stringify({ url: 'https://example.com/live.m3u8', job_id: jobId }) }), lambdaContext);
-    const taskArn = (await dispatches.find(jobId))._unsafeUnwrap()!.launch.taskArn!;
+    const taskArn = (await dispatches.find(jobId))!.launch.taskArn!;
 
     const answer = await taskState(stopped(jobId, taskArn, exitCode), lambdaContext);
     const again = await taskState(stopped(jobId, taskArn, exitCode), lambdaContext);
 
     expect(answer).toMatchObject({ type: 'Recorded', job: { status } });
     expect(again).toMatchObject({ type: 'AlreadyFinal' });
-    const stored = (await dispatches.find(jobId))._unsafeUnwrap()!;
+    const stored = (await dispatches.find(jobId))!;
     expect(stored.job.status).toBe(status);
     expect(stored.launch.taskArn).toBe(taskArn);
   }
-  expect((await dispatches.find('ecs-state-bad'))._unsafeUnwrap()!.job.error?.message).toContain('exit code 2');
+  expect((await dispatches.find('ecs-state-bad'))!.job.error?.message).toContain('exit code 2');
 });

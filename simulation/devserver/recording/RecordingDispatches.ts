@@ -33,7 +33,7 @@ export class RecordingDispatches implements Dispatches {
       });
   }
 
-  find(jobId: string): ResultAsync<Dispatch | undefined, never> {
+  find(jobId: string): Promise<Dispatch | undefined> {
     return this.inner.find(jobId);
   }
 
