@@ -11,5 +11,5 @@ export async function main(): Promise<{ url: string; adapters: string[] }> {
   const jobs = new DynamoDbJobs(new DynamoDBClient({ region: 'eu-west-1', credentials }), 'jobs');
   const taskTokens = new StepFunctionsTaskTokens(sfnClient());
 
-  return { url: url.match((u) => new URL(u ?? 'invalid:').pathname, String), adapters: [jobs, taskTokens].map((a) => a.constructor.name) };
+  return { url: new URL(url ?? 'invalid:').pathname, adapters: [jobs, taskTokens].map((a) => a.constructor.name) };
 }
