@@ -105,20 +105,19 @@ export type { QuotaSettings } from './application/quota/QuotaSettings.js';
 export type { JobIdInput } from './application/quota/JobIdInput.js';
 
 // ---- ECS dispatch ----
-export {
-  DispatchToEcs,
-  type DispatchCapacityUnavailable,
-  type DispatchLaunchRejected,
-  type DispatchSettings,
-  type DispatchToEcsAnswer,
-  type DispatchToEcsError,
-  type DispatchToEcsInput,
-  type JobIdReused,
-  type LaunchInProgress,
-  type LaunchOutcomeUnknown,
-  type TorrentsNotConfigured,
-} from './application/dispatch/DispatchToEcs.js';
-export type { DispatchRequest } from './application/dispatch/dispatchRequest.js';
+export { DispatchToEcs } from './application/dispatch/DispatchToEcs.js';
+export type { DispatchSettings } from './application/dispatch/DispatchSettings.js';
+export type {
+  DispatchCapacityUnavailable,
+  DispatchLaunchRejected,
+  DispatchToEcsAnswer,
+  DispatchToEcsError,
+  JobIdReused,
+  LaunchInProgress,
+  LaunchOutcomeUnknown,
+  TorrentsNotConfigured,
+} from './application/dispatch/dispatchAnswer.js';
+export type { DispatchRequest, DispatchToEcsInput } from './application/dispatch/dispatchRequest.js';
 export { RecordTaskStopped, type RecordTaskStoppedError, type TaskStopped, type TaskStoppedAnswer } from './application/dispatch/RecordTaskStopped.js';
 
 // ---- Ports: what the use-cases take, with the values and errors they speak in ----

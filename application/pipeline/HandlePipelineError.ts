@@ -1,9 +1,9 @@
-import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { ok, safeTry, type ResultAsync } from 'neverthrow';
 import { newJob, transition, type Job, type JobError } from '../../domain/jobs/Job.js';
 import { parseStepFunctionsError } from '../../domain/jobs/stepFunctionsError.js';
 import type { InvalidInput } from '../../domain/shared/InvalidInput.js';
-import type { ErrorNotifications } from '../ports/ErrorNotifications.js';
-import type { UpdateJobStatus } from '../jobs/UpdateJobStatus.js';
+import type { ErrorNotifications, PipelineErrorAlert } from '../ports/ErrorNotifications.js';
+import type { UpdateJobStatus, UpdateJobStatusError } from '../jobs/UpdateJobStatus.js';
 import type { Ports } from '../ports/Ports.js';
 import { validate } from '../shared/validate.js';
 import {
@@ -41,19 +41,20 @@ export class HandlePipelineError {
   constructor(private readonly deps: HandlePipelineErrorDeps) {}
 
   execute(event: unknown): ResultAsync<HandlePipelineErrorOutput, HandlePipelineErrorError> {
-    const parsed = validate(HandlePipelineErrorInputSchema, event);
-    if (parsed.isErr()) {
-      this.deps.log.error('Pipeline error could not be recorded: malformed handle-error input', { issues: parsed.error.issues });
-      return errAsync(parsed.error);
-    }
-    const input = parsed.value;
-    const details = parseStepFunctionsError(input.error.Error, input.error.Cause);
-    const error: JobError = { type: details.type, message: details.message, state: input.state };
-    const metadata = input.execution_id === undefined ? undefined : { executionId: input.execution_id };
-
-    return this.record(input.job_id, error, metadata).andThen(({ job, recorded }) => {
+    const { log, metrics } = this.deps;
+    const record = (jobId: string, error: JobError, metadata: Metadata) => this.record(jobId, error, metadata);
+    const alert = (notification: PipelineErrorAlert) => this.alert(notification);
+    return safeTry(async function* () {
+      const input = yield* validate(HandlePipelineErrorInputSchema, event).mapErr((invalid) => {
+        log.error('Pipeline error could not be recorded: malformed handle-error input', { issues: invalid.issues });
+        return invalid;
+      });
+      const details = parseStepFunctionsError(input.error.Error, input.error.Cause);
+      const error: JobError = { type: details.type, message: details.message, state: input.state };
+      const metadata = input.execution_id === undefined ? undefined : { executionId: input.execution_id };
+      const { job, recorded } = await record(input.job_id, error, metadata);
       const failedAt = job.failedAt ?? job.updatedAt;
-      this.deps.log.error('Pipeline step failed', {
+      log.error('Pipeline step failed', {
         job_id: input.job_id,
         exec_id: input.execution_id,
         failed_state: input.state,
@@ -65,82 +66,75 @@ export class HandlePipelineError {
         recorded,
         failed_at: failedAt,
       });
-      this.deps.metrics.count('PipelineErrors');
-      const output: HandlePipelineErrorOutput = {
-        job_id: input.job_id,
-        status: job.status === 'completed' ? 'completed' : 'failed',
-        error_logged: true,
-      };
+      metrics.count('PipelineErrors');
+      // One alert per job: only the delivery that failed it (or created it failed) sends one.
       const fresh = recorded === 'marked_failed' || recorded === 'created_failed';
-      if (!fresh || this.deps.errorNotifications === undefined) return okAsync(output);
-      return this.deps.errorNotifications
-        .notify({
+      if (fresh) {
+        await alert({
           jobId: input.job_id,
           state: input.state,
           errorType: details.type,
           errorMessage: details.message,
           failedAt,
           ...(input.execution_id === undefined ? {} : { executionId: input.execution_id }),
-        })
-        .map(() => output)
-        .orElse((notSent) => {
-          this.deps.log.warn('Error notification not sent', { job_id: input.job_id, cause: String(notSent.cause) });
-          this.deps.metrics.count('ErrorNotificationsNotSent');
-          return okAsync(output);
         });
+      }
+      const output: HandlePipelineErrorOutput = {
+        job_id: input.job_id,
+        status: job.status === 'completed' ? 'completed' : 'failed',
+        error_logged: true,
+      };
+      return ok(output);
     });
   }
 
-  private record(
-    jobId: string,
-    error: JobError,
-    metadata: Record<string, string> | undefined,
-    round = 1,
-  ): ResultAsync<Recording, never> {
+  /** Marks the job failed; a refusal says how the job stands, or (unknown job) creates it failed. Faults throw. */
+  private async record(jobId: string, error: JobError, metadata: Metadata, round = 1): Promise<Recording> {
     const change = { status: 'failed' as const, error, ...(metadata ? { metadata } : {}) };
-    return this.deps.updateJobStatus
-      .execute({ jobId, change })
-      .map((job): Recording => ({ job, recorded: 'marked_failed' }))
-      .orElse((refused): ResultAsync<Recording, never> => {
-        switch (refused.type) {
-          case 'JobStatusRefused':
-            return okAsync({
-              job: refused.current,
-              recorded: refused.current.status === 'completed' ? 'already_completed' : 'already_failed',
-            });
-          case 'JobNotFound':
-            if (round < 3) return this.createFailed(jobId, error, metadata, round);
-            return fault(`job ${jobId} is neither readable nor creatable`);
-          case 'JobBusy':
-            // Others keep writing this job: a fault, so Lambda's (or the state machine's) retry tries again.
-            return fault(`job ${jobId} kept changing while recording a pipeline error`);
-        }
-      });
+    const updated = await this.deps.updateJobStatus.execute({ jobId, change });
+    // A refusal is a fork, not a failure to pass on: it says how the job stands.
+    if (updated.isErr()) return this.refused(updated.error, jobId, error, metadata, round);
+    return { job: updated.value, recorded: 'marked_failed' };
   }
 
-  private createFailed(
-    jobId: string,
-    error: JobError,
-    metadata: Record<string, string> | undefined,
-    round: number,
-  ): ResultAsync<Recording, never> {
+  private async refused(refused: UpdateJobStatusError, jobId: string, error: JobError, metadata: Metadata, round: number): Promise<Recording> {
+    switch (refused.type) {
+      case 'JobStatusRefused':
+        return { job: refused.current, recorded: refused.current.status === 'completed' ? 'already_completed' : 'already_failed' };
+      case 'JobNotFound':
+        if (round < 3) return this.createFailed(jobId, error, metadata, round);
+        throw new Error(`job ${jobId} is neither readable nor creatable`);
+      case 'JobBusy':
+        // Others keep writing this job: a fault, so Lambda's (or the state machine's) retry tries again.
+        throw new Error(`job ${jobId} kept changing while recording a pipeline error`);
+    }
+  }
+
+  private async createFailed(jobId: string, error: JobError, metadata: Metadata, round: number): Promise<Recording> {
     const now = this.deps.clock.now();
     const fresh = newJob({ jobId, spec: {}, metadata: { source: 'pipeline', ...metadata }, maxAttempts: 1, now });
     const failed = transition(fresh, { status: 'failed', error }, now);
-    if (failed.isErr()) return fault('a new job refused to fail');
-    return this.deps.jobs
-      .create(failed.value)
-      .map((): Recording => ({ job: failed.value, recorded: 'created_failed' }))
-      // Someone created it in between: judge the error against that job instead.
-      .orElse(() => this.record(jobId, error, metadata, round + 1));
+    if (failed.isErr()) throw new Error('a new job refused to fail');
+    const created = await this.deps.jobs.create(failed.value);
+    // Someone created it in between: judge the error against that job instead.
+    if (created.isErr()) return this.record(jobId, error, metadata, round + 1);
+    return { job: failed.value, recorded: 'created_failed' };
+  }
+
+  /** An alert that could not be sent is logged and counted; the error is recorded all the same. */
+  private async alert(notification: PipelineErrorAlert): Promise<void> {
+    const notifications = this.deps.errorNotifications;
+    if (notifications === undefined) return;
+    const sent = await notifications.notify(notification);
+    if (sent.isOk()) return;
+    this.deps.log.warn('Error notification not sent', { job_id: notification.jobId, cause: String(sent.error.cause) });
+    this.deps.metrics.count('ErrorNotificationsNotSent');
   }
 }
+
+type Metadata = Record<string, string> | undefined;
 
 interface Recording {
   readonly job: Job;
   readonly recorded: Recorded;
-}
-
-function fault(message: string): ResultAsync<never, never> {
-  return ResultAsync.fromSafePromise(Promise.reject(new Error(message)));
 }

@@ -1,7 +1,8 @@
 import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import { DynamoDbDispatches } from '../../adapters/dynamodb/DynamoDbDispatches.js';
 import { EcsContainerTasks, type EcsContainerTasksOptions } from '../../adapters/ecs/EcsContainerTasks.js';
-import { DispatchToEcs, type DispatchSettings } from '../../application/dispatch/DispatchToEcs.js';
+import { DispatchToEcs } from '../../application/dispatch/DispatchToEcs.js';
+import type { DispatchSettings } from '../../application/dispatch/DispatchSettings.js';
 import { RecordTaskStopped } from '../../application/dispatch/RecordTaskStopped.js';
 import type { ContainerTasks } from '../../application/ports/ContainerTasks.js';
 import type { Dispatches } from '../../application/ports/Dispatches.js';

@@ -1,4 +1,5 @@
-import type { DispatchToEcs, DispatchToEcsAnswer, DispatchToEcsError } from '../../application/dispatch/DispatchToEcs.js';
+import type { DispatchToEcsAnswer, DispatchToEcsError } from '../../application/dispatch/dispatchAnswer.js';
+import type { DispatchToEcs } from '../../application/dispatch/DispatchToEcs.js';
 import type { Ids } from '../../application/ports/Ids.js';
 import type { Log } from '../../application/ports/Log.js';
 import type { Dispatch } from '../../domain/dispatch/Dispatch.js';

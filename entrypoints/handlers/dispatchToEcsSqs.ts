@@ -1,5 +1,6 @@
 import type { SQSBatchResponse } from 'aws-lambda';
-import type { DispatchToEcs, DispatchToEcsError } from '../../application/dispatch/DispatchToEcs.js';
+import type { DispatchToEcsError } from '../../application/dispatch/dispatchAnswer.js';
+import type { DispatchToEcs } from '../../application/dispatch/DispatchToEcs.js';
 import type { Log } from '../../application/ports/Log.js';
 import type { Metrics } from '../../application/ports/Metrics.js';
 import { describeFault } from './dispatchToEcsHttp.js';

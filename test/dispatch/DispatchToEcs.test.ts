@@ -5,7 +5,8 @@ import { InMemoryDispatches } from '../../adapters/memory/InMemoryDispatches.js'
 import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
 import { ManualClock } from '../../adapters/memory/ManualClock.js';
 import { RecordingLog } from '../../adapters/memory/RecordingLog.js';
-import { DispatchToEcs, type DispatchSettings } from '../../application/dispatch/DispatchToEcs.js';
+import { DispatchToEcs } from '../../application/dispatch/DispatchToEcs.js';
+import type { DispatchSettings } from '../../application/dispatch/DispatchSettings.js';
 import { invalidField } from '../../domain/shared/InvalidInput.js';
 import { aDispatch, aJobId, MAGNET_URL, STREAM_URL, T0 } from './builders.js';
 
