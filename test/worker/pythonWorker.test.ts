@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetItemCommand, type CreateTableInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { DynamoDbCallbackMappings } from '../../adapters/dynamodb/DynamoDbCallbackMappings.js';
 import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
 import { InMemorySpotInstances } from '../../adapters/memory/InMemorySpotInstances.js';
@@ -346,5 +346,91 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
 
     expect(answers).toEqual([{ answer: 'Sent' }, { answer: 'Resumed' }, { raised: 'WorkflowGone', reason: 'TaskTimedOut' }]);
     expect(sfn.engine.task(taskToken)).toMatchObject({ state: 'succeeded' });
+  });
+
+  describe('a resume whose answer was lost (issue 17)', () => {
+    // The SendTask reached Step Functions and took effect, but its answer did not come back: botocore
+    // retries, and the retry finds the token closed by that first attempt (TaskTimedOut). Two
+    // SendTask calls reach the engine; the first resumed the task, the second was refused.
+    const LOST = /WARNING Step Functions answer was lost; the retry found the token closed: taken as resumed/;
+
+    it.each([
+      // hold_seconds 0: were the report wrongly Accepted, it would answer at once instead of holding.
+      ['dropped connection', 'reset', { hold_seconds: 0 }],
+      // The read timeout also bounds DynamoDB Local's answers here: short, but not tight on a loaded machine.
+      ['answer after the read timeout', 'late', { hold_seconds: 0, sfn_read_timeout: 1.5 }],
+    ] as const)('a success whose answer was lost (%s) is Resumed: COMPLETED, one resume, a warning', async (_, how, options) => {
+      const { taskToken, env, callbackToken } = await launchRenderer(`job-lost-${how}`);
+      sfn.loseAnswers(1, how);
+      const output = { job_id: `job-lost-${how}`, status: 'completed' };
+
+      const run = drivePython({ action: 'report_success', output, options }, env);
+
+      expect(await run.result, run.stderr()).toEqual({ answer: 'Resumed' });
+      expect(sfn.engine.task(taskToken)).toMatchObject({ state: 'succeeded', output: JSON.stringify(output) });
+      expect(sendTaskCalls(taskToken)).toBe(2);
+      expect(await item(callbackToken)).toMatchObject({ status: { S: 'COMPLETED' } });
+      expect((await item(callbackToken))['gone_reason']).toBeUndefined();
+      expect(run.stderr()).toMatch(LOST);
+    });
+
+    it('a failure whose answer was lost is Resumed: FAILED under its error name', async () => {
+      const { taskToken, env, callbackToken } = await launchRenderer('job-lost-failure');
+      sfn.loseAnswers(1, 'reset');
+
+      const run = drivePython({ action: 'report_failure', error: 'RenderError', cause: 'ffmpeg exited 1', options: { hold_seconds: 0 } }, env);
+
+      expect(await run.result, run.stderr()).toEqual({ answer: 'Resumed' });
+      expect(sfn.engine.task(taskToken)).toMatchObject({ state: 'failed', error: 'RenderError' });
+      expect(await item(callbackToken)).toMatchObject({ status: { S: 'FAILED' } });
+      expect(run.stderr()).toMatch(LOST);
+    });
+
+    it('a throttled attempt proves nothing was applied: a token already closed stays gone (EXPIRED, WorkflowGone)', async () => {
+      const { taskToken, env, callbackToken } = await launchRenderer('job-throttled-gone');
+      (await sfn.engine.fail(taskToken, 'States.Timeout', 'the execution stopped waiting'))._unsafeUnwrap();
+      sfn.throttleNext(1);
+
+      const run = drivePython({ action: 'report_success', output: {}, options: { hold_seconds: 0 } }, env);
+
+      expect(await run.result, run.stderr()).toEqual({ raised: 'WorkflowGone', reason: 'TaskTimedOut' });
+      expect(sendTaskCalls(taskToken)).toBe(2);
+      expect(await item(callbackToken)).toMatchObject({ status: { S: 'EXPIRED' }, gone_reason: { S: 'TaskTimedOut' } });
+      expect(run.stderr()).not.toMatch(LOST);
+    });
+
+    it('a heartbeat cannot close a token: its lost answer then TaskTimedOut stays WorkflowGone', async () => {
+      const { taskToken, env } = await launchRenderer('job-beat-lost');
+      (await sfn.engine.fail(taskToken, 'States.Timeout', 'the execution stopped waiting'))._unsafeUnwrap();
+      sfn.loseAnswers(1, 'reset');
+      const beats = () => sfn.requests.filter((r) => r.operation === 'SendTaskHeartbeat' && r.input['taskToken'] === taskToken).length;
+
+      const run = drivePython({ action: 'heartbeat' }, env);
+
+      expect(await run.result, run.stderr()).toEqual({ raised: 'WorkflowGone', reason: 'TaskTimedOut' });
+      expect(beats()).toBe(2);
+      expect(run.stderr()).not.toMatch(LOST);
+    });
+
+    it('with TASK_TOKEN, a lost answer is Resumed too — also when botocore gave up and the worker\'s own retry found the token closed', async () => {
+      const [single, exhausted] = [sfn.engine.startTask({ timeoutSeconds: 3600 }), sfn.engine.startTask({ timeoutSeconds: 3600 })];
+      const env = (taskToken: string) => pythonWorkerEnv({ JOB_ID: 'job-opt-in-lost', TASK_TOKEN: taskToken, AWS_ENDPOINT_URL_SFN: sfn.endpoint });
+
+      sfn.loseAnswers(1, 'reset');
+      const first = drivePython({ action: 'report_success', output: { n: 1 } }, env(single));
+      expect(await first.result, first.stderr()).toEqual({ answer: 'Resumed' });
+      sfn.loseAnswers(1, 'reset');
+      const second = drivePython(
+        { action: 'report_failure', error: 'RenderError', cause: 'x', options: { sfn_max_attempts: 1, first_retry_delay: 0.01 } },
+        env(exhausted),
+      );
+      expect(await second.result, second.stderr()).toEqual({ answer: 'Resumed' });
+
+      expect(sfn.engine.task(single)).toMatchObject({ state: 'succeeded', output: '{"n":1}' });
+      expect(sfn.engine.task(exhausted)).toMatchObject({ state: 'failed', error: 'RenderError' });
+      expect([sendTaskCalls(single), sendTaskCalls(exhausted)]).toEqual([2, 2]);
+      expect(first.stderr()).toMatch(LOST);
+      expect(second.stderr()).toMatch(LOST);
+    });
   });
 });

@@ -40,8 +40,11 @@ def main():
         return
     options = dict(command.get("options", {}))
     attempts = options.pop("sfn_max_attempts", None)
-    if attempts is not None:
-        options["config"] = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": attempts, "mode": "standard"})
+    read_timeout = options.pop("sfn_read_timeout", None)
+    if attempts is not None or read_timeout is not None:
+        # The production config's shape, with fewer attempts or a shorter wait for an answer (a test's "late").
+        options["config"] = Config(connect_timeout=2, read_timeout=read_timeout or 5,
+                                   retries={"max_attempts": attempts or 3, "mode": "standard"})
     worker = baton_worker.Worker.from_environment(**options)
     if command.get("wait_for_go"):
         # A barrier: every process is built and connected before any of them reports.

@@ -55,6 +55,50 @@ def _refusal(error: ClientError) -> str:
     return f"{_code(error)}: {error.response.get('Error', {}).get('Message', '')}"[:1024]
 
 
+# ---- a resume whose answer was lost (ARCHITECTURE.md, "A resume whose answer was lost") ----
+#
+# botocore retries an attempt whose answer did not come back (read timeout, dropped connection) or
+# was a 5xx; if that attempt reached Step Functions, the task is resumed and the retry finds the
+# token closed: TaskTimedOut. So each attempt of SendTaskSuccess/Failure is watched through
+# botocore's per-attempt event (needs-retry, emitted for every attempt, the last included), and a
+# report that ends "gone" after one that may have taken effect is taken as resumed.
+
+_RESUME_OPERATIONS = ("SendTaskSuccess", "SendTaskFailure")  # a heartbeat cannot close a token: not watched
+_current = threading.local()  # the report in progress on this thread (botocore emits on the calling thread)
+
+
+class _Attempts:
+    """One report's SendTaskSuccess/Failure attempts: whether one may have taken effect without its answer."""
+
+    def __init__(self) -> None:
+        self.unanswered = False
+
+
+def _may_have_taken_effect(response: Any, caught_exception: Optional[BaseException]) -> bool:
+    """No answer (read timeout, dropped connection), or a 5xx; as the TypeScript adapter. A 4xx proves it was not applied."""
+    if caught_exception is not None:
+        return True
+    status = getattr(response[0], "status_code", None) if response else None
+    return isinstance(status, int) and status >= 500
+
+
+def _watch_attempt(response: Any = None, caught_exception: Optional[BaseException] = None, **_: Any) -> None:
+    attempts = getattr(_current, "attempts", None)
+    if attempts is not None and _may_have_taken_effect(response, caught_exception):
+        attempts.unanswered = True
+    # None: the retry decision stays botocore's.
+
+
+def _watch_resumes(stepfunctions: Any) -> None:
+    """Registers the attempt watch on a botocore Step Functions client (once per client)."""
+    meta = getattr(stepfunctions, "meta", None)
+    if meta is None or not hasattr(meta, "events"):
+        return  # not a botocore client: nothing retries behind our back
+    service = meta.service_model.service_id.hyphenize()
+    for operation in _RESUME_OPERATIONS:
+        meta.events.register(f"needs-retry.{service}.{operation}", _watch_attempt, unique_id=f"baton-worker-{operation}")
+
+
 def _client_config() -> Config:
     # Every call has a deadline; the report itself is retried by the Worker, so botocore retries little.
     return Config(connect_timeout=5, read_timeout=20, retries={"max_attempts": 3, "mode": "standard"})
@@ -107,6 +151,8 @@ class Worker:
         self.stop_when_gone = stop_when_gone
         self._shards = p.callback_index_shards(str(index_shards))
         self._pause = threading.Event()  # never set: wait() is an interruptible sleep
+        if stepfunctions is not None:
+            _watch_resumes(stepfunctions)
 
     @classmethod
     def from_environment(cls, env: Optional[Mapping[str, str]] = None, **options: Any) -> "Worker":
@@ -150,7 +196,13 @@ class Worker:
         return self._report(p.failure_outcome(error, cause))
 
     def _report(self, outcome: Dict[str, str]) -> str:
-        answer = self._retrying(lambda: self._deliver(outcome))
+        # Watched across the whole report: botocore's retries and the Worker's own (with TASK_TOKEN).
+        attempts = _Attempts()
+        _current.attempts = attempts
+        try:
+            answer = self._retrying(lambda: self._deliver(outcome, attempts))
+        finally:
+            _current.attempts = None
         log.info("Worker outcome reported", extra={"outcome": outcome["outcome"], "answer": answer})
         if answer == ACCEPTED and self._hold_seconds > 0:
             self._hold()
@@ -171,19 +223,22 @@ class Worker:
                 delay *= 2
         raise AssertionError("unreachable")
 
-    def _deliver(self, outcome: Dict[str, str]) -> str:
+    def _deliver(self, outcome: Dict[str, str], attempts: _Attempts) -> str:
         if self._task_token is not None:
             try:
                 self._send(self._task_token, outcome)
             except ClientError as e:
                 if _code(e) in p.GONE_ERRORS:
+                    if attempts.unanswered:
+                        self._taken_unconfirmed(self._task_token, _code(e))
+                        return RESUMED
                     raise WorkflowGone(_code(e)) from e
                 raise StepFunctionsUnavailable(repr(e)) from e
             return RESUMED
         claimed = self._claim(outcome)
         if claimed is None:
             return self._repeated(self._read())
-        return self._resume(claimed["task_token"]["S"], outcome)
+        return self._resume(claimed["task_token"]["S"], outcome, attempts)
 
     def _claim(self, outcome: Dict[str, str]) -> Optional[Dict[str, Any]]:
         """Step 1: PENDING → ACCEPTED with the outcome, if the mapping is a worker's. None when the condition fails."""
@@ -231,12 +286,16 @@ class Worker:
             return ALREADY_REPORTED
         raise RuntimeError(f"a {status} mapping refused its claim")
 
-    def _resume(self, task_token: str, outcome: Dict[str, str]) -> str:
+    def _resume(self, task_token: str, outcome: Dict[str, str], attempts: _Attempts) -> str:
         """Steps 2-3: hand the stored outcome to Step Functions, then record the final status."""
         try:
             self._send(task_token, outcome)
         except ClientError as e:
             if _code(e) in p.GONE_ERRORS:
+                if attempts.unanswered:
+                    # An earlier attempt of this resume closed the token: it is resumed, not EXPIRED.
+                    self._taken_unconfirmed(task_token, _code(e))
+                    return self._resumed(outcome)
                 if not self._finish("EXPIRED", gone_reason=_code(e)):
                     # The redrive resumed our stored outcome first and recorded it: that is not "gone".
                     current = self._read()
@@ -254,8 +313,25 @@ class Worker:
         except BotoCoreError as e:
             log.warning("Step Functions unavailable; outcome kept for redrive", extra={"error": repr(e)})
             return ACCEPTED
+        return self._resumed(outcome)
+
+    def _resumed(self, outcome: Dict[str, str]) -> str:
         self._finish("COMPLETED" if outcome["outcome"] == "success" else "FAILED")
         return RESUMED
+
+    def _taken_unconfirmed(self, task_token: str, reason: str) -> None:
+        """A SendTaskSuccess/Failure of this report may have taken effect, and its retry found the token closed.
+
+        Only this report can have closed it (the claim lets one resumer through; a TASK_TOKEN is this
+        worker's alone), so the workflow was resumed once with this outcome — or the task timed out in
+        those same seconds and the workflow's own timeout settled it. Never a second resume: Step
+        Functions refuses every later call.
+        """
+        log.warning(
+            "Step Functions answer was lost; the retry found the token closed: taken as resumed",
+            extra={"job_id": self.job_id, "task_token": p.fingerprint(task_token), "reason": reason,
+                   "metric": "CallbacksResumeUnconfirmed"},
+        )
 
     def _send(self, task_token: str, outcome: Dict[str, str]) -> None:
         if outcome["outcome"] == "success":
