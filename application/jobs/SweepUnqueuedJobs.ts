@@ -96,8 +96,8 @@ export class SweepUnqueuedJobs {
       { status: 'failed', error: { type: 'JobQueueUnavailable', message: 'The job could not be queued for processing' } },
       this.deps.clock.now(),
     );
-    if (failed.isErr()) return 'movedOn';
-    const written = await this.deps.jobs.update(job, failed.value);
+    // submitted → failed is always legal; a lost write means a processor or a replayed submit got there.
+    const written = failed.isOk() ? await this.deps.jobs.update(job, failed.value) : failed;
     if (written.isErr()) return 'movedOn';
     log.error('Job never reached the queue; marked failed', { submitted_at: job.submittedAt });
     return 'failed';
