@@ -34,6 +34,20 @@ export default tseslint.config(
           selector: "MemberExpression[property.name=/^_unsafeUnwrap(Err)?$/]",
           message: '_unsafeUnwrap/_unsafeUnwrapErr only in tests: handle the Err (match, isErr, yield* in safeTry).',
         },
+        // `never` as an error type only where nothing can fail (see ARCHITECTURE.md, Composition):
+        // a step whose only failure is an unknown fault returns a Promise, and the fault throws.
+        {
+          selector: 'TSTypeReference[typeName.name=/^(Result|ResultAsync)$/] > TSTypeParameterInstantiation > TSNeverKeyword:nth-child(2)',
+          message: 'A Result whose error is `never` says it cannot fail: return the value, or a Promise of it when only an unknown fault can stop it (the fault throws).',
+        },
+        {
+          selector: 'CallExpression[callee.name=/^(ok|okAsync)$/] > TSTypeParameterInstantiation > TSNeverKeyword:nth-child(2)',
+          message: 'A Result whose error is `never` says it cannot fail: return the value, or a Promise of it.',
+        },
+        {
+          selector: "MemberExpression[object.name='ResultAsync'][property.name='fromSafePromise']",
+          message: 'fromSafePromise turns a promise that can reject into a Result that "cannot fail": await the promise (a fault throws), or use ResultAsync.fromPromise with a named error.',
+        },
       ],
     },
   },

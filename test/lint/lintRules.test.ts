@@ -32,10 +32,11 @@ const PROLOGUE = `
 import { ok, err, okAsync, errAsync, safeTry, type Result, type ResultAsync } from 'neverthrow';
 declare function check(): Result<number, { type: 'Refused' }>;
 declare function save(): ResultAsync<number, { type: 'Taken' }>;
-declare function cannotFail(): ResultAsync<void, never>;
 declare function consume(r: Result<number, unknown>): void;
 declare function load(): Promise<number>;
 `;
+/** The same, with ResultAsync imported as a value (for its static methods). */
+const VALUE_PROLOGUE = PROLOGUE.replace('type ResultAsync', 'ResultAsync');
 const APP = 'application/__planted__/Planted.ts';
 const TEST = 'test/__planted__/planted.test.ts';
 
@@ -61,11 +62,36 @@ describe('baton/no-ignored-result', () => {
     ['checked', 'export async function f(): Promise<number> { const r = await save(); return r.isErr() ? 0 : r.value; }'],
     ['passed on', 'export function f(): void { consume(check()); }'],
     ['matched', 'export async function f(): Promise<void> { await save().match(() => undefined, () => undefined); }'],
-    ['a Result that cannot fail (error type never)', 'export async function f(): Promise<void> { await cannotFail(); }'],
     ['a plain awaited promise', 'export async function f(): Promise<void> { await load(); }'],
     ['constants', 'export const a = err(1); export const b = okAsync(1); export const c = errAsync(2);'],
   ])('allows a Result %s', async (_name, body) => {
     expect(await ruleIds(APP, PROLOGUE + body)).toEqual([]);
+  });
+
+  it('allows dropping a Result that cannot fail (error type never; such a type is only declared in tests)', async () => {
+    const code = PROLOGUE + 'declare function cannotFail(): ResultAsync<void, never>;\nexport async function f(): Promise<void> { await cannotFail(); }';
+    expect(await ruleIds(TEST, code)).toEqual([]);
+  });
+});
+
+describe('`never` as an error type only where nothing can fail (no-restricted-syntax)', () => {
+  it.each([
+    ['a port method typed ResultAsync<T, never>', 'export interface Port { find(id: string): ResultAsync<number | undefined, never>; }'],
+    ['a function typed Result<T, never>', 'export function f(): Result<number, never> { return ok(1); }'],
+    ['a never error in a nested position', 'export type Later = Promise<ResultAsync<void, never>>;'],
+    ['okAsync told its error is never', 'export const r = okAsync<number, never>(1);'],
+    ['ResultAsync.fromSafePromise over a promise', 'export const r = ResultAsync.fromSafePromise(load());'],
+  ])('bans %s', async (_name, body) => {
+    expect(await ruleIds(APP, VALUE_PROLOGUE + body)).toContain('no-restricted-syntax');
+  });
+
+  it.each([
+    ['a Promise port', 'export interface Port { find(id: string): Promise<number | undefined>; }'],
+    ['a Result with a named error', "export function f(): Result<number, { type: 'Refused' }> { return check(); }"],
+    ['never as the success type (a step that only fails)', "export function f(): Result<never, { type: 'Refused' }> { return err({ type: 'Refused' as const }); }"],
+    ['ResultAsync.fromPromise with a named error', "export const r = ResultAsync.fromPromise(load(), () => ({ type: 'Lost' as const }));"],
+  ])('allows %s', async (_name, body) => {
+    expect(await ruleIds(APP, VALUE_PROLOGUE + body)).toEqual([]);
   });
 });
 
