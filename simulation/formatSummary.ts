@@ -74,7 +74,7 @@ export function formatSummary(report: SimulationReport): string {
  * The write-rate table: per table (or kind of item) and index, its hottest partition key and
  * that key's writes in its busiest simulated second, then the hottest key of the run.
  */
-export function formatPartitionWrites(report: Pick<SimulationReport, 'partitionWrites' | 'callbackIndexShards'>): string[] {
+function formatPartitionWrites(report: Pick<SimulationReport, 'partitionWrites' | 'callbackIndexShards'>): string[] {
   const { limit, rows } = report.partitionWrites;
   const hottest = hottestKey(report.partitionWrites);
   return [

@@ -20,7 +20,7 @@ export interface SimulationArgs {
 }
 
 /** Fault-rate flags and the field each sets. */
-export const FAULT_FLAGS: Readonly<Record<string, keyof FaultRates>> = {
+const FAULT_FLAGS: Readonly<Record<string, keyof FaultRates>> = {
   'duplicate-rate': 'duplicate',
   'late-rate': 'late',
   'lost-rate': 'lost',

@@ -33,7 +33,7 @@ export interface SimulationOptions {
  * time its slowest arrivals take (the pipeline starts 14 executions a simulated day: 1.7 h per
  * job when it runs alone). A run past them has a system that keeps itself busy.
  */
-export function defaultLimits(jobs: number): RunLimits {
+function defaultLimits(jobs: number): RunLimits {
   return { maxEvents: 100_000 + 1_000 * jobs, maxSimulatedMs: 30 * 86_400_000 + jobs * 2 * 3_600_000 };
 }
 

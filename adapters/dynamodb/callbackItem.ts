@@ -111,7 +111,7 @@ export function isCallbackIndexShards(shards: number): boolean {
 }
 
 /** Whether a mapping belongs in the `reconcile` index when written as it is. */
-export function reconciles(m: CallbackMapping): boolean {
+function reconciles(m: CallbackMapping): boolean {
   return m.status === 'PENDING' && m.channel === 'runpod';
 }
 

@@ -38,7 +38,7 @@ export function fingerprint(secret: string): string {
  * characters, a list its first 50 items, an object its first 50 fields, and nesting stops at
  * 8 levels. A 360 KB job id becomes a 1 KB prefix and a note of its length.
  */
-export const LOG_LIMITS = { stringChars: 1024, items: 50, depth: 8 } as const;
+const LOG_LIMITS = { stringChars: 1024, items: 50, depth: 8 } as const;
 
 function redactString(value: string): string {
   const clipped =

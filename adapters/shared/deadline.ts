@@ -94,7 +94,7 @@ export function deadlineFor(remainingMs: number, now: number = Date.now(), capMs
   return { hardAt, softAt: Math.max(now, hardAt - margins.cleanupMs) };
 }
 
-export function marginsFor(budgetMs: number): DeadlineMargins {
+function marginsFor(budgetMs: number): DeadlineMargins {
   const answerMs = Math.min(1_000, Math.floor(budgetMs / 6));
   const cleanupMs = Math.min(5_000, Math.max(Math.min(1_000, Math.floor(budgetMs / 3)), Math.floor(budgetMs / 6)));
   return { answerMs, cleanupMs };

@@ -28,7 +28,7 @@ const PASSING_CLIENT_ERRORS = new Set<string>([
  * 5xx, throttling, expiring credentials. Any other answer from the service — AccessDenied,
  * KMS access, validation, InvalidOutput — is permanent: retrying it for days changes nothing.
  */
-export function isPassingFault(cause: unknown): boolean {
+function isPassingFault(cause: unknown): boolean {
   const fault = cause as { name?: unknown; $fault?: unknown; $metadata?: { httpStatusCode?: unknown } } | null;
   if (fault === null || typeof fault !== 'object') return true;
   const status = typeof fault.$metadata?.httpStatusCode === 'number' ? fault.$metadata.httpStatusCode : undefined;

@@ -13,7 +13,7 @@ import { validate } from '../shared/validate.js';
 export const ENDED_BADLY = ['ABORTED', 'TIMED_OUT', 'FAILED'] as const;
 
 /** The `detail` of an EventBridge "Step Functions Execution Status Change" event. */
-export const ExecutionEndedSchema = v.looseObject({
+const ExecutionEndedSchema = v.looseObject({
   executionArn: ExecutionArnSchema,
   status: v.string('status must be a string'),
 });

@@ -28,7 +28,7 @@ export interface SubmitRunPodJobOutput {
 export type SubmitRunPodJobError = InvalidInput | GpuJobRejected | GpuJobNotSubmitted;
 
 /** Domain separation for the callback token derived from a task token (see {@link SubmitRunPodJob}). */
-export const RUNPOD_CALLBACK_TOKEN_SCOPE = 'baton:runpod-callback:v1';
+const RUNPOD_CALLBACK_TOKEN_SCOPE = 'baton:runpod-callback:v1';
 
 /** Joins base and token with exactly one slash. */
 export function webhookUrl(base: string, callbackToken: string): string {

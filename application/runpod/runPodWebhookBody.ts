@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 
 /** RunPod job ids are short (`1c7b1f5e-…-u1`); the id is logged and sent on, so it is bounded. */
-export const MAX_RUNPOD_ID_LENGTH = 256;
+const MAX_RUNPOD_ID_LENGTH = 256;
 
 export const RUNPOD_TERMINAL_STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'] as const;
 

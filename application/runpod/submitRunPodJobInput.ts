@@ -8,7 +8,7 @@ const text = (what: string, maxBytes: number = STORE_LIMITS.partitionKeyBytes) =
 const millis = v.pipe(v.number('must be a number of milliseconds'), v.integer('must be an integer'), v.minValue(1000, 'must be at least 1000'));
 
 /** S3 SigV4 presigned URLs live at most 7 days. */
-export const MAX_PRESIGN_SECONDS = 604_800;
+const MAX_PRESIGN_SECONDS = 604_800;
 
 /** The Step Functions task input of seed 000, plus RunPod's optional `policy`. */
 export const SubmitRunPodJobInputSchema = v.object({

@@ -21,7 +21,7 @@ export function validate<S extends v.GenericSchema>(
 }
 
 /** A body with 100,000 bad entries gets a short answer (and a short log line), not 100,000 issues. */
-export const MAX_REPORTED_ISSUES = 20;
+const MAX_REPORTED_ISSUES = 20;
 
 /** Field paths name keys the caller chose, of any length. */
 function clip(path: string): string {

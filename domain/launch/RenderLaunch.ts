@@ -96,7 +96,7 @@ export function placements(instanceTypes: readonly string[], subnetIds: readonly
 }
 
 /** The variables the worker process starts with, in the order the script sets them. */
-export function workerEnvironment(
+function workerEnvironment(
   settings: WorkerLaunchSettings,
   jobId: string,
   credential: WorkerCredential,

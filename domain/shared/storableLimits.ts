@@ -55,19 +55,8 @@ export function utf8Bytes(text: string): number {
   return bytes;
 }
 
-/**
- * A string that will be a key (or part of one): well-formed, non-empty, at most `maxBytes`
- * UTF-8 bytes. Returns the issues, empty when it is fine.
- */
-export function keyIssues(field: string, value: string, maxBytes: number = STORE_LIMITS.partitionKeyBytes): FieldIssue[] {
-  if (!isWellFormedText(value)) return [{ field, message: 'must be valid Unicode text (it holds a lone surrogate)' }];
-  const bytes = utf8Bytes(value);
-  if (bytes > maxBytes) return [{ field, message: `must be at most ${maxBytes} bytes of UTF-8 (it is ${bytes})` }];
-  return [];
-}
-
 /** The number rule on its own; `undefined` when `n` can be stored. */
-export function numberProblem(n: number): string | undefined {
+function numberProblem(n: number): string | undefined {
   if (!Number.isFinite(n)) return 'must be a finite number';
   if (Math.abs(n) > STORE_LIMITS.maxSafeNumber) return `must be at most 2^53 - 1 in magnitude (${n} would lose digits)`;
   if (n !== 0 && Math.abs(n) < STORE_LIMITS.minPositiveNumber) return `must be 0 or at least 1e-130 in magnitude (${n} underflows)`;

@@ -1,6 +1,6 @@
 /** Time arithmetic shared by every aggregate. Pure: callers pass `now` in. */
 
-export const SECONDS_PER_DAY = 86_400;
+const SECONDS_PER_DAY = 86_400;
 
 /** ISO-8601 UTC without milliseconds, as the seeds write it: `2026-01-06T12:00:00Z`. */
 export function isoSeconds(at: Date): string {

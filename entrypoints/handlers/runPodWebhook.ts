@@ -10,7 +10,7 @@ import { errorResponse, json, parseHttpEvent, readJsonBody, type HttpResponse } 
  * The body is parsed (V8's `JSON.parse` is iterative, any depth is safe), and an output too
  * large or too deep for Step Functions is replaced by a marker (see `successOutcome`).
  */
-export const MAX_WEBHOOK_BODY_BYTES = 6 * 1024 * 1024;
+const MAX_WEBHOOK_BODY_BYTES = 6 * 1024 * 1024;
 
 /**
  * API Gateway `POST /webhook/{callback_token}` (REST v1 or HTTP API v2) → HandleRunPodWebhook.

@@ -40,7 +40,7 @@ export interface SqsMessage {
 }
 
 /** The body's first characters in a log line: enough to recognise a message, never the whole of a large one. */
-export const BODY_EXCERPT_CHARS = 256;
+const BODY_EXCERPT_CHARS = 256;
 
 /** The messages of an SQS event; anything that is not one yields none. */
 export function sqsMessagesOf(event: unknown, log: Log): SqsMessage[] {

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 
 /**
  * API Gateway's integration timeout: after 29 s the client gets a 504 whatever the function
@@ -6,8 +6,6 @@ import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResul
  */
 export const API_GATEWAY_TIMEOUT_MS = 29_000;
 
-/** Both API Gateway proxy event versions: REST API (v1) and HTTP API (v2). */
-export type HttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 export type HttpResponse = APIGatewayProxyResult;
 
 /** The parts of a request handlers read, the same for v1 and v2. */
@@ -106,7 +104,7 @@ export function errorResponse(
  * become `arn:…`, twelve-digit account ids `<account>`, and stack frames are cut. Logs keep
  * the whole message for operators.
  */
-export function publicText(text: string): string {
+function publicText(text: string): string {
   return text
     .replace(/\n\s+at [\s\S]*$/, '')
     .replace(/arn:aws[a-z-]*:[^\s"',;)]*/g, 'arn:…')

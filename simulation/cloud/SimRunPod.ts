@@ -8,7 +8,7 @@ export type WebhookDelivery = (url: string, body: unknown) => Promise<number>;
 export type RunPodFinalStatus = 'COMPLETED' | 'FAILED' | 'TIMED_OUT';
 
 /** RunPod keeps a finished job's result (`/status/{id}`) this long, then forgets the job. */
-export const RESULT_KEPT_SECONDS = 1800;
+const RESULT_KEPT_SECONDS = 1800;
 
 export interface SimGpuJob {
   readonly id: string;

@@ -4,7 +4,7 @@ import { InMemoryStepFunctions } from '../../adapters/memory/InMemoryStepFunctio
 import type { World } from '../World.js';
 
 /** The least time between two Step Functions outages. */
-export const OUTAGE_GAP_SECONDS = 1800;
+const OUTAGE_GAP_SECONDS = 1800;
 
 export type TaskEnd = 'succeeded' | 'failed' | 'timedOut' | 'aborted';
 /** How a token's story ended in the ledger: a TaskEnd, or superseded by a Retry of its state. */

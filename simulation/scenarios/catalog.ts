@@ -11,7 +11,7 @@ import { callbackLoad, upscaling } from './upscaling.js';
 export const SCENARIOS: readonly ScenarioDefinition[] = [upscaling, jobApi, mangaPipeline, ecsDispatch];
 
 /** Scenarios run only when named (`--scenario callback-load`): load runs, not part of `all`. */
-export const LOAD_SCENARIOS: readonly ScenarioDefinition[] = [callbackLoad];
+const LOAD_SCENARIOS: readonly ScenarioDefinition[] = [callbackLoad];
 
 /** The scenarios named, or all; an unknown name is an error listing the known ones. */
 export function selectScenarios(names: readonly string[] | 'all'): ScenarioDefinition[] {

@@ -12,7 +12,7 @@ import { scheduledEvent } from '../scheduledEvent.js';
 import { wireCallbacks, RUNPOD_EXECUTION_TIMEOUT_MS, type CallbackSystem } from '../wiring/wireCallbacks.js';
 
 /** How long each segment's `.waitForTaskToken` state waits (TimeoutSeconds). */
-export const SEGMENT_TIMEOUT_SECONDS = 2 * 3600;
+const SEGMENT_TIMEOUT_SECONDS = 2 * 3600;
 /** Step Functions Retry on the submit task: attempts in all, and the first back-off. */
 const SUBMIT_ATTEMPTS = 3;
 const SUBMIT_BACKOFF_SECONDS = 2;
@@ -37,7 +37,7 @@ export interface UpscalingSettings {
   readonly runpod: SimRunPodSettings;
 }
 
-export const UPSCALING_SETTINGS: UpscalingSettings = {
+const UPSCALING_SETTINGS: UpscalingSettings = {
   system: 'runpod-callbacks',
   title: 'Upscaling on RunPod (seeds 000 + 001, callback-redrive)',
   segmentsPerSecond: 2,
@@ -74,7 +74,7 @@ interface Video {
  * webhooks); Step Functions has outages and the webhook crashes now and then; the real
  * `callback-redrive` handler runs every minute. Every token must be resumed exactly once.
  */
-export class UpscalingScenario implements Scenario {
+class UpscalingScenario implements Scenario {
   readonly system: string;
   private readonly sfn: SimStepFunctions;
   private readonly runpod: SimRunPod;

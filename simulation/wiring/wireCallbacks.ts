@@ -23,7 +23,7 @@ import { UnconditionalClaims } from '../sabotage/UnconditionalClaims.js';
 import { SeededIds } from '../SeededIds.js';
 import type { World } from '../World.js';
 
-export const WEBHOOK_BASE_URL = 'https://sim.baton.local/webhook/';
+const WEBHOOK_BASE_URL = 'https://sim.baton.local/webhook/';
 /** RunPod `policy.executionTimeout` given to every job: well inside the task's TimeoutSeconds. */
 export const RUNPOD_EXECUTION_TIMEOUT_MS = 3600_000;
 

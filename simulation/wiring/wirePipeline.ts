@@ -29,7 +29,7 @@ import { SeededIds } from '../SeededIds.js';
 import type { World } from '../World.js';
 
 export const DAILY_QUOTA = 10;
-export const CALLBACK_TABLE = 'sim-callbacks';
+const CALLBACK_TABLE = 'sim-callbacks';
 
 /** The pipeline's Lambda functions, each built in its own container as in AWS, over one shared in-memory cloud. */
 export interface PipelineSystem {

@@ -1,7 +1,7 @@
 import { invariant, type InvariantResult } from '../Invariant.js';
 
 /** What DynamoDB gives one partition: about 1,000 write units a second. */
-export const PARTITION_WRITE_LIMIT = 1000;
+const PARTITION_WRITE_LIMIT = 1000;
 /** Keys over the limit named per table or index, at most (the rest are only counted). */
 const OVER_LIMIT_KEYS_KEPT = 20;
 

@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import type { WorkerInstance } from '../../application/ports/WorkerInstances.js';
 import { listenOnLoopback } from '../support/listenOnLoopback.js';
 import { asyncListener } from '../support/asyncListener.js';
 
@@ -70,5 +69,3 @@ export async function startFakeEc2Workers(): Promise<FakeEc2Workers> {
     close: local.close,
   };
 }
-
-export type { WorkerInstance };

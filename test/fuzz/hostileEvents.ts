@@ -7,7 +7,7 @@ export function deepJson(n: number, kind: 'array' | 'object' = 'array', leaf = '
 }
 
 /** Strings that broke something somewhere: lone surrogates, long multi-byte runs, bad escapes, tokens, ARNs. */
-export const hostileString = fc.oneof(
+const hostileString = fc.oneof(
   fc.constantFrom(
     '\ud800',
     'a\udc00b',
@@ -37,20 +37,20 @@ export const hostileString = fc.oneof(
 );
 
 /** Numbers DynamoDB or the marshaller cannot hold, and their friends. */
-export const hostileNumber = fc.constantFrom(Infinity, -Infinity, NaN, 1e16, 10_000_000_000_000_000, 5e-324, -0, 1e126, 2 ** 53, -(2 ** 60), 1.5, 0);
+const hostileNumber = fc.constantFrom(Infinity, -Infinity, NaN, 1e16, 10_000_000_000_000_000, 5e-324, -0, 1e126, 2 ** 53, -(2 ** 60), 1.5, 0);
 
 /**
  * A parsed deep document that fast-check can still print in a counterexample (its own printer
  * recurses): a non-enumerable `fc.toStringMethod`, invisible to the handler.
  */
-export function deepValue(n: number, kind: 'array' | 'object'): unknown {
+function deepValue(n: number, kind: 'array' | 'object'): unknown {
   const value = JSON.parse(deepJson(n, kind)) as object;
   Object.defineProperty(value, fc.toStringMethod, { value: () => `<${n}-deep ${kind}>` });
   return value;
 }
 
 /** Documents that are unstorable or expensive: deep, empty or malformed keys, huge arrays. */
-export const hostileDocument: fc.Arbitrary<unknown> = fc.oneof(
+const hostileDocument: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(33, 200, 5_000).chain((n) => fc.constantFrom<'array' | 'object'>('array', 'object').map((kind) => deepValue(n, kind))),
   fc.constant(JSON.parse('{"": 1}')),
   fc.constant(JSON.parse('{"\\ud800": 1}')),
@@ -61,7 +61,7 @@ export const hostileDocument: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** Any value a JSON event may hold, mostly hostile. */
-export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: hostileString },
   { weight: 2, arbitrary: hostileNumber },
   { weight: 2, arbitrary: hostileDocument },
@@ -92,7 +92,7 @@ function setAt(value: unknown, path: (string | number)[], replacement: unknown, 
  * A valid input with one or two parts replaced by hostile values (or removed): most hostile
  * input is nearly right, and only a nearly right input gets past the first checks.
  */
-export function mutated(template: unknown): fc.Arbitrary<unknown> {
+function mutated(template: unknown): fc.Arbitrary<unknown> {
   const paths = pathsOf(template);
   const one = (base: fc.Arbitrary<unknown>) =>
     fc.tuple(base, fc.constantFrom(...paths), hostileValue, fc.boolean()).map(([v, path, replacement, remove]) =>
@@ -103,7 +103,7 @@ export function mutated(template: unknown): fc.Arbitrary<unknown> {
 }
 
 /** JSON text of a (mostly mutated) body, or text that is not JSON at all. */
-export function bodyText(template: unknown): fc.Arbitrary<unknown> {
+function bodyText(template: unknown): fc.Arbitrary<unknown> {
   return fc.oneof(
     { weight: 8, arbitrary: mutated(template).map(safeStringify) },
     { weight: 1, arbitrary: fc.constantFrom('{', '', 'null', '[]', '"x"', '{"a":1e400}', deepJson(6_000), '\ud800', '{"id":"\\ud800"}', 'x'.repeat(300_000)) },
@@ -112,7 +112,7 @@ export function bodyText(template: unknown): fc.Arbitrary<unknown> {
 }
 
 /** JSON.stringify that survives a 5,000-deep value (the hostile value is then sent as deep JSON text instead). */
-export function safeStringify(value: unknown): string {
+function safeStringify(value: unknown): string {
   try {
     return JSON.stringify(value) ?? 'null';
   } catch {
@@ -124,7 +124,7 @@ const method = fc.constantFrom('POST', 'GET', 'OPTIONS', 'PUT', 'post', '', 'DEL
 const headerValue = fc.oneof(hostileString, fc.constant(undefined), fc.integer(), fc.constant(null), fc.constant(['a', 'b']));
 
 /** An API Gateway proxy event (REST v1 or HTTP API v2) around `body`, its envelope fuzzed too. */
-export function httpEvent(path: fc.Arbitrary<string>, pathParameters: fc.Arbitrary<unknown>, body: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+function httpEvent(path: fc.Arbitrary<string>, pathParameters: fc.Arbitrary<unknown>, body: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   const headers = fc.oneof(
     fc.constant({ 'content-type': 'application/json' }),
     fc.record({ 'content-type': headerValue, 'Idempotency-Key': headerValue }, { requiredKeys: [] }),
@@ -163,7 +163,7 @@ export function httpEvent(path: fc.Arbitrary<string>, pathParameters: fc.Arbitra
 }
 
 /** An SQS event whose bodies are `body`s, its records and envelope fuzzed too. */
-export function sqsEvent(body: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+function sqsEvent(body: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   const record = fc
     .record({
       messageId: fc.oneof({ weight: 8, arbitrary: fc.uuid() }, { weight: 1, arbitrary: fc.constantFrom('dup', '', 'x'.repeat(300)) }, { weight: 1, arbitrary: hostileValue }),
@@ -189,7 +189,7 @@ export function sqsEvent(body: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
 }
 
 /** Templates of valid inputs, one per handler. */
-export const TEMPLATES = {
+const TEMPLATES = {
   spec: {
     jobInfo: { projectId: 'example', title: 'Ranking shorts' },
     assets: { video: { id: 'main', source: 's3://in/short.mp4' } },

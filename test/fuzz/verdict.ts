@@ -1,7 +1,7 @@
 import type { Trigger } from './fuzzedSystems.js';
 
 /** Error names a Step Functions task may fail with: each is a named, documented outcome. */
-export const NAMED_TASK_ERRORS = new Set(['InvalidInput', 'RunPodRejected', 'CallbackTokenTaken', 'SpotCapacityExhausted', 'CleanupIncomplete']);
+const NAMED_TASK_ERRORS = new Set(['InvalidInput', 'RunPodRejected', 'CallbackTokenTaken', 'SpotCapacityExhausted', 'CleanupIncomplete']);
 
 /** What an error body must never carry: ARNs, account ids, stack frames. */
 const LEAK = /arn:aws|(?<![\w-])\d{12}(?![\w-])|\n\s+at /;

@@ -36,7 +36,7 @@ export function worstCaseSeconds(definition: Definition, options: WorstCaseOptio
 }
 
 /** The longest a single state can take, retries included. */
-export function stateSeconds(state: State, options: WorstCaseOptions = {}): number {
+function stateSeconds(state: State, options: WorstCaseOptions = {}): number {
   switch (state['Type']) {
     case 'Task':
       if (!(state['TimeoutSeconds'] > 0)) return Number.POSITIVE_INFINITY;
@@ -71,7 +71,7 @@ function backoffSeconds(state: State): number {
   return total;
 }
 
-export function successors(state: State): string[] {
+function successors(state: State): string[] {
   const next: string[] = [];
   if (state['Next']) next.push(state['Next']);
   if (state['Default']) next.push(state['Default']);
