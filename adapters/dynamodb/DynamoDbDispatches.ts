@@ -31,7 +31,7 @@ const THROTTLED = new Set([
   'LimitExceededException',
 ]);
 
-export function isDynamoDbThrottled(error: unknown): boolean {
+function isDynamoDbThrottled(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return (e.name !== undefined && THROTTLED.has(e.name)) || (e.$metadata?.httpStatusCode ?? 0) >= 500;

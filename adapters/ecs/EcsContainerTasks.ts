@@ -35,7 +35,7 @@ export interface EcsContainerTasksOptions {
 }
 
 /** Tasks listed by `ListTasks --started-by baton-dispatch` are Baton's. */
-export const ECS_STARTED_BY = 'baton-dispatch';
+const ECS_STARTED_BY = 'baton-dispatch';
 
 /**
  * Starts tasks with ECS RunTask. The idempotency key becomes RunTask's `clientToken` (its

@@ -2,7 +2,7 @@ import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { PresignedUrls, SegmentObjects } from '../../application/ports/PresignedUrls.js';
 
 /** The presign function failed or answered without both URLs: a fault, thrown so Step Functions retries. */
-export class PresignFunctionError extends Error {
+class PresignFunctionError extends Error {
   override readonly name = 'PresignFunctionError';
 }
 

@@ -53,7 +53,7 @@ export class InMemoryDispatches implements Dispatches {
   create(dispatch: Dispatch): ResultAsync<void, DispatchExists> {
     this.calls.create += 1;
     const fault = this.throttle();
-    if (fault) return fault;
+    if (fault) return new ResultAsync(fault);
     const current = this.items.get(dispatch.job.jobId);
     if (current) return errAsync({ type: 'DispatchExists', current });
     this.items.set(dispatch.job.jobId, dispatch);
@@ -63,7 +63,7 @@ export class InMemoryDispatches implements Dispatches {
   replace(previous: Dispatch, next: Dispatch): ResultAsync<void, DispatchChanged | DispatchNotFound> {
     this.calls.replace += 1;
     const fault = this.throttle();
-    if (fault) return fault;
+    if (fault) return new ResultAsync(fault);
     const current = this.items.get(previous.job.jobId);
     if (!current) return errAsync({ type: 'DispatchNotFound', jobId: previous.job.jobId });
     if (current.job.version !== previous.job.version) return errAsync({ type: 'DispatchChanged', current });
@@ -81,12 +81,12 @@ export class InMemoryDispatches implements Dispatches {
   }
 
   /** A rejected write, as an infrastructure fault arrives: not an error value. */
-  private throttle(): ResultAsync<never, never> | undefined {
+  private throttle(): Promise<never> | undefined {
     if (this.throttled <= 0) return undefined;
     this.throttled -= 1;
     const fault = Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
       name: 'ProvisionedThroughputExceededException',
     });
-    return new ResultAsync(Promise.reject(fault));
+    return Promise.reject(fault);
   }
 }

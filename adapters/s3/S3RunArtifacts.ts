@@ -3,7 +3,7 @@ import { isRunFolder } from '../../application/cleanup/runPrefix.js';
 import type { ArtifactDeletion, ArtifactNotDeleted, ArtifactPrefix, RunArtifacts } from '../../application/ports/RunArtifacts.js';
 
 /** S3's ceiling for both one ListObjectsV2 page and one DeleteObjects request. */
-export const S3_BATCH_LIMIT = 1000;
+const S3_BATCH_LIMIT = 1000;
 
 export interface S3RunArtifactsOptions {
   /** Keys per listing page (and so per delete batch); at most 1000. Smaller only in tests. */

@@ -7,7 +7,7 @@ import type { ArtifactNotDeleted } from '../ports/RunArtifacts.js';
 import { runPrefix } from './runPrefix.js';
 
 /** Seed 003's cleanup input: `{ "job_id": "job-abc123" }`. */
-export const CleanupInputSchema = v.object(
+const CleanupInputSchema = v.object(
   { job_id: v.string('must be a string') },
   (issue) => (issue.path ? 'is required' : 'must be an object with a job_id'),
 );

@@ -3,10 +3,10 @@ import { invalidField, type InvalidInput } from '../../domain/shared/InvalidInpu
 import type { ArtifactPrefix } from '../ports/RunArtifacts.js';
 
 /** Where a pipeline keeps each run's artifacts: `runs/{job_id}/…`. */
-export const RUNS_ROOT = 'runs/';
+const RUNS_ROOT = 'runs/';
 
 /** Far below S3's 1,024-byte keys, far above any job id seen in practice. */
-export const MAX_RUN_JOB_ID_LENGTH = 200;
+const MAX_RUN_JOB_ID_LENGTH = 200;
 
 /**
  * The rules, in order: the first one a job id breaks is the message. Each names what would

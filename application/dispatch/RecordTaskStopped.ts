@@ -98,7 +98,7 @@ function refusedAnswer(dispatch: Dispatch, change: JobChange, error: UpdateJobSt
 }
 
 /** Exit code 0 of the job's container completes the job; anything else fails it, saying why. */
-export function changeFor(dispatch: Dispatch, stopped: TaskStopped): JobChange {
+function changeFor(dispatch: Dispatch, stopped: TaskStopped): JobChange {
   const name = dispatch.target.containerName;
   const container = stopped.containers.find((c) => c.name === name) ?? (stopped.containers.length === 1 ? stopped.containers[0] : undefined);
   if (container?.exitCode === 0) {

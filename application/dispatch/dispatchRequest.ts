@@ -8,7 +8,7 @@ import { validate } from '../shared/validate.js';
  * Job ids a caller may choose (body `job_id`, the `Idempotency-Key` header): printable, no
  * spaces or slashes, since they end up in S3 key prefixes and log fields.
  */
-export const JOB_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+const JOB_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 export const JOB_ID_RULE = 'must be 1-128 letters, digits, _ . : - (starting with a letter or digit)';
 
 /** `POST /jobs` body and SQS message body alike: `{"url": "...", "job_id": "..."?}`. Other keys are ignored. */

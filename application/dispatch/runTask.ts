@@ -41,7 +41,7 @@ export function runTask(deps: RunTaskDeps, dispatch: Dispatch, log: Log): Result
  * What the container is told, as environment overrides. Values are the validated ones only;
  * nothing of the raw request reaches the container.
  */
-export function containerEnvironment(dispatch: Dispatch): Record<string, string> {
+function containerEnvironment(dispatch: Dispatch): Record<string, string> {
   return {
     JOB_ID: dispatch.job.jobId,
     SOURCE_URL: dispatch.source.url,

@@ -52,8 +52,6 @@ export interface LaunchFailureRecord {
   readonly at: string;
 }
 
-export const DEFAULT_LEASE_SECONDS = 120;
-
 export interface NewDispatch {
   readonly jobId: string;
   readonly source: JobSource;

@@ -21,7 +21,7 @@ export const ALLOWED_SCHEMES = ['http', 'https', 'rtmp', 'rtmps', 'magnet'] as c
 export type AllowedScheme = (typeof ALLOWED_SCHEMES)[number];
 
 /** Longer URLs are not sources but payloads; the container's environment is not a place for them. */
-export const MAX_URL_LENGTH = 2048;
+const MAX_URL_LENGTH = 2048;
 
 /** A BitTorrent info-hash: 40 hex (v1), 32 base32 (v1), or a multihash `btmh:` (v2). */
 const MAGNET_TOPIC = /(?:^|&)xt=urn:(?:btih:(?:[0-9a-f]{40}|[a-z2-7]{32})|btmh:1220[0-9a-f]{64})(?:&|$)/i;

@@ -6,7 +6,7 @@ import type { Dispatch } from '../../domain/dispatch/Dispatch.js';
 import { CORS_HEADERS, errorResponse, json, readJsonBody, type HttpRequest, type HttpResponse } from '../http/apiGateway.js';
 
 /** A request is a URL and a job id: 64 KiB is room for both many times over. */
-export const MAX_DISPATCH_BODY_BYTES = 64 * 1024;
+const MAX_DISPATCH_BODY_BYTES = 64 * 1024;
 
 /** API Gateway (and direct-invocation) responses carry this when a client should come back later. */
 const RETRY_AFTER_CAPACITY_SECONDS = '30';
@@ -50,7 +50,7 @@ export async function dispatchHttp(
 }
 
 /** The job as the API shows it (snake_case, as seed 004's service speaks). */
-export function dispatchView(d: Dispatch): Record<string, unknown> {
+function dispatchView(d: Dispatch): Record<string, unknown> {
   return {
     job_id: d.job.jobId,
     status: d.job.status,

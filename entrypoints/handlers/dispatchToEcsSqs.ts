@@ -7,7 +7,7 @@ import { describeFault } from './dispatchToEcsHttp.js';
 import { messageJson, processBatch, reject, sqsMessagesOf, type Disposition, type SqsMessage } from './sqsBatch.js';
 
 /** Messages of one batch dispatched at once (a standard queue); a FIFO queue goes one by one. */
-export const SQS_CONCURRENCY = 8;
+const SQS_CONCURRENCY = 8;
 
 /**
  * One SQS batch → `{ batchItemFailures }`, under the SQS policy of `sqsBatch.ts`: a message that

@@ -47,7 +47,7 @@ interface Job {
  * capacity and sometimes times out after starting the task anyway. Every job must start at
  * most one task, every valid one exactly one, and only poison ends in the dead-letter queue.
  */
-export class EcsDispatchScenario implements Scenario {
+class EcsDispatchScenario implements Scenario {
   readonly system = 'ecs-dispatch';
   private readonly ecs: SimEcs;
   private readonly queue: SimSqs;

@@ -57,7 +57,7 @@ interface WorkerRun {
  * Catch → failed. Spot refuses capacity and reclaims instances; Step Functions Retry launches
  * again. Checks the quota is never exceeded and every task token is resumed exactly once.
  */
-export class MangaPipelineScenario implements Scenario {
+class MangaPipelineScenario implements Scenario {
   readonly system = 'pipeline';
   private readonly sfn: SimStepFunctions;
   private readonly spot: SimSpotInstances;
