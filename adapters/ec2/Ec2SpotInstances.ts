@@ -81,7 +81,7 @@ export class Ec2SpotInstances implements SpotInstances {
 }
 
 /** The exact request: exported so the adapter's tests can state it in one place. */
-export function runInstancesInput(request: SpotLaunchRequest): RunInstancesCommandInput {
+function runInstancesInput(request: SpotLaunchRequest): RunInstancesCommandInput {
   const tags = request.tags.map((t) => ({ Key: t.key, Value: t.value }));
   const tagged = (ResourceType: TagSpecification['ResourceType']): TagSpecification => ({ ResourceType, Tags: tags });
   return {

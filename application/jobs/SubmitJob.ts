@@ -51,7 +51,7 @@ export type SubmitJobError = InvalidInput | JobSpecTooLarge | IdempotencyKeyReus
  * its send was lost (the function crashed or timed out in between). Sooner, the first request
  * may still be sending, and a second message would only make a duplicate.
  */
-export const RESEND_SUBMITTED_AFTER_SECONDS = 30;
+const RESEND_SUBMITTED_AFTER_SECONDS = 30;
 
 /** What SubmitJob is given: see {@link Ports} for the one name of each port. */
 export type SubmitJobDeps = Pick<Ports, 'jobs' | 'queue' | 'ids' | 'clock' | 'log' | 'metrics'>;

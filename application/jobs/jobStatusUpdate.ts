@@ -60,7 +60,7 @@ export function parseJobStatusUpdate(json: unknown): Result<v.InferOutput<typeof
 }
 
 /** Metadata is merged into the job's item (at most 400 KB, the spec already in it): one report adds at most this. */
-export const MAX_REPORT_METADATA_BYTES = 32 * 1024;
+const MAX_REPORT_METADATA_BYTES = 32 * 1024;
 
 /** The use-case input a valid report means. */
 export function toUpdateInput(report: v.InferOutput<typeof JobStatusUpdateSchema>): UpdateJobStatusInput {

@@ -24,10 +24,10 @@ export type WorkerReportChannel =
 
 /** Domain separation for the tokens derived from a task token (see {@link LaunchWorker}). */
 export const WORKER_CALLBACK_TOKEN_SCOPE = 'baton:worker-callback:v1';
-export const EC2_CLIENT_TOKEN_SCOPE = 'baton:ec2-launch:v1';
+const EC2_CLIENT_TOKEN_SCOPE = 'baton:ec2-launch:v1';
 
 /** The Step Functions task input (seed 003): `{"job_id", "task_token"}`. */
-export const LaunchWorkerInputSchema = v.object({
+const LaunchWorkerInputSchema = v.object({
   job_id: v.pipe(
     v.string('must be a string'),
     v.minLength(1, 'must not be empty'),

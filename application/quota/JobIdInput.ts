@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { keyText } from '../shared/storable.js';
 
 /** The day's item keeps a fixed-size hash of the id; the id itself is echoed in the task output. */
-export const MAX_JOB_ID_LENGTH = 256;
+const MAX_JOB_ID_LENGTH = 256;
 
 /**
  * The Step Functions task input of `increment-counter` and `reserve-quota`: `{ "job_id": "…" }`.

@@ -9,7 +9,7 @@ import { JobIdInputSchema } from './JobIdInput.js';
  * `{ job_id, date }`: the job and the day its slot was reserved on, as `reserve-quota` answered
  * (`$.quota.date`). The day is not "today": a run reserved at 23:59 may end after midnight.
  */
-export const ReleaseQuotaInputSchema = v.object(
+const ReleaseQuotaInputSchema = v.object(
   {
     ...JobIdInputSchema.entries,
     date: v.pipe(

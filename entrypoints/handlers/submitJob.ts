@@ -4,7 +4,7 @@ import type { Log } from '../../application/ports/Log.js';
 import { CORS_HEADERS, errorResponse, json, parseHttpEvent, readJsonBody, type HttpResponse } from '../http/apiGateway.js';
 
 /** Bodies above this are refused before parsing (the spec itself is limited to 200 KiB after validation). */
-export const MAX_SUBMIT_BODY_BYTES = 256 * 1024;
+const MAX_SUBMIT_BODY_BYTES = 256 * 1024;
 
 /**
  * API Gateway `POST /jobs` (REST v1 or HTTP API v2) → SubmitJob.

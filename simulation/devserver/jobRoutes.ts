@@ -27,7 +27,7 @@ interface StatusReport {
 /** Status reports kept for the console: enough to see the last few, never a growing log. */
 const REPORTS_KEPT = 50;
 
-export const DEV_OUTPUT_BUCKET = 'dev-output';
+const DEV_OUTPUT_BUCKET = 'dev-output';
 
 /**
  * The job API of seed 002 on localhost: `POST /jobs` and `GET /jobs/{jobId}` served by the real

@@ -40,7 +40,7 @@ interface Client {
  * crash) and report each status change through the `update-job-status` handler's queue,
  * whose messages arrive late, twice, and out of order. A job must never move backwards.
  */
-export class JobApiScenario implements Scenario {
+class JobApiScenario implements Scenario {
   readonly system = 'job-api';
   private readonly sys: JobApiSystem;
   private readonly jobQueue: SimSqs;

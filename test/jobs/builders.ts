@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { newJob, transition, type Job, type JobChange, type NewJob } from '../../domain/jobs/Job.js';
 
-export const T0 = new Date('2026-01-06T12:00:00Z');
+const T0 = new Date('2026-01-06T12:00:00Z');
 
 export function at(secondsAfterT0: number): Date {
   return new Date(T0.getTime() + secondsAfterT0 * 1000);
