@@ -22,12 +22,20 @@ beforeAll(async () => {
   sfn = await startFakeStepFunctions();
 });
 afterAll(() => sfn.close());
+/**
+ * Production's transport: a request timeout that throws. Production's 5 s for every call the
+ * stand-in answers, so a slow machine cannot turn an answer into a lost one; a lost `'late'`
+ * answer never comes, so there the timeout only has to outlast the retry's own answer.
+ */
+function tokensWithTimeout(requestTimeoutMs: number): StepFunctionsTaskTokens {
+  const client = new SFNClient({ ...LOCAL_AWS, endpoint: sfn.endpoint, requestHandler: awsRequestHandler({ requestTimeoutMs }) });
+  return new StepFunctionsTaskTokens(client, { log, metrics });
+}
+
 beforeEach(() => {
   log = new RecordingLog();
   metrics = new InMemoryMetrics();
-  // Production's transport: a request timeout that throws (short here: the stand-in answers late on purpose).
-  const client = new SFNClient({ ...LOCAL_AWS, endpoint: sfn.endpoint, requestHandler: awsRequestHandler({ requestTimeoutMs: 100 }) });
-  tokens = new StepFunctionsTaskTokens(client, { log, metrics });
+  tokens = tokensWithTimeout(5_000);
 });
 
 const sent = (token: string) => sfn.requests.filter((r) => r.input['taskToken'] === token).length;
@@ -38,8 +46,9 @@ describe('StepFunctionsTaskTokens when an answer is lost', () => {
     async (how) => {
       const token = sfn.engine.startTask();
       sfn.loseAnswers(1, how);
+      const sender = how === 'late' ? tokensWithTimeout(1_000) : tokens;
 
-      const result = await tokens.succeed(token, '{"done":true}');
+      const result = await sender.succeed(token, '{"done":true}');
 
       expect(result).toEqual(ok(undefined));
       expect(sfn.engine.task(token)).toMatchObject({ state: 'succeeded', output: '{"done":true}' });

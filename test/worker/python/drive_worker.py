@@ -4,10 +4,12 @@ The worker is built from the environment exactly as on an instance (Worker.from_
 the tests exercise the same path as the seed's `python -m src.renderer.main`.
 """
 import json
+import os
 import logging
 import sys
 import time
 
+import boto3
 from botocore.config import Config
 
 import baton_worker
@@ -42,9 +44,14 @@ def main():
     attempts = options.pop("sfn_max_attempts", None)
     read_timeout = options.pop("sfn_read_timeout", None)
     if attempts is not None or read_timeout is not None:
-        # The production config's shape, with fewer attempts or a shorter wait for an answer (a test's "late").
-        options["config"] = Config(connect_timeout=2, read_timeout=read_timeout or 5,
-                                   retries={"max_attempts": attempts or 3, "mode": "standard"})
+        # The production config's shape, with fewer attempts or a shorter wait for an answer (a test's "late"),
+        # for the Step Functions client only: DynamoDB Local keeps the production timeouts, so a slow
+        # machine cannot make a conditional write look lost.
+        config = Config(connect_timeout=2, read_timeout=read_timeout or 5,
+                        retries={"max_attempts": attempts or 3, "mode": "standard"})
+        endpoint = os.environ.get("AWS_ENDPOINT_URL_SFN") or os.environ.get("AWS_ENDPOINT_URL") or None
+        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        options["stepfunctions"] = boto3.session.Session(region_name=region).client("stepfunctions", endpoint_url=endpoint, config=config)
     worker = baton_worker.Worker.from_environment(**options)
     if command.get("wait_for_go"):
         # A barrier: every process is built and connected before any of them reports.
