@@ -71,8 +71,18 @@ export interface StepFunctionsTaskTokensOptions {
  * case; taking it as resumed is wrong only in the second, where nothing is left to do. Never
  * a second resume: Step Functions refuses every call after the first. A heartbeat cannot close
  * a token, so its "gone" always means gone.
+ *
+ * The memory outlives one call within this process: when every attempt of a call went
+ * unanswered (it ends `TaskTokensUnavailable`), the token is remembered, so the caller's own
+ * retry that then finds it closed (the worker's report loop with `TASK_TOKEN`, the redrive's
+ * next run in the same warm container) is taken as resumed too, as the Python worker does for
+ * a whole report. A heartbeat that gets through forgets it (the token was open, so the send
+ * did not land). Only tokens with such an attempt are kept, the last {@link REMEMBERED_TOKENS}.
  */
 export class StepFunctionsTaskTokens implements TaskTokens {
+  /** Tokens a call of this process may have closed without hearing the answer (oldest first). */
+  private readonly mayHaveResumed = new Set<string>();
+
   constructor(
     private readonly sfn: SFNClient,
     private readonly options: StepFunctionsTaskTokensOptions = {},
@@ -80,14 +90,14 @@ export class StepFunctionsTaskTokens implements TaskTokens {
 
   succeed(taskToken: string, output: string): ResultAsync<void, TaskTokenError> {
     const command = new SendTaskSuccessCommand({ taskToken, output });
-    const attempts = watchAttempts();
+    const attempts = watchAttempts(this.mayHaveResumed.has(taskToken));
     command.middlewareStack.add(attempts.middleware, WATCH_ATTEMPTS);
     return this.call(this.sfn.send(command), taskToken, attempts);
   }
 
   fail(taskToken: string, error: string, cause: string): ResultAsync<void, TaskTokenError> {
     const command = new SendTaskFailureCommand({ taskToken, error, cause });
-    const attempts = watchAttempts();
+    const attempts = watchAttempts(this.mayHaveResumed.has(taskToken));
     command.middlewareStack.add(attempts.middleware, WATCH_ATTEMPTS);
     return this.call(this.sfn.send(command), taskToken, attempts);
   }
@@ -99,10 +109,16 @@ export class StepFunctionsTaskTokens implements TaskTokens {
 
   private call(request: Promise<unknown>, taskToken: string, attempts: { readonly unanswered: boolean }): ResultAsync<void, TaskTokenError> {
     const sent = request.then(
-      () => undefined,
+      () => {
+        this.mayHaveResumed.delete(taskToken);
+      },
       (cause: unknown) => {
         const reason = goneReason(cause);
-        if (reason === undefined || !attempts.unanswered) throw cause;
+        if (reason === undefined || !attempts.unanswered) {
+          if (reason === undefined && attempts.unanswered) this.remember(taskToken);
+          throw cause;
+        }
+        this.mayHaveResumed.delete(taskToken);
         this.options.log?.warn('Step Functions answer was lost; the retry found the token closed: taken as resumed', {
           task_token: taskToken,
           reason,
@@ -119,7 +135,16 @@ export class StepFunctionsTaskTokens implements TaskTokens {
       return { type: 'TaskTokensRefused', refusal: `${String(fault.name)}: ${String(fault.message ?? '')}`.slice(0, 1024), cause };
     });
   }
+
+  private remember(taskToken: string): void {
+    this.mayHaveResumed.delete(taskToken);
+    this.mayHaveResumed.add(taskToken);
+    if (this.mayHaveResumed.size > REMEMBERED_TOKENS) this.mayHaveResumed.delete(this.mayHaveResumed.values().next().value!);
+  }
 }
+
+/** How many tokens with an unanswered resume one process remembers (a worker holds one; a Lambda a few). */
+const REMEMBERED_TOKENS = 64;
 
 function goneReason(cause: unknown): TaskTokenGone['reason'] | undefined {
   const name = (cause as { name?: unknown } | null)?.name;
@@ -130,9 +155,9 @@ function goneReason(cause: unknown): TaskTokenGone['reason'] | undefined {
 const WATCH_ATTEMPTS = { step: 'deserialize', priority: 'high', name: 'batonUnansweredAttempts' } as const;
 
 /** Remembers whether an attempt of one call may have taken effect without its answer reaching us. */
-function watchAttempts() {
+function watchAttempts(unanswered: boolean) {
   const watch = {
-    unanswered: false,
+    unanswered,
     middleware:
       <A, R>(next: (args: A) => Promise<R>) =>
       async (args: A): Promise<R> => {

@@ -112,6 +112,37 @@ describe('StepFunctionsTaskTokens when an answer is lost', () => {
     expect(metrics.get('CallbacksResumeUnconfirmed')).toBe(1);
   });
 
+  it("remembers a call whose every attempt went unanswered: the caller's own retry that finds the token closed is taken too", async () => {
+    const token = sfn.engine.startTask();
+    sfn.loseAnswers(3, 'reset'); // the SDK's three attempts: the first resumes, every answer is lost
+
+    const first = await tokens.succeed(token, '{"done":true}');
+    const again = await tokens.succeed(token, '{"done":true}');
+
+    expect(first).toEqual(err(expect.objectContaining({ type: 'TaskTokensUnavailable' })));
+    expect(again).toEqual(ok(undefined));
+    expect(sfn.engine.task(token)).toMatchObject({ state: 'succeeded', output: '{"done":true}' });
+    expect(sent(token)).toBe(4);
+    expect(metrics.get('CallbacksResumeUnconfirmed')).toBe(1);
+  });
+
+  it('forgets it once the token answers: a heartbeat that gets through proves the earlier send did not land', async () => {
+    const token = sfn.engine.startTask();
+    sfn.setDown(true);
+    try {
+      expect((await tokens.succeed(token, '{}')).isErr()).toBe(true); // 503s: may have taken effect
+    } finally {
+      sfn.setDown(false);
+    }
+    expect(await tokens.heartbeat(token)).toEqual(ok(undefined));
+    (await sfn.engine.fail(token, 'States.Timeout', 'timed out'))._unsafeUnwrap(); // then the task times out
+
+    const result = await tokens.succeed(token, '{}');
+
+    expect(result.isErr() && result.error).toMatchObject({ type: 'TaskTokenGone', reason: 'TaskTimedOut' });
+    expect(metrics.get('CallbacksResumeUnconfirmed')).toBe(0);
+  });
+
   it('still reports an outage whose every attempt went unanswered as unavailable', async () => {
     const token = sfn.engine.startTask();
     sfn.setDown(true);
