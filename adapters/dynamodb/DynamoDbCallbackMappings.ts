@@ -118,6 +118,22 @@ export class DynamoDbCallbackMappings implements CallbackMappings {
     ).map(() => undefined);
   }
 
+  async noteUnansweredResume(callbackToken: string, at: Date): Promise<void> {
+    // Lost (no longer ACCEPTED, or gone): a resumer finished it meanwhile; nothing to note.
+    await conditionalWrite(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { callback_token: callbackToken },
+          UpdateExpression: 'SET resume_unanswered_at = :at',
+          ConditionExpression: '#status = :accepted',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':at': isoSeconds(at), ':accepted': 'ACCEPTED' },
+        }),
+      ),
+    );
+  }
+
   async discardPending(callbackToken: string): Promise<void> {
     // Lost (no longer PENDING, or gone): nothing to discard, which is what was asked.
     await conditionalWrite(

@@ -22,6 +22,8 @@ export interface CallbackItem {
   refusal?: string;
   execution_arn?: string;
   instance_id?: string;
+  /** When a resume ended with every attempt unanswered (it may have reached Step Functions). */
+  resume_unanswered_at?: string;
   /** Present only while ACCEPTED: puts the item in the sparse `redrive` index (`ACCEPTED#n`, `redrivePartition`). */
   redrive_pk?: string;
   /** Present only while PENDING on the RunPod channel: puts the item in the sparse `reconcile` index (`PENDING#n`). */
@@ -141,6 +143,7 @@ export function toItem(m: CallbackMapping, shards: number): CallbackItem {
     refusal: m.refusal,
     execution_arn: m.executionArn,
     instance_id: m.instanceId,
+    resume_unanswered_at: m.resumeUnansweredAt,
     reconcile_pk: reconciles(m) ? reconcilePartition(m.callbackToken, shards) : undefined,
   };
 }
@@ -171,5 +174,6 @@ export function fromItem(item: CallbackItem): CallbackMapping {
     ...(item.refusal === undefined ? {} : { refusal: item.refusal }),
     ...(item.execution_arn === undefined ? {} : { executionArn: item.execution_arn }),
     ...(item.instance_id === undefined ? {} : { instanceId: item.instance_id }),
+    ...(item.resume_unanswered_at === undefined ? {} : { resumeUnansweredAt: item.resume_unanswered_at }),
   };
 }

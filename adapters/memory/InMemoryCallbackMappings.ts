@@ -14,6 +14,7 @@ import {
   type CallbackMapping,
 } from '../../domain/callbacks/CallbackMapping.js';
 import type { CallbackOutcome } from '../../domain/callbacks/CallbackOutcome.js';
+import { isoSeconds } from '../../domain/shared/time.js';
 import { callbackShard, DEFAULT_CALLBACK_INDEX_SHARDS, isCallbackIndexShards, MAX_CALLBACK_INDEX_SHARDS } from '../dynamodb/callbackItem.js';
 import { decodeShardCursor, encodeShardCursor, mergeShardAnswers, perShardLimit, type ShardAnswer } from '../shared/shardedPage.js';
 
@@ -40,6 +41,7 @@ export class InMemoryCallbackMappings implements CallbackMappings {
     create: 0,
     recordJobId: 0,
     discardPending: 0,
+    noteUnansweredResume: 0,
     accept: 0,
     finish: 0,
     abandon: 0,
@@ -83,6 +85,12 @@ export class InMemoryCallbackMappings implements CallbackMappings {
       this.items.delete(callbackToken);
       this.reconcileIndex.delete(callbackToken);
     }
+  }
+
+  async noteUnansweredResume(callbackToken: string, at: Date): Promise<void> {
+    this.calls.noteUnansweredResume += 1;
+    const current = this.items.get(callbackToken);
+    if (current?.status === 'ACCEPTED') this.items.set(callbackToken, { ...current, resumeUnansweredAt: isoSeconds(at) });
   }
 
   accept(callbackToken: string, outcome: CallbackOutcome, at: Date, channel: CallbackChannel): ResultAsync<CallbackMapping, Lost> {

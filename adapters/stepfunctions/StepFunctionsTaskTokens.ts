@@ -130,7 +130,7 @@ export class StepFunctionsTaskTokens implements TaskTokens {
     return ResultAsync.fromPromise(sent, (cause): TaskTokenError => {
       const reason = goneReason(cause);
       if (reason !== undefined) return { type: 'TaskTokenGone', reason, cause };
-      if (isPassingFault(cause)) return { type: 'TaskTokensUnavailable', cause };
+      if (isPassingFault(cause)) return { type: 'TaskTokensUnavailable', cause, ...(attempts.unanswered ? { unanswered: true } : {}) };
       const fault = cause as { name?: unknown; message?: unknown };
       return { type: 'TaskTokensRefused', refusal: `${String(fault.name)}: ${String(fault.message ?? '')}`.slice(0, 1024), cause };
     });

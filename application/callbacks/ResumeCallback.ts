@@ -7,6 +7,7 @@ import {
   type CallbackTransitionError,
 } from '../../domain/callbacks/CallbackMapping.js';
 import type { Ports } from '../ports/Ports.js';
+import type { Log } from '../ports/Log.js';
 
 /** What became of one attempt to hand an accepted outcome to Step Functions. */
 export type ResumeResult =
@@ -54,6 +55,7 @@ export class ResumeCallback {
       case 'TaskTokensUnavailable':
         log.warn('Step Functions unavailable; outcome kept for redrive', { error: describe(error.cause) });
         this.deps.metrics.count('CallbacksDeferred');
+        if (error.unanswered === true) await this.noteUnanswered(mapping, log);
         return { type: 'Deferred', mapping };
       case 'TaskTokensRefused':
         // Not the token, not passing: our permissions or our request. Retrying every minute
@@ -66,9 +68,33 @@ export class ResumeCallback {
           refusal: error.refusal,
         };
       case 'TaskTokenGone':
+        if (mapping.resumeUnansweredAt !== undefined) {
+          // An earlier resume may have reached Step Functions unanswered (noted on the mapping):
+          // the token it closed is the one now refused. Taken as resumed, as the adapter does
+          // within one call (see StepFunctionsTaskTokens).
+          log.warn('An earlier resume went unanswered and the token is now closed: taken as resumed', {
+            reason: error.reason,
+            unanswered_at: mapping.resumeUnansweredAt,
+          });
+          this.deps.metrics.count('CallbacksResumeUnconfirmed');
+          return { type: 'Resumed', mapping: await this.record(resumed(mapping, this.deps.clock.now())) };
+        }
         log.warn('Task token expired for callback', { callback_token: mapping.callbackToken, reason: error.reason });
         this.deps.metrics.count('CallbacksGone');
         return { type: 'Gone', mapping: await this.record(tokenGone(mapping, error.reason, this.deps.clock.now())), reason: error.reason };
+    }
+  }
+
+  /**
+   * Notes that this resume may have reached Step Functions, so a later resume (the redrive, in
+   * any process) that finds the token closed takes it as resumed. Best effort: the outcome is
+   * kept either way, and losing the note only leaves the old answer (EXPIRED) for that case.
+   */
+  private async noteUnanswered(mapping: CallbackMapping, log: Log): Promise<void> {
+    try {
+      await this.deps.mappings.noteUnansweredResume(mapping.callbackToken, this.deps.clock.now());
+    } catch (fault) {
+      log.warn('Could not note the unanswered resume', { error: describe(fault) });
     }
   }
 

@@ -73,6 +73,13 @@ export interface CallbackMappings {
    */
   abandon(mapping: CallbackMapping): ResultAsync<void, CallbackNotFound | CallbackNotInStatus>;
 
+  /**
+   * Notes on an ACCEPTED mapping that a resume ended with every attempt unanswered, so it may
+   * have reached Step Functions (`resumeUnansweredAt`). A mapping no longer ACCEPTED, or gone,
+   * is left as it is.
+   */
+  noteUnansweredResume(callbackToken: string, at: Date): Promise<void>;
+
   find(callbackToken: string): Promise<CallbackMapping | undefined>;
 
   /**

@@ -14,6 +14,11 @@ export interface TaskTokenGone {
 export interface TaskTokensUnavailable {
   readonly type: 'TaskTokensUnavailable';
   readonly cause?: unknown;
+  /**
+   * A SendTaskSuccess/Failure attempt ended without an answer or with a 5xx: it may have reached
+   * Step Functions and resumed the task (a throttling or other 4xx answer proves it did not).
+   */
+  readonly unanswered?: boolean;
 }
 
 /**

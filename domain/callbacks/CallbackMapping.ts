@@ -71,6 +71,12 @@ export interface CallbackMapping {
   readonly executionArn?: string;
   /** The EC2 instance running a worker mapping's job, once launched. */
   readonly instanceId?: string;
+  /**
+   * When a resume of this ACCEPTED mapping ended with every attempt unanswered (no answer, or a
+   * 5xx): it may have reached Step Functions. A later resume that finds the token closed is then
+   * taken as resumed, not EXPIRED (see ResumeCallback).
+   */
+  readonly resumeUnansweredAt?: string;
 }
 
 export interface NewCallbackMapping {

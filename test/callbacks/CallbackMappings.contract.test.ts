@@ -8,6 +8,7 @@ import { DynamoDbCallbackMappings } from '../../adapters/dynamodb/DynamoDbCallba
 import { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
 import { callbacksTable } from '../../adapters/dynamodb/tables/callbacksTable.js';
 import { createLocalTable, localDynamoDbClient } from '../support/localTables.js';
+import { isoSeconds } from '../../domain/shared/time.js';
 import { aCallbackToken, aFailure, aMapping, aSuccess, at } from './builders.js';
 
 type Factory = () => Promise<CallbackMappings>;
@@ -183,6 +184,26 @@ describe.each(adapters)('CallbackMappings contract: %s', (_name, make) => {
 
     expect(await mappings.find(pending.callbackToken)).toBeUndefined();
     expect((await mappings.find(accepted.callbackToken))?.status).toBe('ACCEPTED');
+  });
+
+  it('notes an unanswered resume on an ACCEPTED mapping only, and keeps it on record when finished', async () => {
+    const [pending, accepted] = [aMapping(), aMapping()];
+    (await mappings.create(pending))._unsafeUnwrap();
+    (await mappings.create(accepted))._unsafeUnwrap();
+    (await mappings.accept(accepted.callbackToken, aSuccess(), at(10), 'runpod'))._unsafeUnwrap();
+    const unknown = aCallbackToken();
+
+    await mappings.noteUnansweredResume(accepted.callbackToken, at(11));
+    await mappings.noteUnansweredResume(pending.callbackToken, at(11));
+    await mappings.noteUnansweredResume(unknown, at(11));
+
+    const noted = await mappings.find(accepted.callbackToken);
+    expect(noted).toMatchObject({ status: 'ACCEPTED', resumeUnansweredAt: isoSeconds(at(11)) });
+    expect(await mappings.find(pending.callbackToken)).toEqual(pending);
+    expect(await mappings.find(unknown)).toBeUndefined();
+    const completed = resumed(noted!, at(12))._unsafeUnwrap();
+    (await mappings.finish(completed))._unsafeUnwrap();
+    expect(await mappings.find(accepted.callbackToken)).toEqual(completed);
   });
 
   it('records the provider job id whatever the status', async () => {

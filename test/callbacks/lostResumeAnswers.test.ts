@@ -4,6 +4,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RecordingLog } from '../../adapters/memory/RecordingLog.js';
 import { InMemoryMetrics } from '../../adapters/memory/InMemoryMetrics.js';
 import { StepFunctionsTaskTokens } from '../../adapters/stepfunctions/StepFunctionsTaskTokens.js';
+import { InMemoryCallbackMappings } from '../../adapters/memory/InMemoryCallbackMappings.js';
+import { ManualClock } from '../../adapters/memory/ManualClock.js';
+import { ResumeCallback } from '../../application/callbacks/ResumeCallback.js';
+import { isoSeconds } from '../../domain/shared/time.js';
+import { aMapping, aSuccess, T0 } from './builders.js';
 import { awsRequestHandler } from '../../entrypoints/aws/awsRequestHandler.js';
 import { LOCAL_AWS } from '../support/dynamoDbLocal.js';
 import { startFakeStepFunctions, type FakeStepFunctions } from '../support/fakeStepFunctions.js';
@@ -152,5 +157,41 @@ describe('StepFunctionsTaskTokens when an answer is lost', () => {
     } finally {
       sfn.setDown(false);
     }
+  });
+});
+
+describe('ResumeCallback when a resume went unanswered in another process', () => {
+  it('notes it on the mapping, and the redrive elsewhere that finds the token closed takes it as resumed, once', async () => {
+    const mappings = new InMemoryCallbackMappings();
+    const clock = new ManualClock(T0);
+    const resumeIn = (process: StepFunctionsTaskTokens) => new ResumeCallback({ mappings, taskTokens: process, clock, log, metrics });
+    const mapping = aMapping({ taskToken: sfn.engine.startTask() });
+    (await mappings.create(mapping))._unsafeUnwrap();
+    const accepted = (await mappings.accept(mapping.callbackToken, aSuccess(), T0, 'runpod'))._unsafeUnwrap();
+    sfn.loseAnswers(3, 'reset'); // the webhook's three attempts: the first resumes, every answer is lost
+
+    const webhook = await resumeIn(tokensWithTimeout(5_000)).execute(accepted);
+    clock.advanceSeconds(60);
+    const redrive = await resumeIn(tokensWithTimeout(5_000)).execute((await mappings.find(mapping.callbackToken))!);
+
+    expect(webhook.type).toBe('Deferred');
+    expect(redrive).toMatchObject({ type: 'Resumed', mapping: { status: 'COMPLETED', resumeUnansweredAt: isoSeconds(T0) } });
+    expect(sfn.engine.task(mapping.taskToken)).toMatchObject({ state: 'succeeded' });
+    expect(await mappings.find(mapping.callbackToken)).toMatchObject({ status: 'COMPLETED' });
+    expect(metrics.get('CallbacksResumeUnconfirmed')).toBe(1);
+  });
+
+  it('still records EXPIRED when no earlier resume went unanswered', async () => {
+    const mappings = new InMemoryCallbackMappings();
+    const clock = new ManualClock(T0);
+    const mapping = aMapping({ taskToken: sfn.engine.startTask() });
+    (await mappings.create(mapping))._unsafeUnwrap();
+    const accepted = (await mappings.accept(mapping.callbackToken, aSuccess(), T0, 'runpod'))._unsafeUnwrap();
+    (await sfn.engine.fail(mapping.taskToken, 'States.Timeout', 'timed out'))._unsafeUnwrap();
+
+    const result = await new ResumeCallback({ mappings, taskTokens: tokens, clock, log, metrics }).execute(accepted);
+
+    expect(result).toMatchObject({ type: 'Gone', mapping: { status: 'EXPIRED' } });
+    expect(metrics.get('CallbacksResumeUnconfirmed')).toBe(0);
   });
 });

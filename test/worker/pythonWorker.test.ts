@@ -262,6 +262,32 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
     expect((await item(callbackToken))['status']).toEqual({ S: 'COMPLETED' });
   });
 
+  it('a resume whose every answer was lost is noted on the mapping: the TypeScript redrive that finds the token closed records it COMPLETED, not EXPIRED', async () => {
+    const { taskToken, env, callbackToken } = await launchRenderer('job-all-lost');
+    sfn.loseAnswers(10, 'reset'); // the first attempt resumes the task; every answer, the retries' too, is lost
+
+    const run = drivePython({ action: 'report_success', output: { status: 'completed' }, options: { hold_seconds: 0, sfn_max_attempts: 1 } }, env);
+    const answer = await run.result;
+    sfn.loseAnswers(0, 'reset');
+    const noted = await item(callbackToken);
+    const clock = new ManualClock(new Date(Date.now() + 120_000).toISOString());
+    const [log, metrics] = [new RecordingLog(), new InMemoryMetrics()];
+    const taskTokens = new StepFunctionsTaskTokens(new SFNClient({ ...LOCAL_AWS, endpoint: sfn.endpoint }));
+    const resumeCallback = new ResumeCallback({ mappings, taskTokens, clock, log, metrics });
+    const redrive = new RedriveCallbacks(
+      { mappings, resumeCallback, clock, log, metrics },
+      { redriveAfterSeconds: 60, leaseSeconds: 60, pageSize: 100, maxPages: 10 },
+    );
+    await redrive.execute();
+
+    expect(answer, run.stderr()).toEqual({ answer: 'Accepted' });
+    expect(noted).toMatchObject({ status: { S: 'ACCEPTED' }, resume_unanswered_at: { S: expect.any(String) } });
+    // Resumed once, by the first attempt: every later SendTask (the retries', the redrive's) was refused.
+    expect(sfn.engine.task(taskToken)).toMatchObject({ state: 'succeeded', output: JSON.stringify({ status: 'completed' }) });
+    expect(await item(callbackToken)).toMatchObject({ status: { S: 'COMPLETED' } });
+    expect(metrics.get('CallbacksResumeUnconfirmed')).toBe(1);
+  });
+
   it('after an Accepted report it keeps the task alive with heartbeats until the redrive has resumed it', async () => {
     const { taskToken, env, callbackToken } = await launchRenderer('job-hold');
     sfn.setDown(true);

@@ -50,6 +50,11 @@ export class RecordingCallbackMappings implements CallbackMappings {
     this.add(callbackToken, 'note', 'DISCARDED', 'deleted: the submit failed, nothing was started');
   }
 
+  async noteUnansweredResume(callbackToken: string, at: Date): Promise<void> {
+    await this.inner.noteUnansweredResume(callbackToken, at);
+    this.add(callbackToken, 'note', 'ACCEPTED', 'the resume went unanswered: it may have reached Step Functions');
+  }
+
   accept(callbackToken: string, outcome: CallbackOutcome, at: Date, channel: CallbackChannel): ResultAsync<CallbackMapping, CallbackNotFound | CallbackNotInStatus> {
     return this.inner
       .accept(callbackToken, outcome, at, channel)

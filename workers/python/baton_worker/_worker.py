@@ -309,11 +309,34 @@ class Worker:
                 self._finish("REFUSED", refusal=_refusal(e))
                 return ACCEPTED
             log.warning("Step Functions unavailable; outcome kept for redrive", extra={"error": _code(e)})
+            self._note_unanswered(attempts)
             return ACCEPTED
         except BotoCoreError as e:
             log.warning("Step Functions unavailable; outcome kept for redrive", extra={"error": repr(e)})
+            self._note_unanswered(attempts)
             return ACCEPTED
         return self._resumed(outcome)
+
+    def _note_unanswered(self, attempts: _Attempts) -> None:
+        """The resume may have reached Step Functions unanswered: note it on the mapping
+        (`resume_unanswered_at`), so the redrive that later finds the token closed takes it as
+        resumed, not EXPIRED. Best effort, and only while the mapping is still ACCEPTED."""
+        if not attempts.unanswered:
+            return
+        try:
+            self._dynamodb.update_item(
+                TableName=self._table,
+                Key={"callback_token": {"S": self._callback_token}},
+                UpdateExpression="SET resume_unanswered_at = :at",
+                ConditionExpression="#status = :accepted",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":at": {"S": p.iso_seconds(p.now())}, ":accepted": {"S": p.ACCEPTED}},
+            )
+        except ClientError as e:
+            if _code(e) != "ConditionalCheckFailedException":
+                log.warning("Could not note the unanswered resume", extra={"error": _code(e)})
+        except BotoCoreError as e:
+            log.warning("Could not note the unanswered resume", extra={"error": repr(e)})
 
     def _resumed(self, outcome: Dict[str, str]) -> str:
         self._finish("COMPLETED" if outcome["outcome"] == "success" else "FAILED")
