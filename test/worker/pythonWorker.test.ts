@@ -237,6 +237,19 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
     expect((await item(runpodToken))['status']).toEqual({ S: 'PENDING' });
   });
 
+  /** The TypeScript redrive, run in its own process two minutes after the report (past `redriveAfterSeconds`). */
+  async function redriveTwoMinutesLater() {
+    const clock = new ManualClock(new Date(Date.now() + 120_000).toISOString());
+    const [log, metrics] = [new RecordingLog(), new InMemoryMetrics()];
+    const taskTokens = new StepFunctionsTaskTokens(new SFNClient({ ...LOCAL_AWS, endpoint: sfn.endpoint }));
+    const resumeCallback = new ResumeCallback({ mappings, taskTokens, clock, log, metrics });
+    const redrive = new RedriveCallbacks(
+      { mappings, resumeCallback, clock, log, metrics },
+      { redriveAfterSeconds: 60, leaseSeconds: 60, pageSize: 100, maxPages: 10 },
+    );
+    return { report: await redrive.execute(), metrics };
+  }
+
   it('Step Functions down: the report is kept ACCEPTED under the redrive index key the TypeScript redrive queries, which resumes it once', async () => {
     const { taskToken, env, callbackToken } = await launchRenderer('job-redrive');
     sfn.setDown(true);
@@ -246,15 +259,7 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
       env,
     );
     sfn.setDown(false);
-    const clock = new ManualClock(new Date(Date.now() + 120_000).toISOString());
-    const [log, metrics] = [new RecordingLog(), new InMemoryMetrics()];
-    const taskTokens = new StepFunctionsTaskTokens(new SFNClient({ ...LOCAL_AWS, endpoint: sfn.endpoint }));
-    const resumeCallback = new ResumeCallback({ mappings, taskTokens, clock, log, metrics });
-    const redrive = new RedriveCallbacks(
-      { mappings, resumeCallback, clock, log, metrics },
-      { redriveAfterSeconds: 60, leaseSeconds: 60, pageSize: 100, maxPages: 10 },
-    );
-    const report = await redrive.execute();
+    const { report } = await redriveTwoMinutesLater();
 
     expect(answer).toEqual({ answer: 'Accepted' });
     expect(report.resumed).toBeGreaterThanOrEqual(1);
@@ -270,15 +275,7 @@ describePython('baton_worker (Python) on DynamoDB Local', () => {
     const answer = await run.result;
     sfn.loseAnswers(0, 'reset');
     const noted = await item(callbackToken);
-    const clock = new ManualClock(new Date(Date.now() + 120_000).toISOString());
-    const [log, metrics] = [new RecordingLog(), new InMemoryMetrics()];
-    const taskTokens = new StepFunctionsTaskTokens(new SFNClient({ ...LOCAL_AWS, endpoint: sfn.endpoint }));
-    const resumeCallback = new ResumeCallback({ mappings, taskTokens, clock, log, metrics });
-    const redrive = new RedriveCallbacks(
-      { mappings, resumeCallback, clock, log, metrics },
-      { redriveAfterSeconds: 60, leaseSeconds: 60, pageSize: 100, maxPages: 10 },
-    );
-    await redrive.execute();
+    const { metrics } = await redriveTwoMinutesLater();
 
     expect(answer, run.stderr()).toEqual({ answer: 'Accepted' });
     expect(noted).toMatchObject({ status: { S: 'ACCEPTED' }, resume_unanswered_at: { S: expect.any(String) } });
