@@ -46,3 +46,23 @@ export function awsRequestHandler(timeouts: AwsTimeouts): Handler {
   };
   return inner;
 }
+
+/** What `awsClient` needs of an SDK v3 client class: its constructor and its middleware stack. */
+type AwsClientClass<C> = new (config: { requestHandler: Handler }) => C & { middlewareStack: { remove(name: string): boolean } };
+
+/**
+ * One of Baton's own AWS clients (`dynamoDbClient()`, `sfnClient()`, …): the SDK's default
+ * configuration chain, the transport of {@link awsRequestHandler}, and no SDK logger middleware.
+ * Baton never gives the SDK a logger, yet that middleware ran the command's sensitive-field
+ * filter over every input and output (and every error's input) for the SDK's no-op logger: about
+ * 20 µs of CPU per call (BENCHMARKS.md). Without it, nothing can be wired to print a call's
+ * input either, and a Step Functions call's input is a task token.
+ *
+ * @example
+ * const client = awsClient(SQSClient, 5_000);
+ */
+export function awsClient<C>(Client: AwsClientClass<C>, requestTimeoutMs: number): C {
+  const client = new Client({ requestHandler: awsRequestHandler({ requestTimeoutMs }) });
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
+}

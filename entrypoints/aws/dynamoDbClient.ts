@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { awsRequestHandler } from './awsRequestHandler.js';
+import { awsClient } from './awsRequestHandler.js';
 
 let client: DynamoDBClient | undefined;
 
@@ -7,9 +7,9 @@ let client: DynamoDBClient | undefined;
  * The container's DynamoDB client, created on first use. AWS clients use the SDK's default
  * configuration chain, so `AWS_REGION` and `AWS_ENDPOINT_URL(_DYNAMODB)` point them at a
  * local engine. Every client gets its timeouts and the invocation's deadline from
- * `awsRequestHandler` (timeouts per attempt: DynamoDB, SQS, SNS, Step Functions 5 s; ECS, EC2,
+ * `awsClient` (timeouts per attempt: DynamoDB, SQS, SNS, Step Functions 5 s; ECS, EC2,
  * S3 10 s; Lambda 15 s; connection 2 s). One file per client, so a bundle carries only the clients its handler uses.
  */
 export function dynamoDbClient(): DynamoDBClient {
-  return (client ??= new DynamoDBClient({ requestHandler: awsRequestHandler({ requestTimeoutMs: 5_000 }) }));
+  return (client ??= awsClient(DynamoDBClient, 5_000));
 }

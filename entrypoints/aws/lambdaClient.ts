@@ -1,9 +1,9 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { awsRequestHandler } from './awsRequestHandler.js';
+import { awsClient } from './awsRequestHandler.js';
 
 let client: LambdaClient | undefined;
 
 /** The container's Lambda client, created on first use (see dynamoDbClient.ts for the configuration chain). */
 export function lambdaClient(): LambdaClient {
-  return (client ??= new LambdaClient({ requestHandler: awsRequestHandler({ requestTimeoutMs: 15_000 }) }));
+  return (client ??= awsClient(LambdaClient, 15_000));
 }

@@ -1,9 +1,9 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { awsRequestHandler } from './awsRequestHandler.js';
+import { awsClient } from './awsRequestHandler.js';
 
 let client: SecretsManagerClient | undefined;
 
 /** The container's Secrets Manager client (see dynamoDbClient.ts for the configuration chain and timeouts). */
 export function secretsManagerClient(): SecretsManagerClient {
-  return (client ??= new SecretsManagerClient({ requestHandler: awsRequestHandler({ requestTimeoutMs: 5_000 }) }));
+  return (client ??= awsClient(SecretsManagerClient, 5_000));
 }

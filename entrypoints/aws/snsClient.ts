@@ -1,9 +1,9 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { awsRequestHandler } from './awsRequestHandler.js';
+import { awsClient } from './awsRequestHandler.js';
 
 let client: SNSClient | undefined;
 
 /** The container's SNS client, created on first use (see dynamoDbClient.ts for the configuration chain). */
 export function snsClient(): SNSClient {
-  return (client ??= new SNSClient({ requestHandler: awsRequestHandler({ requestTimeoutMs: 5_000 }) }));
+  return (client ??= awsClient(SNSClient, 5_000));
 }

@@ -1,9 +1,9 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { awsRequestHandler } from './awsRequestHandler.js';
+import { awsClient } from './awsRequestHandler.js';
 
 let client: SQSClient | undefined;
 
 /** The container's SQS client, created on first use (see dynamoDbClient.ts for the configuration chain). */
 export function sqsClient(): SQSClient {
-  return (client ??= new SQSClient({ requestHandler: awsRequestHandler({ requestTimeoutMs: 5_000 }) }));
+  return (client ??= awsClient(SQSClient, 5_000));
 }
