@@ -45,7 +45,7 @@ export function bundleModules(bundleFile: string): (line: number) => { path: str
   };
 }
 
-/** `node_modules/@smithy/core/dist-es/x.js` → `@smithy/core`; `adapters/logging/redact.ts` → `baton adapters/`. */
+/** `node_modules/@smithy/core/dist-es/x.js` → `@smithy/core`; `adapters/logging/redact.ts` → `baton adapters/`; `bench/x.ts` → the design file. */
 export function packageOf(modulePath: string): string {
   const at = modulePath.lastIndexOf('node_modules/');
   if (at >= 0) {
@@ -53,6 +53,8 @@ export function packageOf(modulePath: string): string {
     return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
   }
   if (modulePath === '') return 'bundle (runtime helpers)';
+  // The benchmark's plain designs (seed001Webhook.ts, safePlainWebhook.ts): their own code, not Baton's.
+  if (modulePath.startsWith('bench/')) return 'the design file (bench/)';
   const dir = modulePath.includes('/') ? modulePath.slice(0, modulePath.indexOf('/')) : modulePath;
   return `baton ${dir}/`;
 }

@@ -1,10 +1,18 @@
 /**
- * Baton's `runpod-webhook` beside seed 001's design written plainly (bench/seed001Webhook.ts),
- * on the same DynamoDB Local and the same fake Step Functions (the real wire protocol), both
- * bundled from the same node_modules with the same esbuild options. As on Lambda, a process
- * handles one invocation at a time: each design has one worker process (bench/webhookWorker.ts)
- * per delivery in flight, so the CPU counted is its handlers' alone; rounds alternate which
- * design goes first, and the ratios are medians of per-round ratios.
+ * Three webhook designs side by side, on the same DynamoDB Local and the same fake Step
+ * Functions (the real wire protocol), all bundled from the same node_modules with the same
+ * esbuild options:
+ *   - Baton's `runpod-webhook`;
+ *   - the safe design written plainly (bench/safePlainWebhook.ts): Baton's AWS calls and
+ *     guarantees, none of its code or libraries — the floor any design with the guarantee reaches;
+ *   - seed 001's design written plainly (bench/seed001Webhook.ts), unsafe: every ratio's denominator.
+ * So Baton ÷ seed splits into safe ÷ seed (what the guarantee costs) × Baton ÷ safe (what Baton's
+ * layers cost). As on Lambda, a process handles one invocation at a time: each design has one
+ * worker process (bench/webhookWorker.ts) per delivery in flight, so the CPU counted is its
+ * handlers' alone. The rounds are measured twice: with `concurrency` processes per design, and
+ * with one process per design (on a 2-core machine, many processes per design contend for
+ * caches and the scheduler, which Lambda's environments, each with its own CPU share, do not).
+ * Rounds rotate which design goes first; ratios are medians of per-round ratios.
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,7 +40,10 @@ export interface SideBySideOptions {
   readonly rounds: number;
   /** Deliveries per round: that many first deliveries, then a duplicate of each. */
   readonly deliveries: number;
-  /** Deliveries in flight at once: worker processes per design, each handling one at a time. */
+  /**
+   * Deliveries in flight at once: worker processes per design, each handling one at a time.
+   * The rounds are then measured again with one process per design (deliveries one at a time).
+   */
   readonly concurrency: number;
   /** First deliveries (and as many duplicates) per process before the measured rounds. */
   readonly warmup: number;
@@ -44,7 +55,7 @@ export interface SideBySideOptions {
   /** Deliveries in each profiled round (0: no profile), and how many functions to list. */
   readonly profileDeliveries: number;
   readonly top: number;
-  /** LOG_LEVEL of both designs (production default: INFO). */
+  /** LOG_LEVEL of every design (production default: INFO). */
   readonly logLevel: string;
   /** NODE_OPTIONS of Baton's processes only, to weigh a runtime flag (e.g. `--enable-source-maps`, as deployed). */
   readonly batonNodeOptions?: string;
@@ -54,39 +65,70 @@ export interface SideBySideOptions {
 }
 
 export const DEFAULT_OPTIONS: Omit<SideBySideOptions, 'print'> = {
-  rounds: 7,
-  deliveries: 400,
+  rounds: 5,
+  deliveries: 300,
   concurrency: 8,
-  warmup: 150,
+  warmup: 100,
   racedCallbacks: 10,
   racers: 40,
   coldRuns: 11,
-  profileDeliveries: 1000,
+  profileDeliveries: 600,
   top: 25,
   logLevel: 'INFO',
 };
 
-type Design = 'baton' | 'seed';
-const DESIGNS: readonly Design[] = ['baton', 'seed'];
-const LABEL: Record<Design, string> = { baton: 'Baton runpod-webhook', seed: 'seed 001 design' };
+type Design = 'baton' | 'safe' | 'seed';
+const DESIGNS: readonly Design[] = ['baton', 'safe', 'seed'];
+const LABEL: Record<Design, string> = { baton: 'Baton runpod-webhook', safe: 'safe design, plain', seed: 'seed 001 design' };
 const ENTRY: Record<Design, string> = {
   baton: join(ROOT, 'entrypoints/lambda/runpod-webhook.ts'),
+  safe: join(ROOT, 'bench/safePlainWebhook.ts'),
   seed: join(ROOT, 'bench/seed001Webhook.ts'),
 };
+/** The designs that store callbacks as Baton does (the same table definition, the same items). */
+type SafeDesign = Exclude<Design, 'seed'>;
 
-/** What the report figures come from, for a caller (the test) to check. */
-export interface SideBySideReport {
+/**
+ * The three ratios each figure is reported with: Baton ÷ seed (the issue's), safe ÷ seed (the
+ * floor: what the guarantee costs) and Baton ÷ safe (what Baton's layers cost).
+ */
+type Pair = 'batonToSeed' | 'safeToSeed' | 'batonToSafe';
+const PAIRS: Record<Pair, readonly [Design, Design]> = { batonToSeed: ['baton', 'seed'], safeToSeed: ['safe', 'seed'], batonToSafe: ['baton', 'safe'] };
+
+type Figure = 'firstThroughput' | 'duplicateThroughput' | 'firstCpu' | 'duplicateCpu';
+
+/** The figures of the rounds measured with `processes` worker processes per design. */
+export interface ModeFigures {
+  readonly processes: number;
   readonly firstPerSecond: Record<Design, number>;
   readonly duplicatePerSecond: Record<Design, number>;
   readonly cpuUsPerFirst: Record<Design, number>;
   readonly cpuUsPerDuplicate: Record<Design, number>;
-  readonly ratios: { firstThroughput: number; duplicateThroughput: number; firstCpu: number; duplicateCpu: number; coldImportCpu: number; bundle: number };
+  readonly ratios: Record<Pair, Record<Figure, number>>;
+}
+
+/** What the report figures come from, for a caller (the test) to check. */
+export interface SideBySideReport {
+  /** `concurrency` processes per design, then one. */
+  readonly modes: readonly ModeFigures[];
+  readonly coldImportCpuMs: Record<Design, number>;
+  readonly bundleBytes: Record<Design, number>;
   /** SendTask calls per raced callback. */
   readonly resumesPerRacedCallback: Record<Design, number[]>;
   /** Rounds in which a callback did not get exactly one SendTask (none expected on a machine that keeps up). */
   readonly notExactlyOnce: readonly string[];
-  /** Answers of every measured round, by status code. */
+  /** Answers of every measured round (both modes), by status code. */
   readonly statuses: Record<Design, Record<string, number>>;
+}
+
+/** `{ baton: f('baton'), safe: f('safe'), seed: f('seed') }`. */
+function perDesign<T>(f: (d: Design) => T): Record<Design, T> {
+  return { baton: f('baton'), safe: f('safe'), seed: f('seed') };
+}
+
+/** The designs in round `round`'s order: each takes each place in turn. */
+function rotated(round: number): Design[] {
+  return DESIGNS.map((_, i) => DESIGNS[(i + round) % DESIGNS.length]!);
 }
 
 /** CPU time (user + system) a process has used, in microseconds, from /proc; undefined where there is none. */
@@ -165,10 +207,15 @@ class Worker {
 
 /** `size` worker processes of one design; a round's deliveries are dealt out among them. */
 class Pool {
-  readonly workers: Worker[];
+  constructor(readonly workers: readonly Worker[]) {}
 
-  constructor(size: number, env: Record<string, string>) {
-    this.workers = Array.from({ length: size }, () => new Worker(env));
+  static spawn(size: number, env: Record<string, string>): Pool {
+    return new Pool(Array.from({ length: size }, () => new Worker(env)));
+  }
+
+  /** This pool's first worker alone: one process, deliveries one at a time. */
+  first(): Pool {
+    return new Pool(this.workers.slice(0, 1));
   }
 
   async load(file: string): Promise<void> {
@@ -217,7 +264,8 @@ interface Bench {
   readonly client: DynamoDBClient;
   readonly sfn: FakeStepFunctions;
   readonly tables: Record<Design, string>;
-  readonly mappings: DynamoDbCallbackMappings;
+  /** Baton's own adapter over each table that holds Baton's items: how both safe designs are seeded. */
+  readonly mappings: Record<SafeDesign, DynamoDbCallbackMappings>;
   /** Callback token → task token, for every callback seeded. */
   readonly taskTokens: Map<string, string>;
   seeded: number;
@@ -234,8 +282,8 @@ async function seedCallbacks(b: Bench, design: Design, count: number): Promise<s
         const taskToken = b.sfn.engine.startTask();
         b.taskTokens.set(callbackToken, taskToken);
         const fields = { jobId: `sync-${b.seeded}`, execId: `exec-${b.seeded}`, segmentFilename: `seg_${b.seeded}.mp4` };
-        if (design === 'baton') {
-          const created = await b.mappings.create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now, ...fields }));
+        if (design !== 'seed') {
+          const created = await b.mappings[design].create(newCallbackMapping({ callbackToken, taskToken, channel: 'runpod', now, ...fields }));
           if (created.isErr()) throw new Error(`could not seed ${callbackToken}`);
           return;
         }
@@ -289,6 +337,14 @@ async function coldStart(b: Bench, design: Design, env: Record<string, string>):
   }
 }
 
+/** Per-round samples of one mode's measured rounds. */
+interface ModeSamples {
+  readonly processes: number;
+  readonly samples: Record<'first' | 'dup', Record<Design, RoundFigures[]>>;
+  /** DynamoDB Local's CPU per delivery in each round (when this run started it, so its process is known). */
+  readonly engineCpu: Record<'first' | 'dup', Record<Design, number[]>>;
+}
+
 /** Runs the comparison and prints it as Markdown. */
 export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySideReport> {
   const p = o.print;
@@ -298,8 +354,9 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
   const sfn = await startFakeStepFunctions();
   const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
   const suffix = randomBytes(4).toString('hex');
-  const tables: Record<Design, string> = { baton: `bench-baton-${suffix}`, seed: `bench-seed-${suffix}` };
+  const tables = perDesign((d) => `bench-${d}-${suffix}`);
   await client.send(new CreateTableCommand(callbacksTable(tables.baton)));
+  await client.send(new CreateTableCommand(callbacksTable(tables.safe)));
   await client.send(
     new CreateTableCommand({
       TableName: tables.seed,
@@ -312,7 +369,7 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
     client,
     sfn,
     tables,
-    mappings: new DynamoDbCallbackMappings(client, tables.baton),
+    mappings: { baton: new DynamoDbCallbackMappings(client, tables.baton), safe: new DynamoDbCallbackMappings(client, tables.safe) },
     taskTokens: new Map(),
     seeded: 0,
   };
@@ -330,66 +387,85 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
   const pools: Partial<Record<Design, Pool>> = {};
   try {
     for (const d of DESIGNS) {
-      pools[d] = new Pool(o.concurrency, envOf(d));
+      pools[d] = Pool.spawn(o.concurrency, envOf(d));
       await pools[d].load(`file://${bundleFile(d, true)}`);
     }
-    const statuses: Record<Design, Record<string, number>> = { baton: {}, seed: {} };
-    const tally = (d: Design, r: RoundFigures) => {
-      for (const [code, n] of Object.entries(r.statuses)) statuses[d][code] = (statuses[d][code] ?? 0) + n;
-    };
-    const samples = { first: { baton: [] as RoundFigures[], seed: [] as RoundFigures[] }, dup: { baton: [] as RoundFigures[], seed: [] as RoundFigures[] } };
-    /** DynamoDB Local's CPU per delivery in each round (when this run started it, so its process is known). */
-    const engineCpu = { first: { baton: [] as number[], seed: [] as number[] }, dup: { baton: [] as number[], seed: [] as number[] } };
+    const statuses = perDesign((): Record<string, number> => ({}));
     const notExactlyOnce: string[] = [];
-    const answered = { first: { baton: {}, seed: {} }, dup: { baton: {}, seed: {} } } as Record<'first' | 'dup', Record<Design, Record<string, number>>>;
     const deliveriesOf = (tokens: readonly string[], offset: number): Delivery[] => tokens.map((token, i) => ({ token, body: reportBody(offset + i) }));
 
-    // Round 0 warms both up and is not counted: `warmup` deliveries (and as many duplicates) per
-    // process, so every process runs optimised code, and DynamoDB Local's JVM is warm too.
-    for (let round = 0; round <= o.rounds; round += 1) {
-      const order: Design[] = round % 2 === 0 ? ['baton', 'seed'] : ['seed', 'baton'];
-      const count = round === 0 ? o.warmup * o.concurrency : o.deliveries;
-      const tokens = { baton: await seedCallbacks(b, 'baton', count), seed: await seedCallbacks(b, 'seed', count) };
-      for (const pass of ['first', 'dup'] as const) {
-        for (const d of order) {
-          const engine = processCpuUs(local?.pid);
-          const r = await pools[d]!.round(deliveriesOf(tokens[d], round * o.deliveries));
-          const engineAfter = processCpuUs(local?.pid);
-          answered[pass][d] = r.statuses;
-          if (round > 0) {
-            if (engine !== undefined && engineAfter !== undefined) engineCpu[pass][d].push((engineAfter - engine) / o.deliveries);
-            samples[pass][d].push(r);
-            tally(d, r);
+    /** The interleaved rounds, with `processes` worker processes per design. */
+    const measure = async (processes: number): Promise<ModeSamples> => {
+      const poolOf = (d: Design) => (processes === o.concurrency ? pools[d]! : pools[d]!.first());
+      const samples = { first: perDesign((): RoundFigures[] => []), dup: perDesign((): RoundFigures[] => []) };
+      const engineCpu = { first: perDesign((): number[] => []), dup: perDesign((): number[] => []) };
+      const answered = { first: perDesign((): Record<string, number> => ({})), dup: perDesign((): Record<string, number> => ({})) };
+      // Round 0 warms every design up and is not counted: `warmup` deliveries (and as many
+      // duplicates) per process, so every process runs optimised code, and DynamoDB Local's JVM is warm too.
+      for (let round = 0; round <= o.rounds; round += 1) {
+        const order = rotated(round);
+        const count = round === 0 ? o.warmup * processes : o.deliveries;
+        const tokens = perDesign((): string[] => []);
+        for (const d of DESIGNS) tokens[d] = await seedCallbacks(b, d, count);
+        for (const pass of ['first', 'dup'] as const) {
+          for (const d of order) {
+            const engine = processCpuUs(local?.pid);
+            const r = await poolOf(d).round(deliveriesOf(tokens[d], round * o.deliveries));
+            const engineAfter = processCpuUs(local?.pid);
+            answered[pass][d] = r.statuses;
+            if (round > 0) {
+              if (engine !== undefined && engineAfter !== undefined) engineCpu[pass][d].push((engineAfter - engine) / o.deliveries);
+              samples[pass][d].push(r);
+              for (const [code, n] of Object.entries(r.statuses)) statuses[d][code] = (statuses[d][code] ?? 0) + n;
+            }
+          }
+        }
+        for (const d of DESIGNS) {
+          const calls = tokens[d].map((t) => resumeCalls(b, t));
+          const wrong = calls.filter((n) => n !== 1).length;
+          if (wrong > 0) {
+            const byCount: Record<number, number> = {};
+            for (const n of calls) byCount[n] = (byCount[n] ?? 0) + 1;
+            // Reported, not thrown: under heavy load a SendTask answered after Baton's 5 s request
+            // timeout is retried by the SDK, and the retry finds the task already resumed (Step
+            // Functions refuses it; Baton then answers 200, the call taken: StepFunctionsTaskTokens).
+            notExactlyOnce.push(
+              `${LABEL[d]}: ${wrong} of ${calls.length} callbacks did not get exactly one SendTask in round ${round} with ${processes} process(es) ` +
+                `(callbacks by SendTask calls: ${JSON.stringify(byCount)}; answers: first ${JSON.stringify(answered.first[d])}, duplicates ${JSON.stringify(answered.dup[d])})`,
+            );
           }
         }
       }
-      for (const d of DESIGNS) {
-        const calls = tokens[d].map((t) => resumeCalls(b, t));
-        const wrong = calls.filter((n) => n !== 1).length;
-        if (wrong > 0) {
-          const byCount: Record<number, number> = {};
-          for (const n of calls) byCount[n] = (byCount[n] ?? 0) + 1;
-          // Reported, not thrown: under heavy load a SendTask answered after Baton's 5 s request
-          // timeout is retried by the SDK, and the retry finds the task already resumed (Step
-          // Functions refuses it; Baton then answers 200, the call taken: StepFunctionsTaskTokens).
-          notExactlyOnce.push(
-            `${LABEL[d]}: ${wrong} of ${calls.length} callbacks did not get exactly one SendTask in round ${round} ` +
-              `(callbacks by SendTask calls: ${JSON.stringify(byCount)}; answers: first ${JSON.stringify(answered.first[d])}, duplicates ${JSON.stringify(answered.dup[d])})`,
-          );
-        }
-      }
-    }
+      return { processes, samples, engineCpu };
+    };
+    const measured = [await measure(o.concurrency)];
+    if (o.concurrency !== 1) measured.push(await measure(1));
 
     const perSecond = (r: RoundFigures) => o.deliveries / (r.wallMs / 1000);
     const cpuPer = (r: RoundFigures) => r.cpuUs / o.deliveries;
-    const pairRatio = (pass: 'first' | 'dup', f: (r: RoundFigures) => number) =>
-      median(samples[pass].baton.map((r, i) => f(r) / f(samples[pass].seed[i]!)));
-    const of = (pass: 'first' | 'dup', f: (r: RoundFigures) => number) =>
-      ({ baton: median(samples[pass].baton.map(f)), seed: median(samples[pass].seed.map(f)) }) as Record<Design, number>;
+    const modes: ModeFigures[] = measured.map(({ processes, samples }) => {
+      const of = (pass: 'first' | 'dup', f: (r: RoundFigures) => number) => perDesign((d) => median(samples[pass][d].map(f)));
+      const pairRatio = (pass: 'first' | 'dup', f: (r: RoundFigures) => number, [a, c]: readonly [Design, Design]) =>
+        median(samples[pass][a].map((r, i) => f(r) / f(samples[pass][c][i]!)));
+      const ratiosOf = (pair: readonly [Design, Design]): Record<Figure, number> => ({
+        firstThroughput: pairRatio('first', perSecond, pair),
+        duplicateThroughput: pairRatio('dup', perSecond, pair),
+        firstCpu: pairRatio('first', cpuPer, pair),
+        duplicateCpu: pairRatio('dup', cpuPer, pair),
+      });
+      return {
+        processes,
+        firstPerSecond: of('first', perSecond),
+        duplicatePerSecond: of('dup', perSecond),
+        cpuUsPerFirst: of('first', cpuPer),
+        cpuUsPerDuplicate: of('dup', cpuPer),
+        ratios: { batonToSeed: ratiosOf(PAIRS.batonToSeed), safeToSeed: ratiosOf(PAIRS.safeToSeed), batonToSafe: ratiosOf(PAIRS.batonToSafe) },
+      };
+    });
 
-    // Unsafety: each callback reported `racers` times at once.
-    const resumesPerRacedCallback: Record<Design, number[]> = { baton: [], seed: [] };
-    const racedStatuses: Record<Design, Record<string, number>> = { baton: {}, seed: {} };
+    // The guarantee: each callback reported `racers` times at once.
+    const resumesPerRacedCallback = perDesign((): number[] => []);
+    const racedStatuses = perDesign((): Record<string, number> => ({}));
     for (const d of DESIGNS) {
       const tokens = await seedCallbacks(b, d, o.racedCallbacks);
       const body = reportBody(0);
@@ -402,61 +478,64 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
       resumesPerRacedCallback[d] = tokens.map((t) => resumeCalls(b, t));
     }
 
-    // Cold import CPU: fresh processes, the designs alternating.
-    const cold: Record<Design, { cpuMs: number; wallMs: number }[]> = { baton: [], seed: [] };
-    for (let i = 0; i < o.coldRuns; i += 1) for (const d of i % 2 ? ['seed', 'baton'] as const : DESIGNS) cold[d].push(coldImport(d, envOf(d)));
+    // Cold import CPU: fresh processes, the designs rotating.
+    const cold = perDesign((): { cpuMs: number; wallMs: number }[] => []);
+    for (let i = 0; i < o.coldRuns; i += 1) for (const d of rotated(i)) cold[d].push(coldImport(d, envOf(d)));
     // Cold start as Lambda pays it: a fresh process imports the bundle, then handles one first
     // delivery (what the import left for later — a lazily loaded module, the SDK's first
     // credentials and endpoint resolution, code compiled on first call — lands here).
-    const coldStarts: Record<Design, { importUs: number; firstUs: number }[]> = { baton: [], seed: [] };
+    const coldStarts = perDesign((): { importUs: number; firstUs: number }[] => []);
     for (let i = 0; i < o.coldRuns; i += 1) {
-      for (const d of i % 2 ? ['seed', 'baton'] as const : DESIGNS) coldStarts[d].push(await coldStart(b, d, envOf(d)));
+      for (const d of rotated(i)) coldStarts[d].push(await coldStart(b, d, envOf(d)));
     }
-    const coldStartCpu = (d: Design) => median(coldStarts[d].map((c) => c.importUs + c.firstUs)) / 1000;
-    const coldFirstCpu = (d: Design) => median(coldStarts[d].map((c) => c.firstUs)) / 1000;
-    const coldCpu = { baton: median(cold.baton.map((c) => c.cpuMs)), seed: median(cold.seed.map((c) => c.cpuMs)) };
-    const coldWall = { baton: median(cold.baton.map((c) => c.wallMs)), seed: median(cold.seed.map((c) => c.wallMs)) };
-    const bytes = { baton: statSync(bundleFile('baton', true)).size, seed: statSync(bundleFile('seed', true)).size };
-    const gzipped = {
-      baton: gzipSync(readFileSync(bundleFile('baton', true)), { level: 9 }).length,
-      seed: gzipSync(readFileSync(bundleFile('seed', true)), { level: 9 }).length,
-    };
+    const coldStartCpu = perDesign((d) => median(coldStarts[d].map((c) => c.importUs + c.firstUs)) / 1000);
+    const coldFirstCpu = perDesign((d) => median(coldStarts[d].map((c) => c.firstUs)) / 1000);
+    const coldCpu = perDesign((d) => median(cold[d].map((c) => c.cpuMs)));
+    const coldWall = perDesign((d) => median(cold[d].map((c) => c.wallMs)));
+    const bytes = perDesign((d) => statSync(bundleFile(d, true)).size);
+    const gzipped = perDesign((d) => gzipSync(readFileSync(bundleFile(d, true)), { level: 9 }).length);
 
-    const first = { thr: of('first', perSecond), cpu: of('first', cpuPer) };
-    const dup = { thr: of('dup', perSecond), cpu: of('dup', cpuPer) };
-    const ratios = {
-      firstThroughput: pairRatio('first', perSecond),
-      duplicateThroughput: pairRatio('dup', perSecond),
-      firstCpu: pairRatio('first', cpuPer),
-      duplicateCpu: pairRatio('dup', cpuPer),
-      coldImportCpu: coldCpu.baton / coldCpu.seed,
-      bundle: bytes.baton / bytes.seed,
-    };
-
-    p(`## Webhook side by side: Baton vs seed 001's design (DynamoDB Local + fake Step Functions, Node ${process.version})\n`);
-    p(`${o.rounds} interleaved rounds of ${o.deliveries} first deliveries then ${o.deliveries} duplicates, ${o.concurrency} in flight (${o.concurrency}`);
-    p(`processes per design, one invocation at a time each, as on Lambda), LOG_LEVEL=${o.logLevel}${o.batonNodeOptions ? `, Baton with NODE_OPTIONS=${o.batonNodeOptions}` : ''};`);
-    p(`medians of the rounds, ratios the median of per-round ratios. CPU is the handler processes' own (process.cpuUsage).\n`);
-    p('| figure | Baton | seed 001 design | Baton ÷ seed | target |');
-    p('| --- | ---: | ---: | ---: | --- |');
-    p(`| first deliveries per second | ${first.thr.baton.toFixed(0)} | ${first.thr.seed.toFixed(0)} | ${x(ratios.firstThroughput)} | ≥ 0.90× |`);
-    p(`| duplicates per second | ${dup.thr.baton.toFixed(0)} | ${dup.thr.seed.toFixed(0)} | ${x(ratios.duplicateThroughput)} | ≥ 1.00× |`);
-    p(`| Node CPU per first delivery | ${ms(first.cpu.baton)} | ${ms(first.cpu.seed)} | ${x(ratios.firstCpu)} | ≤ 1.05× |`);
-    p(`| Node CPU per duplicate | ${ms(dup.cpu.baton)} | ${ms(dup.cpu.seed)} | ${x(ratios.duplicateCpu)} | ≤ 1.00× |`);
-    if (engineCpu.first.baton.length > 0) {
-      const e = (pass: 'first' | 'dup', d: Design) => median(engineCpu[pass][d]);
-      const row = (label: string, pass: 'first' | 'dup') =>
-        p(`| ${label} | ${ms(e(pass, 'baton'))} | ${ms(e(pass, 'seed'))} | ${x(median(engineCpu[pass].baton.map((v, i) => v / engineCpu[pass].seed[i]!)))} | |`);
-      row('DynamoDB Local (JVM) CPU per first delivery', 'first');
-      row('DynamoDB Local (JVM) CPU per duplicate', 'dup');
+    /** `Baton ÷ seed | safe ÷ seed | Baton ÷ safe` of three per-design values. */
+    const ratioCells = (v: Record<Design, number>) => `${x(v.baton / v.seed)} | ${x(v.safe / v.seed)} | ${x(v.baton / v.safe)}`;
+    const modeLabel = (n: number) => (n === 1 ? '1 process per design' : `${n} processes per design`);
+    p(`## Webhook side by side: Baton, the safe design written plainly, seed 001's design (DynamoDB Local + fake Step Functions, Node ${process.version})\n`);
+    p(`${o.rounds} rounds of ${o.deliveries} first deliveries then ${o.deliveries} duplicates per design, measured twice: with ${o.concurrency}`);
+    p(`worker processes per design (${o.concurrency} deliveries in flight) and with 1 process per design (one delivery at a time);`);
+    p(`each process handles one invocation at a time, as on Lambda. The rounds rotate which design goes first. LOG_LEVEL=${o.logLevel}${o.batonNodeOptions ? `, Baton with NODE_OPTIONS=${o.batonNodeOptions}` : ''}.`);
+    p(`Medians of the rounds; each ratio is the median of per-round ratios. CPU is the handler processes' own (process.cpuUsage).`);
+    p(`safe ÷ seed is the floor (what the guarantee costs, written plainly); Baton ÷ safe is what Baton's layers cost.\n`);
+    p('| figure | Baton | safe, plain | seed 001 | Baton ÷ seed | safe ÷ seed (floor) | Baton ÷ safe (layers) | target (Baton ÷ seed) |');
+    p('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const [m, mode] of modes.entries()) {
+      const { engineCpu } = measured[m]!;
+      const label = modeLabel(mode.processes);
+      const row = (figure: string, v: Record<Design, number>, show: (n: number) => string, f: Figure, target: string) =>
+        p(`| ${figure}, ${label} | ${show(v.baton)} | ${show(v.safe)} | ${show(v.seed)} | ${x(mode.ratios.batonToSeed[f])} | ${x(mode.ratios.safeToSeed[f])} | ${x(mode.ratios.batonToSafe[f])} | ${target} |`);
+      const rate = (n: number) => n.toFixed(0);
+      row('first deliveries per second', mode.firstPerSecond, rate, 'firstThroughput', '≥ 0.90×');
+      row('duplicates per second', mode.duplicatePerSecond, rate, 'duplicateThroughput', '≥ 1.00×');
+      row('Node CPU per first delivery', mode.cpuUsPerFirst, ms, 'firstCpu', '≤ 1.05×');
+      row('Node CPU per duplicate', mode.cpuUsPerDuplicate, ms, 'duplicateCpu', '≤ 1.00×');
+      if (engineCpu.first.baton.length > 0) {
+        const engineRow = (figure: string, pass: 'first' | 'dup') => {
+          const e = engineCpu[pass];
+          const r = (a: Design, c: Design) => x(median(e[a].map((v, i) => v / e[c][i]!)));
+          const v = perDesign((d) => median(e[d]));
+          p(`| ${figure}, ${label} | ${ms(v.baton)} | ${ms(v.safe)} | ${ms(v.seed)} | ${r('baton', 'seed')} | ${r('safe', 'seed')} | ${r('baton', 'safe')} | |`);
+        };
+        engineRow('DynamoDB Local (JVM) CPU per first delivery', 'first');
+        engineRow('DynamoDB Local (JVM) CPU per duplicate', 'dup');
+      }
     }
-    p(`| cold import CPU (median of ${o.coldRuns} fresh processes) | ${coldCpu.baton.toFixed(1)} ms | ${coldCpu.seed.toFixed(1)} ms | ${x(ratios.coldImportCpu)} | ≤ 1.10× |`);
-    p(`| cold import wall time | ${coldWall.baton.toFixed(1)} ms | ${coldWall.seed.toFixed(1)} ms | ${x(coldWall.baton / coldWall.seed)} | |`);
-    p(`| cold start CPU: import + first delivery (median of ${o.coldRuns} fresh processes) | ${coldStartCpu('baton').toFixed(1)} ms | ${coldStartCpu('seed').toFixed(1)} ms | ${x(coldStartCpu('baton') / coldStartCpu('seed'))} | |`);
-    p(`| … of which the first delivery | ${coldFirstCpu('baton').toFixed(1)} ms | ${coldFirstCpu('seed').toFixed(1)} ms | ${x(coldFirstCpu('baton') / coldFirstCpu('seed'))} | |`);
-    p(`| bundle (minified; gzip -9) | ${kib(bytes.baton)} (${kib(gzipped.baton)}) | ${kib(bytes.seed)} (${kib(gzipped.seed)}) | ${x(ratios.bundle)} | |`);
+    const fixed = (n: number) => `${n.toFixed(1)} ms`;
+    p(`| cold import CPU (median of ${o.coldRuns} fresh processes) | ${fixed(coldCpu.baton)} | ${fixed(coldCpu.safe)} | ${fixed(coldCpu.seed)} | ${ratioCells(coldCpu)} | ≤ 1.10× |`);
+    p(`| cold import wall time | ${fixed(coldWall.baton)} | ${fixed(coldWall.safe)} | ${fixed(coldWall.seed)} | ${ratioCells(coldWall)} | |`);
+    p(`| cold start CPU: import + first delivery (median of ${o.coldRuns} fresh processes) | ${fixed(coldStartCpu.baton)} | ${fixed(coldStartCpu.safe)} | ${fixed(coldStartCpu.seed)} | ${ratioCells(coldStartCpu)} | |`);
+    p(`| … of which the first delivery | ${fixed(coldFirstCpu.baton)} | ${fixed(coldFirstCpu.safe)} | ${fixed(coldFirstCpu.seed)} | ${ratioCells(coldFirstCpu)} | |`);
+    const size = (d: Design) => `${kib(bytes[d])} (${kib(gzipped[d])})`;
+    p(`| bundle (minified; gzip -9) | ${size('baton')} | ${size('safe')} | ${size('seed')} | ${ratioCells(bytes)} | |`);
     const answers = (s: Record<string, number>) => Object.entries(s).map(([code, n]) => `${n} × ${code}`).join(', ');
-    p(`\nAnswers over the measured rounds: Baton ${answers(statuses.baton)}; seed ${answers(statuses.seed)}.\n`);
+    p(`\nAnswers over the measured rounds: ${DESIGNS.map((d) => `${LABEL[d]} ${answers(statuses[d])}`).join('; ')}.\n`);
     for (const note of notExactlyOnce) p(`**Not exactly once:** ${note}\n`);
 
     p(`### What the seed design's cheapness buys: ${o.racedCallbacks} callbacks, each reported ${o.racers} times at once\n`);
@@ -468,20 +547,11 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
     }
     p(`\nStep Functions takes the first SendTask and refuses the rest; the seed answers those deliveries 410 (or, with`);
     p(`different reports in the race, may record one outcome and resume with another). An outage between its GetItem`);
-    p(`and SendTask answers 500 with nothing stored: RunPod retries twice, then the completion is lost. Baton stores`);
-    p(`the outcome first and resumes once.\n`);
+    p(`and SendTask answers 500 with nothing stored: RunPod retries twice, then the completion is lost. Baton and the`);
+    p(`safe design store the outcome first and resume once.\n`);
 
     if (o.profileDeliveries > 0) await profiles(b, o, envOf);
-    return {
-      firstPerSecond: first.thr,
-      duplicatePerSecond: dup.thr,
-      cpuUsPerFirst: first.cpu,
-      cpuUsPerDuplicate: dup.cpu,
-      ratios,
-      resumesPerRacedCallback,
-      notExactlyOnce,
-      statuses,
-    };
+    return { modes, coldImportCpuMs: coldCpu, bundleBytes: bytes, resumesPerRacedCallback, notExactlyOnce, statuses };
   } finally {
     await Promise.all(Object.values(pools).map((pool) => pool.close()));
     client.destroy();
@@ -493,7 +563,7 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
 /** V8 CPU profiles of one first-delivery and one duplicate round per design, on the unminified bundles (one process, one delivery at a time). */
 async function profiles(b: Bench, o: SideBySideOptions, envOf: (d: Design) => Record<string, string>): Promise<void> {
   const p = o.print;
-  const times: Record<'first' | 'dup', Record<Design, SelfTime[]>> = { first: { baton: [], seed: [] }, dup: { baton: [], seed: [] } };
+  const times = { first: perDesign((): SelfTime[] => []), dup: perDesign((): SelfTime[] => []) };
   for (const d of DESIGNS) {
     const worker = new Worker(envOf(d));
     try {
@@ -520,25 +590,29 @@ async function profiles(b: Bench, o: SideBySideOptions, envOf: (d: Design) => Re
   }
   const perDelivery = (us: number) => (us / o.profileDeliveries / 1000).toFixed(3);
   for (const pass of ['first', 'dup'] as const) {
-    const groups = { baton: byGroup(times[pass].baton), seed: byGroup(times[pass].seed) };
-    const names = [...new Set([...groups.baton.keys(), ...groups.seed.keys()])].sort(
-      (a, c) => (groups.baton.get(c) ?? 0) - (groups.seed.get(c) ?? 0) - ((groups.baton.get(a) ?? 0) - (groups.seed.get(a) ?? 0)),
+    const what = pass === 'first' ? 'first delivery' : 'duplicate';
+    const groups = perDesign((d) => byGroup(times[pass][d]));
+    const at = (d: Design, n: string) => groups[d].get(n) ?? 0;
+    const names = [...new Set(DESIGNS.flatMap((d) => [...groups[d].keys()]))].sort(
+      (a, c) => at('baton', c) - at('seed', c) - (at('baton', a) - at('seed', a)),
     );
-    const total = (g: Map<string, number>) => [...g.values()].reduce((s, v) => s + v, 0);
-    p(`### Profile: self time per ${pass === 'first' ? 'first delivery' : 'duplicate'} by package (ms; ${o.profileDeliveries} deliveries, unminified bundles, V8 sampling every 100 µs, scaled to the round's CPU)\n`);
-    p('| package | Baton | seed | Baton − seed |');
-    p('| --- | ---: | ---: | ---: |');
+    const total = (d: Design) => [...groups[d].values()].reduce((s, v) => s + v, 0);
+    p(`### Profile: self time per ${what} by package (ms; ${o.profileDeliveries} deliveries, unminified bundles, V8 sampling every 100 µs, scaled to the round's CPU)\n`);
+    p('| package | Baton | safe, plain | seed | Baton − safe (layers) | safe − seed (floor) |');
+    p('| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const n of names) {
-      const bt = groups.baton.get(n) ?? 0;
-      const sd = groups.seed.get(n) ?? 0;
-      if (bt + sd < o.profileDeliveries * 5) continue; // under 5 µs per delivery in both
-      p(`| ${n} | ${perDelivery(bt)} | ${perDelivery(sd)} | ${perDelivery(bt - sd)} |`);
+      // Under 5 µs per delivery in every design: left out.
+      if (DESIGNS.reduce((s, d) => s + at(d, n), 0) < o.profileDeliveries * 5) continue;
+      p(`| ${n} | ${perDelivery(at('baton', n))} | ${perDelivery(at('safe', n))} | ${perDelivery(at('seed', n))} | ${perDelivery(at('baton', n) - at('safe', n))} | ${perDelivery(at('safe', n) - at('seed', n))} |`);
     }
-    p(`| **all** | **${perDelivery(total(groups.baton))}** | **${perDelivery(total(groups.seed))}** | **${perDelivery(total(groups.baton) - total(groups.seed))}** |\n`);
-    p(`Baton's top ${o.top} functions by self time per ${pass === 'first' ? 'first delivery' : 'duplicate'}:\n`);
-    p('| function | package | ms |');
-    p('| --- | --- | ---: |');
-    for (const t of times[pass].baton.slice(0, o.top)) p(`| \`${t.fn}\` | ${t.group} | ${perDelivery(t.selfUs)} |`);
-    p('');
+    const [bt, sf, sd] = [total('baton'), total('safe'), total('seed')];
+    p(`| **all** | **${perDelivery(bt)}** | **${perDelivery(sf)}** | **${perDelivery(sd)}** | **${perDelivery(bt - sf)}** | **${perDelivery(sf - sd)}** |\n`);
+    for (const d of ['baton', 'safe'] as const) {
+      p(`${LABEL[d]}: top ${o.top} functions by self time per ${what}:\n`);
+      p('| function | package | ms |');
+      p('| --- | --- | ---: |');
+      for (const t of times[pass][d].slice(0, o.top)) p(`| \`${t.fn}\` | ${t.group} | ${perDelivery(t.selfUs)} |`);
+      p('');
+    }
   }
 }

@@ -5,7 +5,8 @@
  *  2. AWS calls on each webhook path, beside seed 001's design (GetItem + SendTask + UpdateItem);
  *  3. webhooks per second on DynamoDB Local, beside its raw conditional-update rate;
  *  4. synthesis of the CDK example app (deploy/): plain, with cdk-nag, with the CloudFormation validator;
- *  5. `webhook`: runpod-webhook side by side with seed 001's design written plainly (bench/sideBySide.ts):
+ *  5. `webhook`: runpod-webhook side by side with the safe design written plainly (the floor) and seed
+ *     001's unsafe design written plainly (bench/sideBySide.ts), with 8 processes per design and with 1:
  *     throughput, Node CPU per delivery, cold import CPU, bundle size, the seed's unsafety, CPU profiles.
  *     BENCH_ROUNDS, BENCH_DELIVERIES, BENCH_CONCURRENCY, BENCH_WARMUP, BENCH_PROFILE_DELIVERIES, BENCH_LOG_LEVEL,
  *     BENCH_BATON_NODE_OPTIONS tune it.
