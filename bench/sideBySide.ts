@@ -45,7 +45,11 @@ export interface SideBySideOptions {
    * The rounds are then measured again with one process per design (deliveries one at a time).
    */
   readonly concurrency: number;
-  /** First deliveries (and as many duplicates) per process before the measured rounds. */
+  /**
+   * First deliveries (and as many duplicates) per process before the measured rounds. The
+   * 1-process rounds warm their one process with as many as all `concurrency` processes got
+   * (V8 optimises by call counts: a lone process given `warmup` was still speeding up round by round).
+   */
   readonly warmup: number;
   /** The unsafety check: this many callbacks, each reported this many times at once. */
   readonly racedCallbacks: number;
@@ -401,10 +405,11 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
       const engineCpu = { first: perDesign((): number[] => []), dup: perDesign((): number[] => []) };
       const answered = { first: perDesign((): Record<string, number> => ({})), dup: perDesign((): Record<string, number> => ({})) };
       // Round 0 warms every design up and is not counted: `warmup` deliveries (and as many
-      // duplicates) per process, so every process runs optimised code, and DynamoDB Local's JVM is warm too.
+      // duplicates) per process — for one process, as many as all of them — so every process
+      // runs optimised code, and DynamoDB Local's JVM is warm too.
       for (let round = 0; round <= o.rounds; round += 1) {
         const order = rotated(round);
-        const count = round === 0 ? o.warmup * processes : o.deliveries;
+        const count = round === 0 ? o.warmup * o.concurrency : o.deliveries;
         const tokens = perDesign((): string[] => []);
         for (const d of DESIGNS) tokens[d] = await seedCallbacks(b, d, count);
         for (const pass of ['first', 'dup'] as const) {
@@ -534,6 +539,16 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
     p(`| … of which the first delivery | ${fixed(coldFirstCpu.baton)} | ${fixed(coldFirstCpu.safe)} | ${fixed(coldFirstCpu.seed)} | ${ratioCells(coldFirstCpu)} | |`);
     const size = (d: Design) => `${kib(bytes[d])} (${kib(gzipped[d])})`;
     p(`| bundle (minified; gzip -9) | ${size('baton')} | ${size('safe')} | ${size('seed')} | ${ratioCells(bytes)} | |`);
+    p(`\nNode CPU per delivery in each measured round (ms, round order): the rounds drift alike for every design`);
+    p(`(warm-up, load), which the per-round ratios cancel and the medians above, taken from different rounds, do not.\n`);
+    p('| mode | pass | Baton | safe, plain | seed 001 |');
+    p('| --- | --- | --- | --- | --- |');
+    for (const { processes, samples } of measured) {
+      for (const pass of ['first', 'dup'] as const) {
+        const rounds = (d: Design) => samples[pass][d].map((r) => (cpuPer(r) / 1000).toFixed(2)).join(' ');
+        p(`| ${modeLabel(processes)} | ${pass === 'first' ? 'first deliveries' : 'duplicates'} | ${rounds('baton')} | ${rounds('safe')} | ${rounds('seed')} |`);
+      }
+    }
     const answers = (s: Record<string, number>) => Object.entries(s).map(([code, n]) => `${n} × ${code}`).join(', ');
     p(`\nAnswers over the measured rounds: ${DESIGNS.map((d) => `${LABEL[d]} ${answers(statuses[d])}`).join('; ')}.\n`);
     for (const note of notExactlyOnce) p(`**Not exactly once:** ${note}\n`);
