@@ -13,15 +13,23 @@
  * the same two INFO records per delivery, as `console.log` JSON lines, the callback token as
  * Baton logs it (a SHA-256 fingerprint, never in clear). Plain clients: no per-attempt timeouts
  * and no invocation deadline (those are Baton's, counted with its layers).
+ *
+ * With `SAFE_READ_FIRST=true` (`BENCH_SAFE_READ_FIRST=1 npm run bench -- webhook`) it reads
+ * before it claims: a consistent GetItem, and only a PENDING item goes on to the claim, so a
+ * repeat of a finished callback is a successful read, as in the seed, instead of a lost
+ * conditional write. The claim still decides every race. The price is one more call on every
+ * first delivery: the bench's measure of that trade.
  */
 import { createHash } from 'node:crypto';
-import { DynamoDBClient, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 
 const TABLE = process.env['CALLBACK_TABLE_NAME'];
 if (!TABLE) throw new Error('CALLBACK_TABLE_NAME is required');
 const LEVELS = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40 } as const;
 const level = LEVELS[(process.env['LOG_LEVEL'] ?? 'INFO').toUpperCase() as keyof typeof LEVELS] ?? LEVELS.INFO;
+/** Read before claiming (see the header). */
+const READ_FIRST = process.env['SAFE_READ_FIRST'] === 'true';
 /** Shards of the sparse `redrive` index, as Baton's writers place a claim (`CALLBACK_INDEX_SHARDS`, default 32). */
 const SHARDS = Number(process.env['CALLBACK_INDEX_SHARDS'] ?? 32);
 
@@ -180,6 +188,12 @@ async function complete(token: string, fp: string, outcome: Outcome) {
     outcome.kind === 'success'
       ? { M: { outcome: { S: 'success' }, output: { S: outcome.output } } }
       : { M: { outcome: { S: 'failure' }, error: { S: outcome.error }, cause: { S: outcome.cause } } };
+  if (READ_FIRST) {
+    const { Item: current } = await dynamodb.send(
+      new GetItemCommand({ TableName: TABLE, Key: { callback_token: { S: token } }, ConsistentRead: true }),
+    );
+    if (current?.['status']?.S !== 'PENDING') return repeated(fp, current);
+  }
   let old: Item;
   try {
     const claimed = await dynamodb.send(

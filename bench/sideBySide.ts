@@ -63,6 +63,8 @@ export interface SideBySideOptions {
   readonly logLevel: string;
   /** NODE_OPTIONS of Baton's processes only, to weigh a runtime flag (e.g. `--enable-source-maps`, as deployed). */
   readonly batonNodeOptions?: string;
+  /** The safe design reads before it claims (bench/safePlainWebhook.ts, `SAFE_READ_FIRST`): what a lighter duplicate costs first deliveries. */
+  readonly safeReadFirst?: boolean;
   /** An already running DynamoDB Local (the test suite's); else one is started and stopped. */
   readonly dynamoDbEndpoint?: string;
   readonly print: (line: string) => void;
@@ -387,6 +389,7 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
     CALLBACK_TABLE_NAME: tables[d],
     LOG_LEVEL: o.logLevel,
     ...(d === 'baton' && o.batonNodeOptions ? { NODE_OPTIONS: o.batonNodeOptions } : {}),
+    ...(d === 'safe' && o.safeReadFirst ? { SAFE_READ_FIRST: 'true' } : {}),
   });
   const pools: Partial<Record<Design, Pool>> = {};
   try {
@@ -506,7 +509,7 @@ export async function webhookSideBySide(o: SideBySideOptions): Promise<SideBySid
     p(`## Webhook side by side: Baton, the safe design written plainly, seed 001's design (DynamoDB Local + fake Step Functions, Node ${process.version})\n`);
     p(`${o.rounds} rounds of ${o.deliveries} first deliveries then ${o.deliveries} duplicates per design, measured twice: with ${o.concurrency}`);
     p(`worker processes per design (${o.concurrency} deliveries in flight) and with 1 process per design (one delivery at a time);`);
-    p(`each process handles one invocation at a time, as on Lambda. The rounds rotate which design goes first. LOG_LEVEL=${o.logLevel}${o.batonNodeOptions ? `, Baton with NODE_OPTIONS=${o.batonNodeOptions}` : ''}.`);
+    p(`each process handles one invocation at a time, as on Lambda. The rounds rotate which design goes first. LOG_LEVEL=${o.logLevel}${o.batonNodeOptions ? `, Baton with NODE_OPTIONS=${o.batonNodeOptions}` : ''}${o.safeReadFirst ? ', the safe design reading before it claims (SAFE_READ_FIRST)' : ''}.`);
     p(`Medians of the rounds; each ratio is the median of per-round ratios. CPU is the handler processes' own (process.cpuUsage).`);
     p(`safe ÷ seed is the floor (what the guarantee costs, written plainly); Baton ÷ safe is what Baton's layers cost.\n`);
     p('| figure | Baton | safe, plain | seed 001 | Baton ÷ seed | safe ÷ seed (floor) | Baton ÷ safe (layers) | target (Baton ÷ seed) |');

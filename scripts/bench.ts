@@ -9,7 +9,7 @@
  *     001's unsafe design written plainly (bench/sideBySide.ts), with 8 processes per design and with 1:
  *     throughput, Node CPU per delivery, cold import CPU, bundle size, the seed's unsafety, CPU profiles.
  *     BENCH_ROUNDS, BENCH_DELIVERIES, BENCH_CONCURRENCY, BENCH_WARMUP, BENCH_PROFILE_DELIVERIES, BENCH_LOG_LEVEL,
- *     BENCH_BATON_NODE_OPTIONS tune it.
+ *     BENCH_BATON_NODE_OPTIONS, BENCH_SAFE_READ_FIRST (the safe design reads before it claims) tune it.
  * A script, not a test: it measures, it does not judge.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -256,6 +256,7 @@ if (!only || only === 'webhook') {
     profileDeliveries: env('BENCH_PROFILE_DELIVERIES', DEFAULT_OPTIONS.profileDeliveries),
     logLevel: process.env['BENCH_LOG_LEVEL'] ?? DEFAULT_OPTIONS.logLevel,
     ...(process.env['BENCH_BATON_NODE_OPTIONS'] ? { batonNodeOptions: process.env['BENCH_BATON_NODE_OPTIONS'] } : {}),
+    ...(process.env['BENCH_SAFE_READ_FIRST'] ? { safeReadFirst: true } : {}),
     print: (line) => console.log(line),
   });
 }

@@ -70,7 +70,7 @@ describe('webhook side-by-side benchmark (npm run bench -- webhook)', () => {
 describe('the safe design written plainly (bench/safePlainWebhook.ts) answers as Baton does', () => {
   type Answer = { statusCode: number; body: string };
   type Handler = (event: unknown, context: unknown) => Promise<Answer>;
-  const designs: Record<'baton' | 'safe', Handler> = {} as Record<'baton' | 'safe', Handler>;
+  const designs: Record<'baton' | 'safe' | 'safeReadFirst', Handler> = {} as Record<'baton' | 'safe' | 'safeReadFirst', Handler>;
   let sfn: FakeStepFunctions;
   let mappings: DynamoDbCallbackMappings;
   /** The plain design's log lines (`console.log`); Baton's Powertools records go to the suite's capture. */
@@ -92,6 +92,14 @@ describe('the safe design written plainly (bench/safePlainWebhook.ts) answers as
       await build({ ...lambdaBuildOptions(join(import.meta.dirname, '../..', entry), file), sourcemap: false });
       const module = (await import(/* @vite-ignore */ `${pathToFileURL(file).href}?parity=${Date.now()}`)) as { handler: Handler };
       designs[design] = module.handler;
+    }
+    // The same plain bundle again, evaluated with SAFE_READ_FIRST: it reads before it claims.
+    process.env['SAFE_READ_FIRST'] = 'true';
+    try {
+      const file = pathToFileURL(join(out, 'safe', 'index.mjs')).href;
+      designs.safeReadFirst = ((await import(/* @vite-ignore */ `${file}?parity=read-first-${Date.now()}`)) as { handler: Handler }).handler;
+    } finally {
+      delete process.env['SAFE_READ_FIRST'];
     }
   }, 60_000);
 
@@ -145,6 +153,8 @@ describe('the safe design written plainly (bench/safePlainWebhook.ts) answers as
       const baton = await run(designs.baton, path);
       const safe = await run(designs.safe, path);
       expect(safe).toEqual(baton);
+      const readFirst = await run(designs.safeReadFirst, path);
+      expect(readFirst).toEqual(baton);
     });
   }
 
