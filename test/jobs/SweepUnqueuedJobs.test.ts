@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SweepUnqueuedJobs } from '../../application/jobs/SweepUnqueuedJobs.js';
 import { aJob, aSpec } from './builders.js';
 import { jobsWorld } from './world.js';
@@ -72,6 +72,39 @@ describe('SweepUnqueuedJobs (the job-sweeper)', () => {
 
     expect(swept.found).toBe(0);
     expect(w.queue.messages).toHaveLength(0);
+  });
+
+  it('reads a job before it acts: one a lagging index still lists after it moved on is only taken out', async () => {
+    const w = jobsWorld();
+    const job = await crashedSubmit(w);
+    (await w.jobs.update(job, { ...job, status: 'processing', version: job.version + 1 }))._unsafeUnwrap();
+    w.clock.advanceSeconds(121);
+    vi.spyOn(w.jobs, 'unqueuedBefore').mockResolvedValueOnce([job.jobId]);
+    const markQueued = vi.spyOn(w.jobs, 'markQueued');
+
+    const swept = await sweeper(w).execute();
+
+    expect(swept).toEqual({ found: 1, resent: 0, failed: 0, movedOn: 1, left: 0 });
+    expect(w.queue.messages).toHaveLength(0);
+    expect(markQueued).toHaveBeenCalledWith(job.jobId);
+  });
+
+  it('does not fail a refused job a processor takes as the sweeper gives up: the lost write counts as moved on', async () => {
+    const w = jobsWorld();
+    const job = await crashedSubmit(w);
+    w.clock.advanceSeconds(3_700);
+    w.queue.failNext(1);
+    const update = w.jobs.update.bind(w.jobs);
+    vi.spyOn(w.jobs, 'update').mockImplementationOnce((previous, next) =>
+      // A processor takes the job between the sweeper's read and its write.
+      update(previous, { ...previous, status: 'processing', version: previous.version + 1 }).andThen(() => update(previous, next)),
+    );
+
+    const swept = await sweeper(w).execute();
+
+    expect(swept).toEqual({ found: 1, resent: 0, failed: 0, movedOn: 1, left: 0 });
+    expect(await w.jobs.get(job.jobId)).toMatchObject({ status: 'processing' });
+    expect((await sweeper(w).execute()).found).toBe(0);
   });
 
   it('stops starting jobs once told to, leaving them for the next run', async () => {
